@@ -1,0 +1,257 @@
+/* flex-application.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "flex-application.h"
+#include "flex-preferences-window.h"
+#include "flex-window.h"
+
+struct _FlexApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+  FlexFeatureConfig *config;
+  gboolean sandboxed;
+};
+
+G_DEFINE_FINAL_TYPE (FlexApplication, flex_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "sandbox", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_ ("Run against the built-in Sync emulator with demo data (no Twilio account needed)"), NULL },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"),
+    NULL },
+  { NULL }
+};
+
+static FlexWindow *
+get_or_create_window (FlexApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (flex_window_new (self));
+
+  return FLEX_WINDOW (window);
+}
+
+static void
+flex_application_quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Close the windows first so they can save their state. */
+  while (windows != NULL)
+    {
+      GtkWindow *window = windows->data;
+
+      windows = windows->next;
+      gtk_window_close (window);
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+flex_application_preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexApplication *self = user_data;
+  FlexWindow *window = get_or_create_window (self);
+  FlexPreferencesWindow *prefs = flex_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+flex_application_about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  static const char *developers[] = { "The Flex Contacts authors", NULL };
+  FlexApplication *self = user_data;
+  GtkWindow *window = GTK_WINDOW (get_or_create_window (self));
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for", window, "application-icon",
+                        APPLICATION_ID, "application-name", _ ("Flex Contacts"), "developer-name",
+                        _ ("The Flex Contacts authors"), "version", PACKAGE_VERSION, "comments",
+                        _ ("Recent interactions, personal and shared contacts for Twilio Flex "
+                           "agents, kept in sync with the Flex UI."),
+                        "website", "https://github.com/flexcontacts/flex-contacts", "issue-url",
+                        "https://github.com/flexcontacts/flex-contacts/issues", "license-type",
+                        GTK_LICENSE_GPL_3_0, "copyright", "© 2026 The Flex Contacts authors",
+                        "developers", developers,
+                        /* Translators: replace with your names, one per line */
+                        "translator-credits", _ ("translator-credits"), NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+flex_application_shortcuts_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexApplication *self = user_data;
+  GtkWindow *window = GTK_WINDOW (get_or_create_window (self));
+  g_autoptr (GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ui/flex-shortcuts-window.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (shortcuts, window);
+  gtk_window_present (shortcuts);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", flex_application_quit_action },
+  { "preferences", flex_application_preferences_action },
+  { "about", flex_application_about_action },
+  { "shortcuts", flex_application_shortcuts_action },
+};
+
+static int
+flex_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  FlexApplication *self = FLEX_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_variant_dict_contains (options, "sandbox"))
+    {
+      self->sandboxed = TRUE;
+      /* The Sync emulator lands with the sandbox issue; say so honestly. */
+      g_printerr ("%s\n",
+                  _ ("Sandbox mode is not yet available: the app starts without demo data."));
+    }
+
+  return -1;
+}
+
+static void
+flex_application_startup (GApplication *app)
+{
+  static const struct
+  {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.shortcuts", { "<Control>question", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.dial-pad", { "<Control>d", NULL } },
+    { "win.show-page::recents", { "<Alt>1", NULL } },
+    { "win.show-page::personal", { "<Alt>2", NULL } },
+    { "win.show-page::shared", { "<Alt>3", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+  FlexApplication *self = FLEX_APPLICATION (app);
+
+  G_APPLICATION_CLASS (flex_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
+                                           accels[i].accels);
+}
+
+static void
+flex_application_activate (GApplication *app)
+{
+  FlexWindow *window = get_or_create_window (FLEX_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+flex_application_dispose (GObject *object)
+{
+  FlexApplication *self = FLEX_APPLICATION (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (flex_application_parent_class)->dispose (object);
+}
+
+static void
+flex_application_class_init (FlexApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = flex_application_dispose;
+
+  app_class->handle_local_options = flex_application_handle_local_options;
+  app_class->startup = flex_application_startup;
+  app_class->activate = flex_application_activate;
+}
+
+static void
+flex_application_init (FlexApplication *self)
+{
+  g_autoptr (GSettings) contacts = NULL;
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  contacts = g_settings_get_child (self->settings, "contacts");
+  self->config = flex_feature_config_new ();
+  flex_feature_config_bind_settings (self->config, contacts);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+}
+
+FlexApplication *
+flex_application_new (void)
+{
+  return g_object_new (FLEX_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path", RESOURCE_BASE, NULL);
+}
+
+/**
+ * flex_application_get_settings:
+ *
+ * Returns: (transfer none): the application's root #GSettings.
+ */
+GSettings *
+flex_application_get_settings (FlexApplication *self)
+{
+  g_return_val_if_fail (FLEX_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * flex_application_get_config:
+ *
+ * Returns: (transfer none): the effective configuration of the contacts feature.
+ */
+FlexFeatureConfig *
+flex_application_get_config (FlexApplication *self)
+{
+  g_return_val_if_fail (FLEX_IS_APPLICATION (self), NULL);
+
+  return self->config;
+}
+
+gboolean
+flex_application_get_sandboxed (FlexApplication *self)
+{
+  g_return_val_if_fail (FLEX_IS_APPLICATION (self), FALSE);
+
+  return self->sandboxed;
+}

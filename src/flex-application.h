@@ -1,0 +1,25 @@
+/* flex-application.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "flex-feature-config.h"
+
+G_BEGIN_DECLS
+
+#define FLEX_TYPE_APPLICATION (flex_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlexApplication, flex_application, FLEX, APPLICATION, AdwApplication)
+
+FlexApplication *flex_application_new (void);
+GSettings *flex_application_get_settings (FlexApplication *self);
+FlexFeatureConfig *flex_application_get_config (FlexApplication *self);
+gboolean flex_application_get_sandboxed (FlexApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,254 @@
+/* flex-feature-config.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-feature-config"
+
+#include "config.h"
+
+#include "flex-feature-config.h"
+
+/*
+ * FlexFeatureConfig holds the effective configuration of the Flex "contacts"
+ * feature (DESIGN.md §1). Its properties carry the same names as the keys of
+ * the Flex plugin configuration, with dashes. For now the only source is the
+ * local GSettings fallback; the Flex Configuration resource and the worker's
+ * config_overrides are layered on top of it by later work.
+ */
+
+struct _FlexFeatureConfig
+{
+  GObject parent_instance;
+
+  gboolean enabled;
+  gboolean enable_recents;
+  gboolean enable_personal;
+  gboolean enable_shared;
+  guint recent_days_to_keep;
+  gboolean shared_agent_editable;
+  guint page_size;
+};
+
+enum
+{
+  PROP_0,
+  PROP_ENABLED,
+  PROP_ENABLE_RECENTS,
+  PROP_ENABLE_PERSONAL,
+  PROP_ENABLE_SHARED,
+  PROP_RECENT_DAYS_TO_KEEP,
+  PROP_SHARED_AGENT_EDITABLE,
+  PROP_PAGE_SIZE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FlexFeatureConfig, flex_feature_config, G_TYPE_OBJECT)
+
+static void
+set_boolean (FlexFeatureConfig *self, gboolean *field, gboolean value, guint prop_id)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+set_uint (FlexFeatureConfig *self, guint *field, guint value, guint prop_id)
+{
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+flex_feature_config_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlexFeatureConfig *self = FLEX_FEATURE_CONFIG (object);
+
+  switch (prop_id)
+    {
+      case PROP_ENABLED:
+        g_value_set_boolean (value, self->enabled);
+        break;
+      case PROP_ENABLE_RECENTS:
+        g_value_set_boolean (value, self->enable_recents);
+        break;
+      case PROP_ENABLE_PERSONAL:
+        g_value_set_boolean (value, self->enable_personal);
+        break;
+      case PROP_ENABLE_SHARED:
+        g_value_set_boolean (value, self->enable_shared);
+        break;
+      case PROP_RECENT_DAYS_TO_KEEP:
+        g_value_set_uint (value, self->recent_days_to_keep);
+        break;
+      case PROP_SHARED_AGENT_EDITABLE:
+        g_value_set_boolean (value, self->shared_agent_editable);
+        break;
+      case PROP_PAGE_SIZE:
+        g_value_set_uint (value, self->page_size);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_feature_config_set_property (GObject *object,
+                                  guint prop_id,
+                                  const GValue *value,
+                                  GParamSpec *pspec)
+{
+  FlexFeatureConfig *self = FLEX_FEATURE_CONFIG (object);
+
+  switch (prop_id)
+    {
+      case PROP_ENABLED:
+        set_boolean (self, &self->enabled, g_value_get_boolean (value), prop_id);
+        break;
+      case PROP_ENABLE_RECENTS:
+        set_boolean (self, &self->enable_recents, g_value_get_boolean (value), prop_id);
+        break;
+      case PROP_ENABLE_PERSONAL:
+        set_boolean (self, &self->enable_personal, g_value_get_boolean (value), prop_id);
+        break;
+      case PROP_ENABLE_SHARED:
+        set_boolean (self, &self->enable_shared, g_value_get_boolean (value), prop_id);
+        break;
+      case PROP_RECENT_DAYS_TO_KEEP:
+        set_uint (self, &self->recent_days_to_keep, g_value_get_uint (value), prop_id);
+        break;
+      case PROP_SHARED_AGENT_EDITABLE:
+        set_boolean (self, &self->shared_agent_editable, g_value_get_boolean (value), prop_id);
+        break;
+      case PROP_PAGE_SIZE:
+        set_uint (self, &self->page_size, g_value_get_uint (value), prop_id);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_feature_config_class_init (FlexFeatureConfigClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = flex_feature_config_get_property;
+  object_class->set_property = flex_feature_config_set_property;
+
+  /* Defaults are the documented defaults of DESIGN.md §1. */
+  properties[PROP_ENABLED] = g_param_spec_boolean ("enabled", NULL, NULL, FALSE, flags);
+  properties[PROP_ENABLE_RECENTS] =
+      g_param_spec_boolean ("enable-recents", NULL, NULL, TRUE, flags);
+  properties[PROP_ENABLE_PERSONAL] =
+      g_param_spec_boolean ("enable-personal", NULL, NULL, TRUE, flags);
+  properties[PROP_ENABLE_SHARED] = g_param_spec_boolean ("enable-shared", NULL, NULL, TRUE, flags);
+  properties[PROP_RECENT_DAYS_TO_KEEP] =
+      g_param_spec_uint ("recent-days-to-keep", NULL, NULL, 1, 365, 14, flags);
+  properties[PROP_SHARED_AGENT_EDITABLE] =
+      g_param_spec_boolean ("shared-agent-editable", NULL, NULL, FALSE, flags);
+  properties[PROP_PAGE_SIZE] = g_param_spec_uint ("page-size", NULL, NULL, 1, 1000, 10, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+flex_feature_config_init (FlexFeatureConfig *self)
+{
+  self->enabled = FALSE;
+  self->enable_recents = TRUE;
+  self->enable_personal = TRUE;
+  self->enable_shared = TRUE;
+  self->recent_days_to_keep = 14;
+  self->shared_agent_editable = FALSE;
+  self->page_size = 10;
+}
+
+FlexFeatureConfig *
+flex_feature_config_new (void)
+{
+  return g_object_new (FLEX_TYPE_FEATURE_CONFIG, NULL);
+}
+
+/**
+ * flex_feature_config_bind_settings:
+ * @self: a #FlexFeatureConfig
+ * @contacts_settings: the `contacts` child of the application settings
+ *
+ * Makes the local settings the source of every property: each key is bound,
+ * read-only, to the property of the same name.
+ */
+void
+flex_feature_config_bind_settings (FlexFeatureConfig *self, GSettings *contacts_settings)
+{
+  g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self));
+  g_return_if_fail (G_IS_SETTINGS (contacts_settings));
+
+  for (guint i = PROP_0 + 1; i < N_PROPS; i++)
+    {
+      const char *name = g_param_spec_get_name (properties[i]);
+
+      g_settings_bind (contacts_settings, name, self, name, G_SETTINGS_BIND_GET);
+    }
+}
+
+gboolean
+flex_feature_config_get_enabled (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), FALSE);
+  return self->enabled;
+}
+
+gboolean
+flex_feature_config_get_enable_recents (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), FALSE);
+  return self->enable_recents;
+}
+
+gboolean
+flex_feature_config_get_enable_personal (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), FALSE);
+  return self->enable_personal;
+}
+
+gboolean
+flex_feature_config_get_enable_shared (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), FALSE);
+  return self->enable_shared;
+}
+
+guint
+flex_feature_config_get_recent_days_to_keep (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), 0);
+  return self->recent_days_to_keep;
+}
+
+gboolean
+flex_feature_config_get_shared_agent_editable (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), FALSE);
+  return self->shared_agent_editable;
+}
+
+guint
+flex_feature_config_get_page_size (FlexFeatureConfig *self)
+{
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), 0);
+  return self->page_size;
+}

@@ -1,0 +1,21 @@
+/* flex-preferences-window.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define FLEX_TYPE_PREFERENCES_WINDOW (flex_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (
+    FlexPreferencesWindow, flex_preferences_window, FLEX, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+FlexPreferencesWindow *flex_preferences_window_new (GSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,296 @@
+/* flex-window.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "flex-window.h"
+
+struct _FlexWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  GSettings *settings;
+  FlexFeatureConfig *config;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwViewStack *stack;
+  AdwViewStackPage *recents_page;
+  AdwViewStackPage *personal_page;
+  AdwViewStackPage *shared_page;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkButton *dial_button;
+  GtkToggleButton *search_button;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_CONFIG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FlexWindow, flex_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+flex_window_search_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexWindow *self = user_data;
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+flex_window_dial_pad_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexWindow *self = user_data;
+
+  /* The dial pad and the outbound-call request land with the dial issue. */
+  flex_window_add_toast (self, _ ("Calling from Flex Contacts is not available yet"));
+}
+
+static void
+flex_window_show_page_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexWindow *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+  AdwViewStackPage *page;
+  GtkWidget *child = adw_view_stack_get_child_by_name (self->stack, name);
+
+  if (child == NULL)
+    return;
+
+  page = adw_view_stack_get_page (self->stack, child);
+  if (adw_view_stack_page_get_visible (page))
+    adw_view_stack_set_visible_child (self->stack, child);
+}
+
+static const GActionEntry win_actions[] = {
+  { "search", flex_window_search_action },
+  { "dial-pad", flex_window_dial_pad_action },
+  { "show-page", flex_window_show_page_action, "s" },
+};
+
+/* AdwViewStack keeps showing a page that was hidden: move to the first
+ * visible page instead, so a tab the configuration turns off disappears. */
+static void
+on_page_visible_changed (FlexWindow *self)
+{
+  AdwViewStackPage *pages[] = { self->recents_page, self->personal_page, self->shared_page };
+  GtkWidget *current = adw_view_stack_get_visible_child (self->stack);
+
+  if (current != NULL &&
+      adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, current)))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      if (adw_view_stack_page_get_visible (pages[i]))
+        {
+          adw_view_stack_set_visible_child (self->stack, adw_view_stack_page_get_child (pages[i]));
+          return;
+        }
+    }
+}
+
+static void
+save_window_state (FlexWindow *self)
+{
+  int width = 0;
+  int height = 0;
+  gboolean maximized = gtk_window_is_maximized (GTK_WINDOW (self));
+
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  if (!maximized)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (width > 0 && height > 0)
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+    }
+}
+
+static gboolean
+flex_window_close_request (GtkWindow *window)
+{
+  save_window_state (FLEX_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (flex_window_parent_class)->close_request (window);
+}
+
+static void
+flex_window_constructed (GObject *object)
+{
+  FlexWindow *self = FLEX_WINDOW (object);
+
+  G_OBJECT_CLASS (flex_window_parent_class)->constructed (object);
+
+  g_return_if_fail (G_IS_SETTINGS (self->settings));
+  g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self->config));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_object_bind_property (self->config, "enable-recents", self->recents_page, "visible",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->config, "enable-personal", self->personal_page, "visible",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->config, "enable-shared", self->shared_page, "visible",
+                          G_BINDING_SYNC_CREATE);
+
+  g_signal_connect_object (self->recents_page, "notify::visible",
+                           G_CALLBACK (on_page_visible_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->personal_page, "notify::visible",
+                           G_CALLBACK (on_page_visible_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->shared_page, "notify::visible",
+                           G_CALLBACK (on_page_visible_changed), self, G_CONNECT_SWAPPED);
+  on_page_visible_changed (self);
+}
+
+static void
+flex_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlexWindow *self = FLEX_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_SETTINGS:
+        g_value_set_object (value, self->settings);
+        break;
+      case PROP_CONFIG:
+        g_value_set_object (value, self->config);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlexWindow *self = FLEX_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_SETTINGS:
+        self->settings = g_value_dup_object (value);
+        break;
+      case PROP_CONFIG:
+        self->config = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_window_dispose (GObject *object)
+{
+  FlexWindow *self = FLEX_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FLEX_TYPE_WINDOW);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (flex_window_parent_class)->dispose (object);
+}
+
+static void
+flex_window_class_init (FlexWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = flex_window_constructed;
+  object_class->dispose = flex_window_dispose;
+  object_class->get_property = flex_window_get_property;
+  object_class->set_property = flex_window_set_property;
+
+  properties[PROP_SETTINGS] =
+      g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONFIG] =
+      g_param_spec_object ("config", NULL, NULL, FLEX_TYPE_FEATURE_CONFIG,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  window_class->close_request = flex_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/flex-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, recents_page);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, personal_page);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, shared_page);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, dial_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_button);
+}
+
+static void
+flex_window_init (FlexWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+}
+
+/**
+ * flex_window_new:
+ * @application: the application
+ *
+ * Returns: (transfer none): a new main window, owned by @application
+ */
+FlexWindow *
+flex_window_new (FlexApplication *application)
+{
+  g_return_val_if_fail (FLEX_IS_APPLICATION (application), NULL);
+
+  return g_object_new (FLEX_TYPE_WINDOW, "application", application, "settings",
+                       flex_application_get_settings (application), "config",
+                       flex_application_get_config (application), NULL);
+}
+
+/**
+ * flex_window_add_toast:
+ * @message: a translated message for a person
+ *
+ * Shows @message in a toast over the window's content.
+ */
+void
+flex_window_add_toast (FlexWindow *self, const char *message)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* AdwToast titles are Pango markup. */
+  escaped = g_markup_escape_text (message, -1);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}

@@ -1,0 +1,23 @@
+/* flex-window.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "flex-application.h"
+
+G_BEGIN_DECLS
+
+#define FLEX_TYPE_WINDOW (flex_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlexWindow, flex_window, FLEX, WINDOW, AdwApplicationWindow)
+
+FlexWindow *flex_window_new (FlexApplication *application);
+void flex_window_add_toast (FlexWindow *self, const char *message);
+
+G_END_DECLS
