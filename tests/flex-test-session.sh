@@ -14,6 +14,7 @@
 #
 # FLEX_TEST_NO_KEYRING=1 leaves the keyring out (tests of the "no keyring" path).
 # FLEX_TEST_KEEP_HOME=DIR uses DIR as the private root and keeps it afterwards.
+# FLEX_TEST_SCREEN=WxHxD sets the Xvfb screen (default 1280x800x24).
 
 set -eu
 
@@ -92,7 +93,7 @@ export FLEX_TEST_ROOT="$root"
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
 
 # Xvfb writes the display number it picked to fd 3, once it is ready.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset \
+Xvfb -displayfd 3 -screen 0 "${FLEX_TEST_SCREEN:-1280x800x24}" -nolisten tcp -noreset \
   3>"$root/display" >"$root/xvfb.log" 2>&1 &
 xvfb_pid=$!
 tries=0
