@@ -1,0 +1,87 @@
+/* flex-emulator-private.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "flex-emulator.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FlexEmulatorSync FlexEmulatorSync;
+
+/* What a handler sees of one request, and what it answers. */
+typedef struct
+{
+  FlexEmulator *emulator;
+  const char *method;
+  GHashTable *params; /* path parameters of the route, decoded */
+  GHashTable *query;  /* query parameters, decoded */
+  GHashTable *form;   /* form fields of the body, decoded */
+  const char *if_match;
+
+  guint status;
+  JsonNode *body;
+  char *etag;
+} FlexEmulatorContext;
+
+typedef void (*FlexEmulatorHandler) (FlexEmulatorContext *context);
+
+struct _FlexEmulator
+{
+  GObject parent_instance;
+
+  SoupServer *server;
+  guint port;
+  char *base_url;
+  char *account_sid;
+  char *auth_username;
+  char *auth_password;
+  char *data_file;
+
+  GPtrArray *routes;
+  GPtrArray *exchanges;
+
+  /* Fault injection */
+  guint latency_ms;
+  double error_share;
+  guint error_status;
+  double drop_share;
+  guint rate_limit;
+  gint64 rate_window_start_us;
+  guint rate_window_count;
+  GQueue scripted_faults;
+
+  gint64 clock_offset_us;
+
+  FlexEmulatorSync *sync;
+};
+
+void _flex_emulator_add_route (FlexEmulator *self,
+                               const char *method,
+                               const char *path_template,
+                               const char *operation_id,
+                               FlexEmulatorHandler handler);
+void
+_flex_emulator_reply (FlexEmulatorContext *context, guint status, JsonNode *body, const char *etag);
+void
+_flex_emulator_error (FlexEmulatorContext *context, guint status, int code, const char *format, ...)
+    G_GNUC_PRINTF (4, 5);
+char *_flex_emulator_new_sid (const char *prefix);
+char *_flex_emulator_format_date (gint64 unix_us);
+gint64 _flex_emulator_parse_date (const char *iso8601);
+void _flex_emulator_state_changed (FlexEmulator *self);
+
+/* flex-emulator-sync.c: Sync Services, Maps and Map Items */
+FlexEmulatorSync *_flex_emulator_sync_new (FlexEmulator *self);
+void _flex_emulator_sync_free (FlexEmulatorSync *sync);
+void _flex_emulator_sync_add_routes (FlexEmulator *self);
+JsonNode *_flex_emulator_sync_dump (FlexEmulator *self);
+gboolean _flex_emulator_sync_load (FlexEmulator *self, JsonNode *node, GError **error);
+
+G_END_DECLS

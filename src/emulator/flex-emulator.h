@@ -1,0 +1,88 @@
+/* flex-emulator.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * FlexEmulatorExchange:
+ * @method: the request method
+ * @path: the decoded request path, e.g. `/v1/Services/default/Maps`
+ * @query: (nullable): the raw query string
+ * @form: (nullable): the decoded form fields of the request body
+ * @if_match: (nullable): the `If-Match` header
+ * @operation_id: (nullable): the OpenAPI operationId of the route that
+ *   answered, %NULL when no route matched
+ * @path_template: (nullable): the OpenAPI path of that route
+ * @status: the status of the answer
+ * @response: (nullable): the JSON body of the answer
+ *
+ * One request the emulator received and what it answered, for tests.
+ */
+typedef struct
+{
+  char *method;
+  char *path;
+  char *query;
+  GHashTable *form;
+  char *if_match;
+  const char *operation_id;
+  const char *path_template;
+  guint status;
+  JsonNode *response;
+} FlexEmulatorExchange;
+
+#define FLEX_TYPE_EMULATOR (flex_emulator_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlexEmulator, flex_emulator, FLEX, EMULATOR, GObject)
+
+FlexEmulator *flex_emulator_new (void);
+gboolean flex_emulator_listen (FlexEmulator *self, guint port, GError **error);
+guint flex_emulator_get_port (FlexEmulator *self);
+const char *flex_emulator_get_base_url (FlexEmulator *self);
+const char *flex_emulator_get_account_sid (FlexEmulator *self);
+
+void flex_emulator_set_auth (FlexEmulator *self, const char *username, const char *password);
+gboolean flex_emulator_set_data_file (FlexEmulator *self, const char *path, GError **error);
+gboolean flex_emulator_load_json (FlexEmulator *self, JsonNode *state, GError **error);
+JsonNode *flex_emulator_dump_json (FlexEmulator *self);
+
+/* Fault injection */
+void flex_emulator_set_latency (FlexEmulator *self, guint latency_ms);
+void flex_emulator_set_error_rate (FlexEmulator *self, double share, guint status);
+void flex_emulator_set_rate_limit (FlexEmulator *self, guint requests_per_second);
+void flex_emulator_set_drop_rate (FlexEmulator *self, double share);
+void flex_emulator_fail_next (FlexEmulator *self, guint count, guint status, int retry_after_s);
+void flex_emulator_drop_next (FlexEmulator *self, guint count);
+void flex_emulator_delay_next (FlexEmulator *self, guint count, guint delay_ms);
+void flex_emulator_corrupt_next (FlexEmulator *self, guint count, const char *body);
+
+/* Clock, for TTL tests */
+void flex_emulator_advance_clock (FlexEmulator *self, gint64 seconds);
+gint64 flex_emulator_now_us (FlexEmulator *self);
+
+/* Recorded traffic */
+GPtrArray *flex_emulator_get_exchanges (FlexEmulator *self);
+void flex_emulator_clear_exchanges (FlexEmulator *self);
+guint
+flex_emulator_count_requests (FlexEmulator *self, const char *method, const char *path_prefix);
+
+/* Direct state access for tests and demo data (no HTTP involved) */
+gboolean flex_emulator_put_item (FlexEmulator *self,
+                                 const char *map_name,
+                                 const char *key,
+                                 const char *data_json,
+                                 guint ttl_s,
+                                 GError **error);
+gboolean flex_emulator_remove_item (FlexEmulator *self, const char *map_name, const char *key);
+char *flex_emulator_get_map_revision (FlexEmulator *self, const char *map_name);
+
+G_END_DECLS

@@ -1,0 +1,114 @@
+/* flex-sync-emulator.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A local Twilio Sync emulator on 127.0.0.1, for tests and for trying the app
+ * without a Twilio account. It prints its base URL on the first line.
+ */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flex-emulator.h"
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (FlexEmulator) emulator = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *username = NULL;
+  int port = 0;
+  int latency_ms = 0;
+  double error_rate = 0;
+  int error_status = 500;
+  int rate_limit = 0;
+  double drop_rate = 0;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: pick a free one)", "N" },
+    { "auth", 'a', 0, G_OPTION_ARG_STRING, &auth,
+      "Accept only these credentials (otherwise any well-formed ones)", "SID:SECRET" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, "Load the state from FILE and save it there",
+      "FILE" },
+    { "latency", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Answer every request this late", "MS" },
+    { "error-rate", 0, 0, G_OPTION_ARG_DOUBLE, &error_rate,
+      "Answer this share of requests (0 to 1) with --error-status", "SHARE" },
+    { "error-status", 0, 0, G_OPTION_ARG_INT, &error_status, "500 (default) or 503", "STATUS" },
+    { "rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
+      "Answer 429 beyond this many requests a second", "N" },
+    { "drop-rate", 0, 0, G_OPTION_ARG_DOUBLE, &drop_rate,
+      "Close the connection of this share of requests (0 to 1) without an answer", "SHARE" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- a local Twilio Sync emulator");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (port < 0 || port > 65535 || latency_ms < 0 || rate_limit < 0 || error_rate < 0 ||
+      error_rate > 1 || drop_rate < 0 || drop_rate > 1 ||
+      (error_status != 500 && error_status != 503))
+    {
+      g_printerr ("Invalid option value; see --help\n");
+      return EXIT_FAILURE;
+    }
+
+  emulator = flex_emulator_new ();
+  if (auth != NULL)
+    {
+      char *colon = strchr (auth, ':');
+
+      if (colon == NULL || colon == auth || colon[1] == '\0')
+        {
+          g_printerr ("--auth takes SID:SECRET\n");
+          return EXIT_FAILURE;
+        }
+      username = g_strndup (auth, colon - auth);
+      flex_emulator_set_auth (emulator, username, colon + 1);
+    }
+  if (data != NULL && !flex_emulator_set_data_file (emulator, data, &error))
+    {
+      g_printerr ("Could not use %s: %s\n", data, error->message);
+      return EXIT_FAILURE;
+    }
+
+  flex_emulator_set_latency (emulator, (guint) latency_ms);
+  flex_emulator_set_error_rate (emulator, error_rate, (guint) error_status);
+  flex_emulator_set_rate_limit (emulator, (guint) rate_limit);
+  flex_emulator_set_drop_rate (emulator, drop_rate);
+
+  if (!flex_emulator_listen (emulator, (guint) port, &error))
+    {
+      g_printerr ("Could not listen on port %d: %s\n", port, error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_print ("%s\n", flex_emulator_get_base_url (emulator));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,66 @@
+/* flex-twilio-client.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "flex-twilio-error.h"
+
+G_BEGIN_DECLS
+
+/**
+ * FlexTwilioApi:
+ * @FLEX_TWILIO_API_SYNC: `https://sync.twilio.com`
+ * @FLEX_TWILIO_API_TASKROUTER: `https://taskrouter.twilio.com`
+ * @FLEX_TWILIO_API_FLEX: `https://flex-api.twilio.com`
+ *
+ * The Twilio APIs the app talks to, each with its own base URL.
+ */
+typedef enum
+{
+  FLEX_TWILIO_API_SYNC,
+  FLEX_TWILIO_API_TASKROUTER,
+  FLEX_TWILIO_API_FLEX,
+  FLEX_TWILIO_N_APIS
+} FlexTwilioApi;
+
+#define FLEX_TYPE_TWILIO_CLIENT (flex_twilio_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlexTwilioClient, flex_twilio_client, FLEX, TWILIO_CLIENT, GObject)
+
+FlexTwilioClient *flex_twilio_client_new (const char *username, const char *password);
+const char *flex_twilio_client_get_username (FlexTwilioClient *self);
+gboolean flex_twilio_client_set_base_url (FlexTwilioClient *self,
+                                          FlexTwilioApi api,
+                                          const char *base_url,
+                                          GError **error);
+const char *flex_twilio_client_get_base_url (FlexTwilioClient *self, FlexTwilioApi api);
+void flex_twilio_client_set_timeout (FlexTwilioClient *self, guint seconds);
+void flex_twilio_client_set_retry_policy (FlexTwilioClient *self,
+                                          guint max_retries,
+                                          guint base_delay_ms,
+                                          guint max_total_ms);
+char *flex_twilio_client_build_url (FlexTwilioClient *self,
+                                    FlexTwilioApi api,
+                                    const char *first_segment,
+                                    ...) G_GNUC_NULL_TERMINATED;
+gboolean flex_twilio_check_url (const char *url, GError **error);
+
+void flex_twilio_client_request_async (FlexTwilioClient *self,
+                                       const char *method,
+                                       const char *url,
+                                       const char *const *form,
+                                       const char *if_match,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+JsonNode *
+flex_twilio_client_request_finish (FlexTwilioClient *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
