@@ -220,6 +220,9 @@ check_auth (FlexEmulator *self, SoupServerMessage *message)
   return TRUE;
 }
 
+/* libsoup 3.2's server hands handlers a percent-decoded path, so an item key
+ * holding "/" arrives as several segments: the last parameter of a route
+ * {Key} takes all remaining segments. */
 static Route *
 match_route (FlexEmulator *self,
              const char *method,
@@ -227,17 +230,21 @@ match_route (FlexEmulator *self,
              GHashTable *params,
              gboolean *path_matched)
 {
+  guint n_segments = g_strv_length (segments);
+
   *path_matched = FALSE;
 
   for (guint i = 0; i < self->routes->len; i++)
     {
       Route *route = g_ptr_array_index (self->routes, i);
+      guint n_route = g_strv_length (route->segments);
+      gboolean greedy = n_route > 0 && g_str_equal (route->segments[n_route - 1], "{Key}");
       guint n;
 
-      if (g_strv_length (route->segments) != g_strv_length (segments))
+      if (n_route != n_segments && !(greedy && n_segments > n_route))
         continue;
 
-      for (n = 0; route->segments[n] != NULL; n++)
+      for (n = 0; n < n_route; n++)
         {
           const char *pattern = route->segments[n];
 
@@ -246,7 +253,7 @@ match_route (FlexEmulator *self,
           if (!g_str_equal (pattern, segments[n]))
             break;
         }
-      if (route->segments[n] != NULL)
+      if (n < n_route)
         continue;
 
       *path_matched = TRUE;
@@ -254,13 +261,18 @@ match_route (FlexEmulator *self,
         continue;
 
       g_hash_table_remove_all (params);
-      for (n = 0; route->segments[n] != NULL; n++)
+      for (n = 0; n < n_route; n++)
         {
           const char *pattern = route->segments[n];
+          char *value;
 
-          if (pattern[0] == '{')
-            g_hash_table_insert (params, g_strndup (pattern + 1, strlen (pattern) - 2),
-                                 g_strdup (segments[n]));
+          if (pattern[0] != '{')
+            continue;
+          if (greedy && n == n_route - 1)
+            value = g_strjoinv ("/", segments + n);
+          else
+            value = g_strdup (segments[n]);
+          g_hash_table_insert (params, g_strndup (pattern + 1, strlen (pattern) - 2), value);
         }
       return route;
     }
@@ -334,8 +346,23 @@ apply_fault_status (FlexEmulatorContext *context, Fault *fault)
 static gboolean
 unpause_message (gpointer user_data)
 {
-  soup_server_message_unpause (user_data);
+  SoupServerMessage *message = user_data;
+
+  g_signal_handlers_disconnect_by_data (message, GUINT_TO_POINTER (1));
+  g_object_set_data (G_OBJECT (message), "flex-delay-source", NULL);
+  soup_server_message_unpause (message);
   return G_SOURCE_REMOVE;
+}
+
+/* The client gave up (timed out) while the answer was being held back. */
+static void
+on_delayed_message_disconnected (SoupServerMessage *message, gpointer marker)
+{
+  guint source_id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), "flex-delay-source"));
+
+  if (source_id != 0)
+    g_source_remove (source_id);
+  g_object_set_data (G_OBJECT (message), "flex-delay-source", NULL);
 }
 
 static void
@@ -474,9 +501,14 @@ handle_request (SoupServer *server,
 
   if (delay_ms > 0)
     {
+      guint source_id;
+
       soup_server_message_pause (message);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, unpause_message, g_object_ref (message),
-                          g_object_unref);
+      source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, unpause_message,
+                                      g_object_ref (message), g_object_unref);
+      g_object_set_data (G_OBJECT (message), "flex-delay-source", GUINT_TO_POINTER (source_id));
+      g_signal_connect (message, "disconnected", G_CALLBACK (on_delayed_message_disconnected),
+                        GUINT_TO_POINTER (1));
     }
 
   g_clear_pointer (&context.body, json_node_unref);

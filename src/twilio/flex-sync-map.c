@@ -692,9 +692,12 @@ on_item_response (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       if (op->may_create_map && error_is_missing_map (error))
         {
+          /* Not inline: argument evaluation order would race the steal. */
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
           g_debug ("Map %s does not exist: creating it, then writing again", self->unique_name);
           op->may_create_map = FALSE;
-          flex_sync_map_create_async (self, g_task_get_cancellable (task), on_map_created_for_write,
+          flex_sync_map_create_async (self, cancellable, on_map_created_for_write,
                                       g_steal_pointer (&task));
           return;
         }

@@ -514,6 +514,7 @@ on_send_and_read (GObject *object, GAsyncResult *result, gpointer user_data)
   FlexTwilioClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GError) twilio_error = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (JsonParser) parser = NULL;
   SoupMessage *message = request->message;
@@ -536,17 +537,12 @@ on_send_and_read (GObject *object, GAsyncResult *result, gpointer user_data)
         return;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        flex_twilio_set_error (&error, FLEX_TWILIO_ERROR_TIMEOUT, 0, 0, NULL,
+        flex_twilio_set_error (&twilio_error, FLEX_TWILIO_ERROR_TIMEOUT, 0, 0, NULL,
                                "The server did not answer within %u seconds", self->timeout_s);
       else
-        {
-          g_autofree char *detail = g_strdup (error->message);
-
-          g_clear_error (&error);
-          flex_twilio_set_error (&error, FLEX_TWILIO_ERROR_NETWORK, 0, 0, NULL,
-                                 "Could not reach the server: %s", detail);
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
+        flex_twilio_set_error (&twilio_error, FLEX_TWILIO_ERROR_NETWORK, 0, 0, NULL,
+                               "Could not reach the server: %s", error->message);
+      g_task_return_error (task, g_steal_pointer (&twilio_error));
       return;
     }
 
