@@ -450,7 +450,9 @@ test_list_pages_through_250_items (Fixture *fixture, gconstpointer data)
     }
   g_assert_cmpuint (g_hash_table_size (keys), ==, 250);
 
-  sorted = g_ptr_array_copy (items, NULL, NULL);
+  sorted = g_ptr_array_new (); /* borrowed pointers: no free function */
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (items, i));
   g_ptr_array_sort (sorted, compare_item_keys);
   for (guint i = 0; i < items->len; i++)
     g_assert_true (g_ptr_array_index (sorted, i) == g_ptr_array_index (items, i));

@@ -462,23 +462,29 @@ handle_request (SoupServer *server,
                                         "Retry-After", value);
         }
     }
-  else if (!check_auth (self, message))
-    {
-      _flex_emulator_error (&context, 401, 20003, "Authentication Error - invalid username");
-      soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                    "WWW-Authenticate", "Basic realm=\"Twilio API\"");
-    }
-  else if ((route = match_route (self, method, segments, params, &path_matched)) != NULL)
-    {
-      exchange->operation_id = route->operation_id;
-      exchange->path_template = route->path_template;
-      route->handler (&context);
-    }
-  else if (path_matched)
-    _flex_emulator_error (&context, 405, 20004, "Method not allowed");
   else
-    _flex_emulator_error (&context, 404, 20404, "The requested resource %s was not found",
-                          exchange->path);
+    {
+      route = match_route (self, method, segments, params, &path_matched);
+      if (route != NULL)
+        {
+          exchange->operation_id = route->operation_id;
+          exchange->path_template = route->path_template;
+        }
+
+      if (!check_auth (self, message))
+        {
+          _flex_emulator_error (&context, 401, 20003, "Authentication Error - invalid username");
+          soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                        "WWW-Authenticate", "Basic realm=\"Twilio API\"");
+        }
+      else if (route != NULL)
+        route->handler (&context);
+      else if (path_matched)
+        _flex_emulator_error (&context, 405, 20004, "Method not allowed");
+      else
+        _flex_emulator_error (&context, 404, 20404, "The requested resource %s was not found",
+                              exchange->path);
+    }
 
   exchange->status = context.status;
   response_headers = soup_server_message_get_response_headers (message);
