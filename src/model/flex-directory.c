@@ -1,0 +1,1277 @@
+/* flex-directory.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-directory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "flex-directory.h"
+
+/*
+ * FlexDirectory: a live, sorted GListModel of one Sync map (DESIGN.md §1).
+ *
+ * It loads every item, then polls: one GET of the map a poll interval (with
+ * jitter), and a new listing only when the map's revision moved. A new
+ * listing is applied as the smallest true set of changes: a removed, added
+ * or changed item is one items-changed of one position (a change that moves
+ * the item is a removal and an insertion), never a reset.
+ *
+ * Writes use If-Match with the revision the user saw; a conflict (412) is
+ * reported with the server's current version so that nothing is lost
+ * silently. Writes are refused when the directory is not editable.
+ */
+
+#define POLL_JITTER_PERCENT 20
+
+struct _FlexDirectory
+{
+  GObject parent_instance;
+
+  FlexSyncMap *map;
+  FlexDirectoryKind kind;
+  GTimeZone *time_zone;
+
+  GPtrArray *items;   /* FlexContact or FlexRecent, sorted */
+  GHashTable *by_key; /* item key → object, borrowed from items */
+  char *revision;     /* map revision of the last listing; NULL: none or no map */
+
+  gboolean editable;
+  gboolean loaded;
+  gboolean offline;
+  char *error_message;
+  gint64 last_updated;
+
+  guint poll_interval;
+  guint poll_source;
+  gboolean refreshing;
+  gboolean refresh_again;
+  guint write_serial;         /* bumped when a write of ours changes the model */
+  guint refresh_serial;       /* write_serial when the current check started */
+  GPtrArray *refresh_waiters; /* GTask, answered when the current check ends */
+  GPtrArray *next_waiters;    /* GTask, answered when the next check ends */
+  GHashTable *writes;         /* keys with a write under way */
+  GCancellable *cancellable;
+};
+
+enum
+{
+  PROP_0,
+  PROP_MAP,
+  PROP_KIND,
+  PROP_EDITABLE,
+  PROP_LOADED,
+  PROP_OFFLINE,
+  PROP_ERROR_MESSAGE,
+  PROP_LAST_UPDATED,
+  PROP_POLL_INTERVAL,
+  PROP_ITEM_TYPE,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlexDirectory,
+                               flex_directory,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+G_DEFINE_QUARK (flex - model - error - quark, flex_model_error)
+
+GType
+flex_directory_kind_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { FLEX_DIRECTORY_KIND_RECENTS, "FLEX_DIRECTORY_KIND_RECENTS", "recents" },
+        { FLEX_DIRECTORY_KIND_PERSONAL, "FLEX_DIRECTORY_KIND_PERSONAL", "personal" },
+        { FLEX_DIRECTORY_KIND_SHARED, "FLEX_DIRECTORY_KIND_SHARED", "shared" },
+        { 0, NULL, NULL },
+      };
+
+      g_once_init_leave (&type, g_enum_register_static ("FlexDirectoryKind", values));
+    }
+
+  return type;
+}
+
+/* GListModel */
+
+static GType
+get_item_type (GListModel *model)
+{
+  FlexDirectory *self = FLEX_DIRECTORY (model);
+
+  return self->kind == FLEX_DIRECTORY_KIND_RECENTS ? FLEX_TYPE_RECENT : FLEX_TYPE_CONTACT;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return FLEX_DIRECTORY (model)->items->len;
+}
+
+static gpointer
+get_item (GListModel *model, guint position)
+{
+  FlexDirectory *self = FLEX_DIRECTORY (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+/* The one place that emits items-changed (STYLE.md rule 5). */
+static void
+items_changed (FlexDirectory *self, guint position, guint removed, guint added)
+{
+  if (removed == 0 && added == 0)
+    return;
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* Order */
+
+static const char *
+item_key (FlexDirectory *self, gpointer item)
+{
+  return self->kind == FLEX_DIRECTORY_KIND_RECENTS ? flex_recent_get_key (item)
+                                                   : flex_contact_get_key (item);
+}
+
+static const char *
+item_revision (FlexDirectory *self, gpointer item)
+{
+  return self->kind == FLEX_DIRECTORY_KIND_RECENTS ? flex_recent_get_revision (item)
+                                                   : flex_contact_get_revision (item);
+}
+
+/* A total order: the sort of DESIGN.md §1, then the key. */
+static int
+compare_items (FlexDirectory *self, gpointer a, gpointer b)
+{
+  int result;
+
+  if (a == b)
+    return 0;
+
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      GDateTime *time_a = flex_recent_get_date_time (a);
+      GDateTime *time_b = flex_recent_get_date_time (b);
+
+      /* Newest first; items without a time last. */
+      if (time_a == NULL || time_b == NULL)
+        result = (time_a == NULL) - (time_b == NULL);
+      else
+        result = -g_date_time_compare (time_a, time_b);
+    }
+  else
+    result = strcmp (flex_contact_get_sort_key (a), flex_contact_get_sort_key (b));
+
+  return result != 0 ? result : strcmp (item_key (self, a), item_key (self, b));
+}
+
+/* The first position whose item does not sort before @item. */
+static guint
+lower_bound (FlexDirectory *self, gpointer item)
+{
+  guint low = 0;
+  guint high = self->items->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (compare_items (self, g_ptr_array_index (self->items, middle), item) < 0)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  return low;
+}
+
+static guint
+position_of (FlexDirectory *self, gpointer item)
+{
+  guint position = lower_bound (self, item);
+
+  g_assert (position < self->items->len && g_ptr_array_index (self->items, position) == item);
+  return position;
+}
+
+static void
+insert_item (FlexDirectory *self, gpointer item)
+{
+  guint position = lower_bound (self, item);
+
+  g_ptr_array_insert (self->items, position, item);
+  g_hash_table_insert (self->by_key, (gpointer) item_key (self, item), item);
+  items_changed (self, position, 0, 1);
+}
+
+static void
+remove_item (FlexDirectory *self, gpointer item)
+{
+  guint position = position_of (self, item);
+
+  g_hash_table_remove (self->by_key, item_key (self, item));
+  g_ptr_array_remove_index (self->items, position);
+  items_changed (self, position, 1, 0);
+}
+
+/* Replaces the item of the same key: in place when it keeps its position,
+ * else a removal and an insertion. */
+static void
+replace_item (FlexDirectory *self, gpointer old_item, gpointer new_item)
+{
+  guint old_position = position_of (self, old_item);
+  guint new_position;
+
+  g_hash_table_remove (self->by_key, item_key (self, old_item));
+  g_ptr_array_steal_index (self->items, old_position);
+  new_position = lower_bound (self, new_item);
+
+  if (new_position == old_position)
+    {
+      g_ptr_array_insert (self->items, old_position, new_item);
+      g_hash_table_insert (self->by_key, (gpointer) item_key (self, new_item), new_item);
+      g_object_unref (old_item);
+      items_changed (self, old_position, 1, 1);
+      return;
+    }
+
+  g_object_unref (old_item);
+  items_changed (self, old_position, 1, 0);
+  insert_item (self, new_item);
+}
+
+static void
+clear_items (FlexDirectory *self)
+{
+  guint n_items = self->items->len;
+
+  g_hash_table_remove_all (self->by_key);
+  g_ptr_array_set_size (self->items, 0);
+  items_changed (self, 0, n_items, 0);
+}
+
+/* Parsing */
+
+static gpointer
+parse_item (FlexDirectory *self, const FlexSyncItem *item, GError **error)
+{
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    return flex_recent_new_from_item (item, self->time_zone, error);
+  return flex_contact_new_from_item (item, error);
+}
+
+static int
+compare_for_sort (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  return compare_items (user_data, *(gpointer *) a, *(gpointer *) b);
+}
+
+/* Applies a full listing as the smallest set of changes. */
+static void
+apply_listing (FlexDirectory *self, GPtrArray *sync_items)
+{
+  g_autoptr (GHashTable) incoming = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) parsed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < sync_items->len; i++)
+    {
+      const FlexSyncItem *sync_item = g_ptr_array_index (sync_items, i);
+      g_autoptr (GError) error = NULL;
+      gpointer item = parse_item (self, sync_item, &error);
+
+      if (item == NULL)
+        {
+          g_warning ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
+                     error->message);
+          continue;
+        }
+      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, now))
+        {
+          g_object_unref (item);
+          continue;
+        }
+      if (!g_hash_table_insert (incoming, (gpointer) item_key (self, item), item))
+        {
+          g_object_unref (item); /* a duplicate key: keep the first */
+          continue;
+        }
+      g_ptr_array_add (parsed, item);
+    }
+
+  /* First load: one insertion of everything. */
+  if (self->items->len == 0)
+    {
+      guint n_items = parsed->len;
+
+      g_ptr_array_sort_with_data (parsed, compare_for_sort, self);
+      for (guint i = 0; i < parsed->len; i++)
+        {
+          gpointer item = g_object_ref (g_ptr_array_index (parsed, i));
+
+          g_ptr_array_add (self->items, item);
+          g_hash_table_insert (self->by_key, (gpointer) item_key (self, item), item);
+        }
+      items_changed (self, 0, 0, n_items);
+      return;
+    }
+
+  /* Removals, from the end so that every emitted position stays true. */
+  for (guint i = self->items->len; i > 0; i--)
+    {
+      gpointer item = g_ptr_array_index (self->items, i - 1);
+
+      if (!g_hash_table_contains (incoming, item_key (self, item)))
+        remove_item (self, item);
+    }
+
+  /* Changes and additions, in the server's (key) order. */
+  for (guint i = 0; i < parsed->len; i++)
+    {
+      gpointer item = g_ptr_array_index (parsed, i);
+      gpointer old_item = g_hash_table_lookup (self->by_key, item_key (self, item));
+
+      if (old_item == NULL)
+        insert_item (self, g_object_ref (item));
+      else if (g_strcmp0 (item_revision (self, old_item), item_revision (self, item)) != 0)
+        replace_item (self, old_item, g_object_ref (item));
+    }
+}
+
+/* Status */
+
+static void
+set_status (FlexDirectory *self, gboolean offline, const char *error_message)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (!offline)
+    {
+      self->last_updated = g_get_real_time ();
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
+      if (!self->loaded)
+        {
+          self->loaded = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+        }
+    }
+  if (self->offline != offline)
+    {
+      self->offline = offline;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
+    }
+  if (g_strcmp0 (self->error_message, error_message) != 0)
+    {
+      g_free (self->error_message);
+      self->error_message = g_strdup (error_message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+error_is_missing_map (const GError *error)
+{
+  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND);
+}
+
+/* Refresh: one map GET, a listing only when the revision moved */
+
+static void schedule_poll (FlexDirectory *self);
+static void start_refresh (FlexDirectory *self);
+
+static void
+finish_refresh (FlexDirectory *self, const GError *error)
+{
+  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
+
+  /* Those who asked during this check get the answer of the next one, which
+   * surely saw their change. */
+  self->refresh_waiters = g_steal_pointer (&self->next_waiters);
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->refreshing = FALSE;
+
+  if (error != NULL)
+    set_status (self, TRUE, error->message);
+  else
+    set_status (self, FALSE, NULL);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      start_refresh (self);
+      return;
+    }
+
+  schedule_poll (self);
+}
+
+static void
+on_listed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexDirectory) self = user_data;
+  g_autoptr (GPtrArray) sync_items = NULL;
+  g_autoptr (GError) error = NULL;
+  char *revision = g_object_steal_data (G_OBJECT (self), "flex-listing-revision");
+
+  sync_items = flex_sync_map_list_items_finish (FLEX_SYNC_MAP (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_free (revision);
+      return;
+    }
+
+  /* A write of ours landed while this listing was under way: the listing may
+   * predate it and would briefly undo it on screen. Drop it; the check that
+   * the write asked for follows at once. */
+  if (self->write_serial != self->refresh_serial)
+    {
+      g_free (revision);
+      finish_refresh (self, NULL);
+      return;
+    }
+
+  if (sync_items == NULL && error_is_missing_map (error))
+    {
+      g_clear_error (&error);
+      clear_items (self);
+      g_clear_pointer (&revision, g_free);
+    }
+  else if (sync_items != NULL)
+    apply_listing (self, sync_items);
+
+  if (error == NULL)
+    {
+      g_free (self->revision);
+      self->revision = g_steal_pointer (&revision);
+    }
+  g_free (revision);
+  finish_refresh (self, error);
+}
+
+static void
+on_revision_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexDirectory) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revision = NULL;
+
+  revision = flex_sync_map_fetch_finish (FLEX_SYNC_MAP (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (revision == NULL)
+    {
+      if (error_is_missing_map (error))
+        {
+          /* A map nobody wrote yet is an empty directory, not an error. */
+          clear_items (self);
+          g_clear_pointer (&self->revision, g_free);
+          finish_refresh (self, NULL);
+          return;
+        }
+      finish_refresh (self, error);
+      return;
+    }
+
+  if (self->loaded && g_strcmp0 (revision, self->revision) == 0)
+    {
+      finish_refresh (self, NULL);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (self), "flex-listing-revision", g_steal_pointer (&revision),
+                          g_free);
+  flex_sync_map_list_items_async (self->map, self->cancellable, on_listed, g_object_ref (self));
+}
+
+static void
+start_refresh (FlexDirectory *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+
+  if (self->refreshing)
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
+
+  self->refreshing = TRUE;
+  self->refresh_serial = self->write_serial;
+  flex_sync_map_fetch_async (self->map, self->cancellable, on_revision_fetched,
+                             g_object_ref (self));
+}
+
+static gboolean
+on_poll (gpointer user_data)
+{
+  FlexDirectory *self = user_data;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  self->poll_source = 0;
+  flex_directory_prune_expired (self, now);
+  start_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (FlexDirectory *self)
+{
+  guint base_ms, jitter_ms;
+
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  if (self->poll_interval == 0 || self->refreshing)
+    return;
+
+  /* ±20 % so that many agents do not poll in step (Sync's rate limits). */
+  base_ms = self->poll_interval * 1000;
+  jitter_ms = base_ms * POLL_JITTER_PERCENT / 100;
+  self->poll_source = g_timeout_add (
+      base_ms - jitter_ms + g_random_int_range (0, 2 * jitter_ms + 1), on_poll, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->poll_source),
+                            "[flex-directory] poll");
+}
+
+/* GObject */
+
+static void
+flex_directory_dispose (GObject *object)
+{
+  FlexDirectory *self = FLEX_DIRECTORY (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+
+  G_OBJECT_CLASS (flex_directory_parent_class)->dispose (object);
+}
+
+static void
+flex_directory_finalize (GObject *object)
+{
+  FlexDirectory *self = FLEX_DIRECTORY (object);
+
+  g_clear_object (&self->map);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->time_zone, g_time_zone_unref);
+  g_ptr_array_unref (self->items);
+  g_hash_table_unref (self->by_key);
+  g_ptr_array_unref (self->refresh_waiters);
+  g_ptr_array_unref (self->next_waiters);
+  g_hash_table_unref (self->writes);
+  g_free (self->revision);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (flex_directory_parent_class)->finalize (object);
+}
+
+static void
+flex_directory_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlexDirectory *self = FLEX_DIRECTORY (object);
+
+  switch (prop_id)
+    {
+      case PROP_MAP:
+        g_value_set_object (value, self->map);
+        break;
+      case PROP_KIND:
+        g_value_set_enum (value, self->kind);
+        break;
+      case PROP_EDITABLE:
+        g_value_set_boolean (value, self->editable);
+        break;
+      case PROP_LOADED:
+        g_value_set_boolean (value, self->loaded);
+        break;
+      case PROP_OFFLINE:
+        g_value_set_boolean (value, self->offline);
+        break;
+      case PROP_ERROR_MESSAGE:
+        g_value_set_string (value, self->error_message);
+        break;
+      case PROP_LAST_UPDATED:
+        g_value_set_int64 (value, self->last_updated);
+        break;
+      case PROP_POLL_INTERVAL:
+        g_value_set_uint (value, self->poll_interval);
+        break;
+      case PROP_ITEM_TYPE:
+        g_value_set_gtype (value, get_item_type (G_LIST_MODEL (self)));
+        break;
+      case PROP_N_ITEMS:
+        g_value_set_uint (value, self->items->len);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_directory_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlexDirectory *self = FLEX_DIRECTORY (object);
+
+  switch (prop_id)
+    {
+      case PROP_MAP:
+        self->map = g_value_dup_object (value);
+        break;
+      case PROP_KIND:
+        self->kind = g_value_get_enum (value);
+        break;
+      case PROP_EDITABLE:
+        flex_directory_set_editable (self, g_value_get_boolean (value));
+        break;
+      case PROP_POLL_INTERVAL:
+        flex_directory_set_poll_interval (self, g_value_get_uint (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_directory_class_init (FlexDirectoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = flex_directory_dispose;
+  object_class->finalize = flex_directory_finalize;
+  object_class->get_property = flex_directory_get_property;
+  object_class->set_property = flex_directory_set_property;
+
+  properties[PROP_MAP] = g_param_spec_object ("map", NULL, NULL, FLEX_TYPE_SYNC_MAP, construct);
+  properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, FLEX_TYPE_DIRECTORY_KIND,
+                                             FLEX_DIRECTORY_KIND_PERSONAL, construct);
+  properties[PROP_EDITABLE] = g_param_spec_boolean ("editable", NULL, NULL, FALSE, rw);
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
+  properties[PROP_OFFLINE] = g_param_spec_boolean ("offline", NULL, NULL, FALSE, ro);
+  properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
+  properties[PROP_LAST_UPDATED] =
+      g_param_spec_int64 ("last-updated", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval", NULL, NULL, 0, 3600, 0, rw);
+  properties[PROP_ITEM_TYPE] = g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_OBJECT, ro);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+flex_directory_init (FlexDirectory *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->writes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->time_zone = g_time_zone_new_local ();
+}
+
+/**
+ * flex_directory_new:
+ * @map: the Sync map this directory shows
+ * @kind: which of the three directories it is
+ *
+ * The directory is empty and quiet until flex_directory_refresh() or a poll
+ * interval starts it.
+ */
+FlexDirectory *
+flex_directory_new (FlexSyncMap *map, FlexDirectoryKind kind)
+{
+  g_return_val_if_fail (FLEX_IS_SYNC_MAP (map), NULL);
+
+  return g_object_new (FLEX_TYPE_DIRECTORY, "map", map, "kind", kind, NULL);
+}
+
+FlexDirectoryKind
+flex_directory_get_kind (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), 0);
+  return self->kind;
+}
+
+FlexSyncMap *
+flex_directory_get_map (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+  return self->map;
+}
+
+gboolean
+flex_directory_get_editable (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+  return self->editable;
+}
+
+/**
+ * flex_directory_set_editable:
+ *
+ * Whether this worker may change the directory (DESIGN.md §1: the personal
+ * directory always; the shared one for supervisors and admins, or everyone
+ * when shared_agent_editable). Recents are never editable.
+ */
+void
+flex_directory_set_editable (FlexDirectory *self, gboolean editable)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+
+  editable = !!editable && self->kind != FLEX_DIRECTORY_KIND_RECENTS;
+  if (self->editable == editable)
+    return;
+  self->editable = editable;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITABLE]);
+}
+
+gboolean
+flex_directory_get_loaded (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+  return self->loaded;
+}
+
+gboolean
+flex_directory_get_offline (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+  return self->offline;
+}
+
+const char *
+flex_directory_get_error_message (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+  return self->error_message;
+}
+
+/**
+ * flex_directory_get_last_updated:
+ *
+ * Returns: the real time (µs) of the last successful check, or 0
+ */
+gint64
+flex_directory_get_last_updated (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), 0);
+  return self->last_updated;
+}
+
+guint
+flex_directory_get_poll_interval (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), 0);
+  return self->poll_interval;
+}
+
+/**
+ * flex_directory_set_poll_interval:
+ * @seconds: how often to check the map's revision; 0 stops polling
+ */
+void
+flex_directory_set_poll_interval (FlexDirectory *self, guint seconds)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+
+  if (self->poll_interval == seconds)
+    return;
+  self->poll_interval = seconds;
+  schedule_poll (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+}
+
+/**
+ * flex_directory_set_time_zone:
+ *
+ * The zone recents' dateTime was printed in; the local zone by default.
+ */
+void
+flex_directory_set_time_zone (FlexDirectory *self, GTimeZone *time_zone)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (time_zone != NULL);
+
+  g_time_zone_unref (self->time_zone);
+  self->time_zone = g_time_zone_ref (time_zone);
+}
+
+/**
+ * flex_directory_lookup:
+ *
+ * Returns: (transfer none) (nullable): the item with this key
+ */
+gpointer
+flex_directory_lookup (FlexDirectory *self, const char *key)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+  return g_hash_table_lookup (self->by_key, key);
+}
+
+/**
+ * flex_directory_prune_expired:
+ *
+ * Drops recents past their `date_expires`, each with one items-changed.
+ */
+void
+flex_directory_prune_expired (FlexDirectory *self, GDateTime *now)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+
+  if (self->kind != FLEX_DIRECTORY_KIND_RECENTS)
+    return;
+
+  for (guint i = self->items->len; i > 0; i--)
+    {
+      FlexRecent *recent = g_ptr_array_index (self->items, i - 1);
+
+      if (flex_recent_is_expired (recent, now))
+        remove_item (self, recent);
+    }
+}
+
+/**
+ * flex_directory_refresh:
+ *
+ * Checks the map now (the window gained focus, or we just wrote to it).
+ */
+void
+flex_directory_refresh (FlexDirectory *self)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  start_refresh (self);
+}
+
+/**
+ * flex_directory_refresh_async:
+ *
+ * Like flex_directory_refresh(), and tells when the check is done.
+ */
+void
+flex_directory_refresh_async (FlexDirectory *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_directory_refresh_async);
+  g_ptr_array_add (self->refreshing ? self->next_waiters : self->refresh_waiters, task);
+  start_refresh (self);
+}
+
+gboolean
+flex_directory_refresh_finish (FlexDirectory *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Writes */
+
+typedef enum
+{
+  WRITE_ADD,
+  WRITE_UPDATE,
+  WRITE_DELETE,
+} WriteKind;
+
+typedef struct
+{
+  WriteKind kind;
+  FlexContact *contact;
+  FlexContact *current;
+  char *key;
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_clear_object (&data->contact);
+  g_clear_object (&data->current);
+  g_free (data->key);
+  g_free (data);
+}
+
+static void
+end_write (GTask *task)
+{
+  FlexDirectory *self = g_task_get_source_object (task);
+  WriteData *data = g_task_get_task_data (task);
+
+  g_hash_table_remove (self->writes, data->key);
+}
+
+static void
+after_write (FlexDirectory *self)
+{
+  /* Our write moved the map's revision: check it now. */
+  self->write_serial++;
+  start_refresh (self);
+}
+
+static void
+on_conflict_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexDirectory *self = g_task_get_source_object (task);
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr (FlexSyncItem) item = NULL;
+  g_autoptr (GError) error = NULL;
+  gpointer old_item;
+
+  end_write (task);
+  item = flex_sync_map_item_finish (FLEX_SYNC_MAP (object), result, &error);
+  old_item = g_hash_table_lookup (self->by_key, data->key);
+
+  if (item != NULL)
+    {
+      data->current = flex_contact_new_from_item (item, NULL);
+      /* Show the newer version at once. */
+      if (data->current != NULL && old_item != NULL)
+        replace_item (self, old_item, g_object_ref (data->current));
+      else if (data->current != NULL)
+        insert_item (self, g_object_ref (data->current));
+    }
+  else if (old_item != NULL &&
+           g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND))
+    remove_item (self, old_item);
+
+  after_write (self);
+  g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT,
+                           data->current != NULL
+                               ? _ ("Someone else changed this contact meanwhile")
+                               : _ ("Someone else deleted this contact meanwhile"));
+}
+
+static void
+on_written (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexDirectory *self = g_task_get_source_object (task);
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr (FlexSyncItem) item = NULL;
+  g_autoptr (FlexContact) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  gpointer old_item;
+
+  if (data->kind == WRITE_DELETE)
+    flex_sync_map_delete_item_finish (FLEX_SYNC_MAP (object), result, &error);
+  else
+    item = flex_sync_map_item_finish (FLEX_SYNC_MAP (object), result, &error);
+
+  if (error != NULL)
+    {
+      gboolean conflict =
+          g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_PRECONDITION_FAILED) ||
+          (data->kind != WRITE_ADD &&
+           g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND));
+
+      if (conflict)
+        {
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          flex_sync_map_get_item_async (self->map, data->key, cancellable, on_conflict_fetched,
+                                        g_steal_pointer (&task));
+          return;
+        }
+
+      end_write (task);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  end_write (task);
+  old_item = g_hash_table_lookup (self->by_key, data->key);
+
+  if (data->kind == WRITE_DELETE)
+    {
+      if (old_item != NULL)
+        remove_item (self, old_item);
+      after_write (self);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  saved = flex_contact_new_from_item (item, &error);
+  if (saved == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (old_item != NULL)
+    replace_item (self, old_item, g_object_ref (saved));
+  else
+    insert_item (self, g_object_ref (saved));
+
+  after_write (self);
+  g_task_return_pointer (task, g_steal_pointer (&saved), g_object_unref);
+}
+
+static void
+start_write (FlexDirectory *self,
+             WriteKind kind,
+             FlexContact *contact,
+             GCancellable *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  WriteData *data;
+  gboolean shared = self->kind == FLEX_DIRECTORY_KIND_SHARED;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, start_write);
+
+  if (!self->editable)
+    {
+      g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_READ_ONLY,
+                               self->kind == FLEX_DIRECTORY_KIND_SHARED
+                                   ? _ ("Only supervisors and administrators can change shared "
+                                        "contacts")
+                                   : _ ("This list cannot be changed"));
+      return;
+    }
+
+  data = g_new0 (WriteData, 1);
+  data->kind = kind;
+  data->contact = flex_contact_copy (contact);
+  if (kind == WRITE_ADD)
+    {
+      /* A random UUID v4, lower case, as key and as data.key. */
+      g_autofree char *key = g_uuid_string_random ();
+
+      flex_contact_set_key (data->contact, key);
+      flex_contact_set_revision (data->contact, NULL);
+    }
+  data->key = g_strdup (flex_contact_get_key (data->contact));
+  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
+
+  if (data->key == NULL || *data->key == '\0')
+    {
+      g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID,
+                               _ ("This contact has no key"));
+      return;
+    }
+  if (kind != WRITE_DELETE &&
+      (flex_contact_get_name (contact) == NULL || *flex_contact_get_name (contact) == '\0' ||
+       flex_contact_get_phone_number (contact) == NULL ||
+       *flex_contact_get_phone_number (contact) == '\0'))
+    {
+      g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID,
+                               _ ("A contact needs a name and a phone number"));
+      return;
+    }
+  if (!g_hash_table_add (self->writes, g_strdup (data->key)))
+    {
+      g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_BUSY,
+                               _ ("This contact is being saved already"));
+      return;
+    }
+
+  switch (kind)
+    {
+      case WRITE_ADD:
+        json = flex_contact_to_json (data->contact, shared);
+        flex_sync_map_create_item_async (self->map, data->key, json, 0, cancellable, on_written,
+                                         g_steal_pointer (&task));
+        break;
+      case WRITE_UPDATE:
+        json = flex_contact_to_json (data->contact, shared);
+        flex_sync_map_update_item_async (self->map, data->key, json,
+                                         flex_contact_get_revision (data->contact), cancellable,
+                                         on_written, g_steal_pointer (&task));
+        break;
+      case WRITE_DELETE:
+        flex_sync_map_delete_item_async (self->map, data->key,
+                                         flex_contact_get_revision (data->contact), cancellable,
+                                         on_written, g_steal_pointer (&task));
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+/**
+ * flex_directory_add_contact_async:
+ * @contact: the new contact; its key is ignored and a UUID v4 is made
+ */
+void
+flex_directory_add_contact_async (FlexDirectory *self,
+                                  FlexContact *contact,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (FLEX_IS_CONTACT (contact));
+
+  start_write (self, WRITE_ADD, contact, cancellable, callback, user_data);
+}
+
+/**
+ * flex_directory_update_contact_async:
+ * @contact: the edited contact, with the revision the user saw
+ *
+ * Saves with If-Match. When someone else changed the contact meanwhile, it
+ * fails with %FLEX_MODEL_ERROR_CONFLICT and flex_directory_write_finish()
+ * hands back the server's current version; the model shows that version.
+ * To overwrite it anyway, update again with the current revision.
+ */
+void
+flex_directory_update_contact_async (FlexDirectory *self,
+                                     FlexContact *contact,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (FLEX_IS_CONTACT (contact));
+
+  start_write (self, WRITE_UPDATE, contact, cancellable, callback, user_data);
+}
+
+/**
+ * flex_directory_delete_contact_async:
+ * @contact: the contact, with the revision the user saw
+ */
+void
+flex_directory_delete_contact_async (FlexDirectory *self,
+                                     FlexContact *contact,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (FLEX_IS_CONTACT (contact));
+
+  start_write (self, WRITE_DELETE, contact, cancellable, callback, user_data);
+}
+
+/**
+ * flex_directory_write_finish:
+ * @current: (out) (optional) (transfer full) (nullable): on a conflict, the
+ *   server's version (%NULL when it was deleted)
+ *
+ * Returns: (transfer full) (nullable): the saved contact; %NULL after a
+ *   delete or on error
+ */
+FlexContact *
+flex_directory_write_finish (FlexDirectory *self,
+                             GAsyncResult *result,
+                             FlexContact **current,
+                             GError **error)
+{
+  WriteData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (current != NULL)
+    *current = data != NULL && data->current != NULL ? g_object_ref (data->current) : NULL;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_map_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexDirectory *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!flex_sync_map_delete_finish (FLEX_SYNC_MAP (object), result, &error) &&
+      !g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  clear_items (self);
+  g_clear_pointer (&self->revision, g_free);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * flex_directory_clear_async:
+ *
+ * "Clear history": deletes the whole recents map.
+ */
+void
+flex_directory_clear_async (FlexDirectory *self,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_directory_clear_async);
+
+  if (self->kind != FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_READ_ONLY,
+                               _ ("Only the history can be cleared"));
+      g_object_unref (task);
+      return;
+    }
+
+  flex_sync_map_delete_async (self->map, cancellable, on_map_deleted, task);
+}
+
+gboolean
+flex_directory_clear_finish (FlexDirectory *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
