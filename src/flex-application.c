@@ -13,6 +13,7 @@
 
 #include "flex-application.h"
 #include "flex-preferences-window.h"
+#include "flex-sandbox.h"
 #include "flex-window.h"
 
 struct _FlexApplication
@@ -21,6 +22,8 @@ struct _FlexApplication
 
   GSettings *settings;
   FlexFeatureConfig *config;
+  FlexSandbox *sandbox;
+  FlexSession *session;
   gboolean sandboxed;
 };
 
@@ -117,6 +120,36 @@ static const GActionEntry app_actions[] = {
   { "shortcuts", flex_application_shortcuts_action },
 };
 
+static void
+on_session_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!flex_session_load_finish (FLEX_SESSION (object), result, &error))
+    g_warning ("Could not start the session: %s", error->message);
+}
+
+static gboolean
+start_sandbox (FlexApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  self->sandbox = flex_sandbox_new (self->config, &error);
+  if (self->sandbox == NULL)
+    {
+      g_printerr (_ ("Could not start the sandbox: %s\n"), error->message);
+      return FALSE;
+    }
+
+  g_print (_ ("Sandbox: demo data served by the built-in emulator at %s\n"),
+           flex_emulator_get_base_url (flex_sandbox_get_emulator (self->sandbox)));
+  self->session = g_object_ref (flex_sandbox_get_session (self->sandbox));
+  g_settings_bind (self->settings, "refresh-interval", self->session, "poll-interval",
+                   G_SETTINGS_BIND_GET);
+  flex_session_load_async (self->session, NULL, on_session_loaded, NULL);
+  return TRUE;
+}
+
 static int
 flex_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -129,12 +162,7 @@ flex_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
 
   if (g_variant_dict_contains (options, "sandbox"))
-    {
-      self->sandboxed = TRUE;
-      /* The Sync emulator lands with the sandbox issue; say so honestly. */
-      g_printerr ("%s\n",
-                  _ ("Sandbox mode is not yet available: the app starts without demo data."));
-    }
+    self->sandboxed = TRUE;
 
   return -1;
 }
@@ -167,6 +195,9 @@ flex_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
                                            accels[i].accels);
+
+  if (self->sandboxed && !start_sandbox (self))
+    g_application_quit (app);
 }
 
 static void
@@ -182,6 +213,8 @@ flex_application_dispose (GObject *object)
 {
   FlexApplication *self = FLEX_APPLICATION (object);
 
+  g_clear_object (&self->session);
+  g_clear_object (&self->sandbox);
   g_clear_object (&self->config);
   g_clear_object (&self->settings);
 
@@ -246,6 +279,19 @@ flex_application_get_config (FlexApplication *self)
   g_return_val_if_fail (FLEX_IS_APPLICATION (self), NULL);
 
   return self->config;
+}
+
+/**
+ * flex_application_get_session:
+ *
+ * Returns: (transfer none) (nullable): the signed-in (or sandbox) session
+ */
+FlexSession *
+flex_application_get_session (FlexApplication *self)
+{
+  g_return_val_if_fail (FLEX_IS_APPLICATION (self), NULL);
+
+  return self->session;
 }
 
 gboolean

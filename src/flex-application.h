@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "flex-feature-config.h"
+#include "flex-session.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ G_DECLARE_FINAL_TYPE (FlexApplication, flex_application, FLEX, APPLICATION, AdwA
 FlexApplication *flex_application_new (void);
 GSettings *flex_application_get_settings (FlexApplication *self);
 FlexFeatureConfig *flex_application_get_config (FlexApplication *self);
+FlexSession *flex_application_get_session (FlexApplication *self);
 gboolean flex_application_get_sandboxed (FlexApplication *self);
 
 G_END_DECLS

@@ -53,6 +53,16 @@ template_child (FlexWindow *window, const char *name)
   return child;
 }
 
+static AdwViewStackPage *
+stack_page (FlexWindow *window, const char *name)
+{
+  AdwViewStack *stack = template_child (window, "stack");
+  GtkWidget *child = adw_view_stack_get_child_by_name (stack, name);
+
+  g_assert_nonnull (child);
+  return adw_view_stack_get_page (stack, child);
+}
+
 static void
 close_window (FlexWindow *window)
 {
@@ -164,14 +174,14 @@ test_window_hides_disabled_tabs (void)
   window = activate_window (app);
   stack = template_child (window, "stack");
 
-  g_assert_false (adw_view_stack_page_get_visible (template_child (window, "recents_page")));
+  g_assert_false (adw_view_stack_page_get_visible (stack_page (window, "recents")));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), !=, "recents");
 
   /* Turning a tab back on shows it again, live. */
   g_settings_set_boolean (contacts, "enable-shared", FALSE);
-  g_assert_false (adw_view_stack_page_get_visible (template_child (window, "shared_page")));
+  g_assert_false (adw_view_stack_page_get_visible (stack_page (window, "shared")));
   g_settings_set_boolean (contacts, "enable-recents", TRUE);
-  g_assert_true (adw_view_stack_page_get_visible (template_child (window, "recents_page")));
+  g_assert_true (adw_view_stack_page_get_visible (stack_page (window, "recents")));
 
   close_window (window);
   reset_settings ();
@@ -304,7 +314,7 @@ test_preferences_edit_settings (void)
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (shared)));
   gtk_switch_set_active (GTK_SWITCH (shared), FALSE);
   g_assert_false (g_settings_get_boolean (contacts, "enable-shared"));
-  g_assert_false (adw_view_stack_page_get_visible (template_child (window, "shared_page")));
+  g_assert_false (adw_view_stack_page_get_visible (stack_page (window, "shared")));
 
   gtk_window_destroy (prefs);
   close_window (window);

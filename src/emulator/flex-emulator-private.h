@@ -14,6 +14,8 @@
 G_BEGIN_DECLS
 
 typedef struct _FlexEmulatorSync FlexEmulatorSync;
+typedef struct _FlexEmulatorFlex FlexEmulatorFlex;
+typedef struct _FlexEmulatorTaskRouter FlexEmulatorTaskRouter;
 
 /* What a handler sees of one request, and what it answers. */
 typedef struct
@@ -60,6 +62,8 @@ struct _FlexEmulator
   gint64 clock_offset_us;
 
   FlexEmulatorSync *sync;
+  FlexEmulatorFlex *flex;
+  FlexEmulatorTaskRouter *taskrouter;
 };
 
 void _flex_emulator_add_route (FlexEmulator *self,
@@ -83,5 +87,15 @@ void _flex_emulator_sync_free (FlexEmulatorSync *sync);
 void _flex_emulator_sync_add_routes (FlexEmulator *self);
 JsonNode *_flex_emulator_sync_dump (FlexEmulator *self);
 gboolean _flex_emulator_sync_load (FlexEmulator *self, JsonNode *node, GError **error);
+
+/* flex-emulator-flex.c: Flex Configuration */
+FlexEmulatorFlex *_flex_emulator_flex_new (FlexEmulator *self);
+void _flex_emulator_flex_free (FlexEmulatorFlex *flex);
+void _flex_emulator_flex_add_routes (FlexEmulator *self);
+
+/* flex-emulator-taskrouter.c: TaskRouter Workers */
+FlexEmulatorTaskRouter *_flex_emulator_taskrouter_new (FlexEmulator *self);
+void _flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter);
+void _flex_emulator_taskrouter_add_routes (FlexEmulator *self);
 
 G_END_DECLS

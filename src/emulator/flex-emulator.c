@@ -542,6 +542,8 @@ flex_emulator_finalize (GObject *object)
   g_ptr_array_unref (self->exchanges);
   g_queue_clear_full (&self->scripted_faults, (GDestroyNotify) fault_free);
   _flex_emulator_sync_free (self->sync);
+  _flex_emulator_flex_free (self->flex);
+  _flex_emulator_taskrouter_free (self->taskrouter);
 
   G_OBJECT_CLASS (flex_emulator_parent_class)->finalize (object);
 }
@@ -567,6 +569,10 @@ flex_emulator_init (FlexEmulator *self)
 
   self->sync = _flex_emulator_sync_new (self);
   _flex_emulator_sync_add_routes (self);
+  self->flex = _flex_emulator_flex_new (self);
+  _flex_emulator_flex_add_routes (self);
+  self->taskrouter = _flex_emulator_taskrouter_new (self);
+  _flex_emulator_taskrouter_add_routes (self);
 }
 
 FlexEmulator *

@@ -85,4 +85,15 @@ gboolean flex_emulator_put_item (FlexEmulator *self,
 gboolean flex_emulator_remove_item (FlexEmulator *self, const char *map_name, const char *key);
 char *flex_emulator_get_map_revision (FlexEmulator *self, const char *map_name);
 
+/* Flex Configuration and TaskRouter */
+gboolean flex_emulator_set_configuration (FlexEmulator *self, const char *json, GError **error);
+const char *flex_emulator_get_workspace_sid (FlexEmulator *self);
+const char *flex_emulator_get_offline_activity_sid (FlexEmulator *self);
+char *flex_emulator_add_worker (FlexEmulator *self,
+                                const char *friendly_name,
+                                const char *attributes,
+                                gboolean online);
+gboolean
+flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online);
+
 G_END_DECLS

@@ -13,15 +13,20 @@
 
 /*
  * FlexFeatureConfig holds the effective configuration of the Flex "contacts"
- * feature (DESIGN.md §1). Its properties carry the same names as the keys of
- * the Flex plugin configuration, with dashes. For now the only source is the
- * local GSettings fallback; the Flex Configuration resource and the worker's
- * config_overrides are layered on top of it by later work.
+ * feature (DESIGN.md §1). Its properties carry the names of the keys of the
+ * Flex plugin configuration, with dashes. Each value comes from the first
+ * layer that has it: the worker's config_overrides.features.contacts, then
+ * the Flex Configuration's ui_attributes.custom_data.features.contacts, then
+ * the local GSettings (the fallback when neither is reachable).
  */
 
 struct _FlexFeatureConfig
 {
   GObject parent_instance;
+
+  GSettings *settings;
+  JsonObject *flex_layer;
+  JsonObject *worker_layer;
 
   gboolean enabled;
   gboolean enable_recents;
@@ -140,11 +145,26 @@ flex_feature_config_set_property (GObject *object,
 }
 
 static void
+flex_feature_config_finalize (GObject *object)
+{
+  FlexFeatureConfig *self = FLEX_FEATURE_CONFIG (object);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->flex_layer, json_object_unref);
+  g_clear_pointer (&self->worker_layer, json_object_unref);
+
+  G_OBJECT_CLASS (flex_feature_config_parent_class)->finalize (object);
+}
+
+static void
 flex_feature_config_class_init (FlexFeatureConfigClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
+  object_class->finalize = flex_feature_config_finalize;
   object_class->get_property = flex_feature_config_get_property;
   object_class->set_property = flex_feature_config_set_property;
 
@@ -182,13 +202,77 @@ flex_feature_config_new (void)
   return g_object_new (FLEX_TYPE_FEATURE_CONFIG, NULL);
 }
 
+/* The value of one key in a JSON layer, if it is there with the right type. */
+static gboolean
+layer_value (JsonObject *layer, GParamSpec *pspec, GValue *value)
+{
+  g_autofree char *member = g_strdelimit (g_strdup (g_param_spec_get_name (pspec)), "-", '_');
+  JsonNode *node = layer != NULL ? json_object_get_member (layer, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_BOOLEAN &&
+      json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      g_value_set_boolean (value, json_node_get_boolean (node));
+      return TRUE;
+    }
+  if (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_UINT &&
+      json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      GParamSpecUInt *range = G_PARAM_SPEC_UINT (pspec);
+      gint64 number = json_node_get_int (node);
+
+      if (number < range->minimum || number > range->maximum)
+        return FALSE;
+      g_value_set_uint (value, (guint) number);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+recompute (FlexFeatureConfig *self)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+
+  for (guint i = PROP_0 + 1; i < N_PROPS; i++)
+    {
+      GParamSpec *pspec = properties[i];
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+      if (!layer_value (self->worker_layer, pspec, &value) &&
+          !layer_value (self->flex_layer, pspec, &value))
+        {
+          if (self->settings != NULL)
+            {
+              g_autoptr (GVariant) variant =
+                  g_settings_get_value (self->settings, g_param_spec_get_name (pspec));
+
+              if (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_BOOLEAN)
+                g_value_set_boolean (&value, g_variant_get_boolean (variant));
+              else
+                g_value_set_uint (&value, g_variant_get_uint32 (variant));
+            }
+          else
+            g_param_value_set_default (pspec, &value);
+        }
+      g_object_set_property (G_OBJECT (self), g_param_spec_get_name (pspec), &value);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /**
  * flex_feature_config_bind_settings:
  * @self: a #FlexFeatureConfig
  * @contacts_settings: the `contacts` child of the application settings
  *
- * Makes the local settings the source of every property: each key is bound,
- * read-only, to the property of the same name.
+ * Makes the local settings the fallback layer: each key feeds the property of
+ * the same name unless a Flex layer sets it.
  */
 void
 flex_feature_config_bind_settings (FlexFeatureConfig *self, GSettings *contacts_settings)
@@ -196,12 +280,34 @@ flex_feature_config_bind_settings (FlexFeatureConfig *self, GSettings *contacts_
   g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self));
   g_return_if_fail (G_IS_SETTINGS (contacts_settings));
 
-  for (guint i = PROP_0 + 1; i < N_PROPS; i++)
-    {
-      const char *name = g_param_spec_get_name (properties[i]);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_set_object (&self->settings, contacts_settings);
+  g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (recompute), self);
+  recompute (self);
+}
 
-      g_settings_bind (contacts_settings, name, self, name, G_SETTINGS_BIND_GET);
-    }
+/**
+ * flex_feature_config_set_layers:
+ * @flex_layer: (nullable): `ui_attributes.custom_data.features.contacts` of
+ *   the Flex Configuration
+ * @worker_layer: (nullable): `config_overrides.features.contacts` of the
+ *   worker's attributes
+ *
+ * Sets the remote layers; members of the wrong type are ignored.
+ */
+void
+flex_feature_config_set_layers (FlexFeatureConfig *self,
+                                JsonObject *flex_layer,
+                                JsonObject *worker_layer)
+{
+  g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self));
+
+  g_clear_pointer (&self->flex_layer, json_object_unref);
+  g_clear_pointer (&self->worker_layer, json_object_unref);
+  self->flex_layer = flex_layer != NULL ? json_object_ref (flex_layer) : NULL;
+  self->worker_layer = worker_layer != NULL ? json_object_ref (worker_layer) : NULL;
+  recompute (self);
 }
 
 gboolean

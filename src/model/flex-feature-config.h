@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ G_DECLARE_FINAL_TYPE (FlexFeatureConfig, flex_feature_config, FLEX, FEATURE_CONF
 
 FlexFeatureConfig *flex_feature_config_new (void);
 void flex_feature_config_bind_settings (FlexFeatureConfig *self, GSettings *contacts_settings);
+void flex_feature_config_set_layers (FlexFeatureConfig *self,
+                                     JsonObject *flex_layer,
+                                     JsonObject *worker_layer);
 gboolean flex_feature_config_get_enabled (FlexFeatureConfig *self);
 gboolean flex_feature_config_get_enable_recents (FlexFeatureConfig *self);
 gboolean flex_feature_config_get_enable_personal (FlexFeatureConfig *self);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "flex-directory-page.h"
 #include "flex-window.h"
 
 struct _FlexWindow
@@ -19,6 +20,7 @@ struct _FlexWindow
 
   GSettings *settings;
   FlexFeatureConfig *config;
+  FlexSession *session;
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -26,6 +28,7 @@ struct _FlexWindow
   AdwViewStackPage *recents_page;
   AdwViewStackPage *personal_page;
   AdwViewStackPage *shared_page;
+  FlexDirectoryPage *pages[3];
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   GtkButton *dial_button;
@@ -37,6 +40,7 @@ enum
   PROP_0,
   PROP_SETTINGS,
   PROP_CONFIG,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -78,7 +82,14 @@ flex_window_show_page_action (GSimpleAction *action, GVariant *parameter, gpoint
     adw_view_stack_set_visible_child (self->stack, child);
 }
 
+static void
+flex_window_toast_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  flex_window_add_toast (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry win_actions[] = {
+  { "toast", flex_window_toast_action, "s" },
   { "search", flex_window_search_action },
   { "dial-pad", flex_window_dial_pad_action },
   { "show-page", flex_window_show_page_action, "s" },
@@ -103,6 +114,114 @@ on_page_visible_changed (FlexWindow *self)
           adw_view_stack_set_visible_child (self->stack, adw_view_stack_page_get_child (pages[i]));
           return;
         }
+    }
+}
+
+static void
+on_search_changed (FlexWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    flex_directory_page_set_search_text (self->pages[i], text);
+}
+
+static void
+on_session_worker (FlexWindow *self)
+{
+  const FlexConfiguration *configuration = flex_session_get_configuration (self->session);
+  gboolean offline = flex_session_get_worker_offline (self->session);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    {
+      flex_directory_page_set_can_call (self->pages[i], !offline,
+                                        offline ? _ ("You are offline in Flex: go available to "
+                                                     "call")
+                                                : NULL);
+      if (configuration != NULL)
+        flex_directory_page_set_default_country (self->pages[i], configuration->outbound_location);
+    }
+}
+
+static void
+on_session_error (FlexWindow *self)
+{
+  const char *message = flex_session_get_error_message (self->session);
+
+  if (message != NULL)
+    flex_window_add_toast (self, message);
+}
+
+static void
+on_active_changed (FlexWindow *self)
+{
+  /* Back to the window: check for changes now rather than at the next poll. */
+  if (gtk_window_is_active (GTK_WINDOW (self)) && self->session != NULL)
+    flex_session_refresh (self->session);
+}
+
+static void
+add_pages (FlexWindow *self)
+{
+  static const struct
+  {
+    FlexDirectoryKind kind;
+    const char *name;
+    const char *title;
+    const char *icon;
+    const char *config_key;
+  } pages[] = {
+    { FLEX_DIRECTORY_KIND_RECENTS, "recents", N_ ("Recents"), "document-open-recent-symbolic",
+      "enable-recents" },
+    { FLEX_DIRECTORY_KIND_PERSONAL, "personal", N_ ("My Contacts"), "avatar-default-symbolic",
+      "enable-personal" },
+    { FLEX_DIRECTORY_KIND_SHARED, "shared", N_ ("Shared Contacts"), "system-users-symbolic",
+      "enable-shared" },
+  };
+  AdwViewStackPage **stack_pages[] = { &self->recents_page, &self->personal_page,
+                                       &self->shared_page };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      FlexDirectory *directory = NULL;
+      AdwViewStackPage *page;
+
+      if (self->session != NULL)
+        {
+          if (pages[i].kind == FLEX_DIRECTORY_KIND_RECENTS)
+            directory = flex_session_get_recents (self->session);
+          else if (pages[i].kind == FLEX_DIRECTORY_KIND_PERSONAL)
+            directory = flex_session_get_personal (self->session);
+          else
+            directory = flex_session_get_shared (self->session);
+        }
+
+      self->pages[i] = flex_directory_page_new (pages[i].kind, directory, self->config);
+      page = adw_view_stack_add_titled (self->stack, GTK_WIDGET (self->pages[i]), pages[i].name,
+                                        _ (pages[i].title));
+      adw_view_stack_page_set_icon_name (page, pages[i].icon);
+      *stack_pages[i] = page;
+      g_object_bind_property (self->config, pages[i].config_key, page, "visible",
+                              G_BINDING_SYNC_CREATE);
+      g_signal_connect_object (page, "notify::visible", G_CALLBACK (on_page_visible_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  on_page_visible_changed (self);
+
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (on_search_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::is-active", G_CALLBACK (on_active_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  if (self->session != NULL)
+    {
+      g_signal_connect_object (self->session, "notify::worker-offline",
+                               G_CALLBACK (on_session_worker), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify::loaded", G_CALLBACK (on_session_worker),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify::error-message",
+                               G_CALLBACK (on_session_error), self, G_CONNECT_SWAPPED);
+      on_session_worker (self);
     }
 }
 
@@ -143,26 +262,13 @@ flex_window_constructed (GObject *object)
   g_return_if_fail (G_IS_SETTINGS (self->settings));
   g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self->config));
 
+  add_pages (self);
+
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-
-  g_object_bind_property (self->config, "enable-recents", self->recents_page, "visible",
-                          G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->config, "enable-personal", self->personal_page, "visible",
-                          G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->config, "enable-shared", self->shared_page, "visible",
-                          G_BINDING_SYNC_CREATE);
-
-  g_signal_connect_object (self->recents_page, "notify::visible",
-                           G_CALLBACK (on_page_visible_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->personal_page, "notify::visible",
-                           G_CALLBACK (on_page_visible_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->shared_page, "notify::visible",
-                           G_CALLBACK (on_page_visible_changed), self, G_CONNECT_SWAPPED);
-  on_page_visible_changed (self);
 }
 
 static void
@@ -177,6 +283,9 @@ flex_window_get_property (GObject *object, guint prop_id, GValue *value, GParamS
         break;
       case PROP_CONFIG:
         g_value_set_object (value, self->config);
+        break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -196,6 +305,9 @@ flex_window_set_property (GObject *object, guint prop_id, const GValue *value, G
       case PROP_CONFIG:
         self->config = g_value_dup_object (value);
         break;
+      case PROP_SESSION:
+        self->session = g_value_dup_object (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +322,7 @@ flex_window_dispose (GObject *object)
 
   g_clear_object (&self->config);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (flex_window_parent_class)->dispose (object);
 }
@@ -232,6 +345,9 @@ flex_window_class_init (FlexWindowClass *klass)
   properties[PROP_CONFIG] =
       g_param_spec_object ("config", NULL, NULL, FLEX_TYPE_FEATURE_CONFIG,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+      g_param_spec_object ("session", NULL, NULL, FLEX_TYPE_SESSION,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = flex_window_close_request;
@@ -239,9 +355,6 @@ flex_window_class_init (FlexWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/flex-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, FlexWindow, recents_page);
-  gtk_widget_class_bind_template_child (widget_class, FlexWindow, personal_page);
-  gtk_widget_class_bind_template_child (widget_class, FlexWindow, shared_page);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, dial_button);
@@ -273,7 +386,8 @@ flex_window_new (FlexApplication *application)
 
   return g_object_new (FLEX_TYPE_WINDOW, "application", application, "settings",
                        flex_application_get_settings (application), "config",
-                       flex_application_get_config (application), NULL);
+                       flex_application_get_config (application), "session",
+                       flex_application_get_session (application), NULL);
 }
 
 /**

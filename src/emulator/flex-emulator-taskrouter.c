@@ -1,0 +1,315 @@
+/* flex-emulator-taskrouter.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-emulator"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "flex-emulator-private.h"
+
+/*
+ * The TaskRouter subset of the emulator: one workspace with an "Offline" and
+ * an "Available" activity, and its workers (twilio_taskrouter_v1.json,
+ * taskrouter.v1.workspace.worker). As on Twilio, listing workers gives
+ * attributes as null: fetch the single worker for them.
+ */
+
+typedef struct
+{
+  char *sid;
+  char *friendly_name;
+  char *attributes;
+  gboolean online;
+  gint64 created_us;
+  gint64 updated_us;
+  gint64 status_changed_us;
+} Worker;
+
+struct _FlexEmulatorTaskRouter
+{
+  char *workspace_sid;
+  char *offline_activity_sid;
+  char *available_activity_sid;
+  GPtrArray *workers;
+};
+
+static void
+worker_free (Worker *worker)
+{
+  g_free (worker->sid);
+  g_free (worker->friendly_name);
+  g_free (worker->attributes);
+  g_free (worker);
+}
+
+FlexEmulatorTaskRouter *
+_flex_emulator_taskrouter_new (FlexEmulator *self)
+{
+  FlexEmulatorTaskRouter *taskrouter = g_new0 (FlexEmulatorTaskRouter, 1);
+
+  taskrouter->workspace_sid = _flex_emulator_new_sid ("WS");
+  taskrouter->offline_activity_sid = _flex_emulator_new_sid ("WA");
+  taskrouter->available_activity_sid = _flex_emulator_new_sid ("WA");
+  taskrouter->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
+  return taskrouter;
+}
+
+void
+_flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter)
+{
+  if (taskrouter == NULL)
+    return;
+  g_free (taskrouter->workspace_sid);
+  g_free (taskrouter->offline_activity_sid);
+  g_free (taskrouter->available_activity_sid);
+  g_ptr_array_unref (taskrouter->workers);
+  g_free (taskrouter);
+}
+
+static Worker *
+find_worker (FlexEmulatorTaskRouter *taskrouter, const char *sid)
+{
+  for (guint i = 0; i < taskrouter->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (taskrouter->workers, i);
+
+      if (g_strcmp0 (worker->sid, sid) == 0)
+        return worker;
+    }
+  return NULL;
+}
+
+static JsonNode *
+worker_to_json (FlexEmulator *self, Worker *worker, gboolean with_attributes)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url =
+      g_strdup_printf ("%s/v1/Workspaces/%s/Workers/%s", flex_emulator_get_base_url (self),
+                       taskrouter->workspace_sid, worker->sid);
+  g_autofree char *channels = g_strconcat (url, "/Channels", NULL);
+  g_autofree char *statistics = g_strconcat (url, "/Statistics", NULL);
+  g_autofree char *reservations = g_strconcat (url, "/Reservations", NULL);
+  g_autofree char *workspace = g_strdup_printf (
+      "%s/v1/Workspaces/%s", flex_emulator_get_base_url (self), taskrouter->workspace_sid);
+  g_autofree char *activity = g_strdup_printf ("%s/Activities/%s", workspace,
+                                               worker->online ? taskrouter->available_activity_sid
+                                                              : taskrouter->offline_activity_sid);
+  g_autofree char *created = _flex_emulator_format_date (worker->created_us);
+  g_autofree char *updated = _flex_emulator_format_date (worker->updated_us);
+  g_autofree char *changed = _flex_emulator_format_date (worker->status_changed_us);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "account_sid");
+  json_builder_add_string_value (builder, flex_emulator_get_account_sid (self));
+  json_builder_set_member_name (builder, "activity_name");
+  json_builder_add_string_value (builder, worker->online ? "Available" : "Offline");
+  json_builder_set_member_name (builder, "activity_sid");
+  json_builder_add_string_value (builder, worker->online ? taskrouter->available_activity_sid
+                                                         : taskrouter->offline_activity_sid);
+  json_builder_set_member_name (builder, "attributes");
+  if (with_attributes)
+    json_builder_add_string_value (builder, worker->attributes);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "available");
+  json_builder_add_boolean_value (builder, worker->online);
+  json_builder_set_member_name (builder, "date_created");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "date_status_changed");
+  json_builder_add_string_value (builder, changed);
+  json_builder_set_member_name (builder, "date_updated");
+  json_builder_add_string_value (builder, updated);
+  json_builder_set_member_name (builder, "friendly_name");
+  json_builder_add_string_value (builder, worker->friendly_name);
+  json_builder_set_member_name (builder, "sid");
+  json_builder_add_string_value (builder, worker->sid);
+  json_builder_set_member_name (builder, "workspace_sid");
+  json_builder_add_string_value (builder, taskrouter->workspace_sid);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "links");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "activity");
+  json_builder_add_string_value (builder, activity);
+  json_builder_set_member_name (builder, "channels");
+  json_builder_add_string_value (builder, channels);
+  json_builder_set_member_name (builder, "reservations");
+  json_builder_add_string_value (builder, reservations);
+  json_builder_set_member_name (builder, "worker_statistics");
+  json_builder_add_string_value (builder, statistics);
+  json_builder_set_member_name (builder, "workspace");
+  json_builder_add_string_value (builder, workspace);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+check_workspace (FlexEmulatorContext *context)
+{
+  const char *sid = g_hash_table_lookup (context->params, "WorkspaceSid");
+
+  if (g_strcmp0 (sid, context->emulator->taskrouter->workspace_sid) == 0)
+    return TRUE;
+  _flex_emulator_error (context, 404, 20404, "The requested resource /Workspaces/%s was not found",
+                        sid);
+  return FALSE;
+}
+
+static void
+handle_fetch_worker (FlexEmulatorContext *context)
+{
+  Worker *worker;
+
+  if (!check_workspace (context))
+    return;
+
+  worker =
+      find_worker (context->emulator->taskrouter, g_hash_table_lookup (context->params, "Sid"));
+  if (worker == NULL)
+    {
+      _flex_emulator_error (context, 404, 20404, "The requested resource /Workers/%s was not found",
+                            (char *) g_hash_table_lookup (context->params, "Sid"));
+      return;
+    }
+  _flex_emulator_reply (context, 200, worker_to_json (context->emulator, worker, TRUE), NULL);
+}
+
+static void
+handle_list_workers (FlexEmulatorContext *context)
+{
+  FlexEmulator *self = context->emulator;
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *list_url = NULL;
+  g_autofree char *url = NULL;
+  const char *friendly_name = NULL;
+  guint64 page_size = 50;
+
+  if (!check_workspace (context))
+    return;
+
+  if (context->query != NULL)
+    {
+      const char *size = g_hash_table_lookup (context->query, "PageSize");
+
+      friendly_name = g_hash_table_lookup (context->query, "FriendlyName");
+      if (size != NULL && !g_ascii_string_to_unsigned (size, 10, 1, 1000, &page_size, NULL))
+        {
+          _flex_emulator_error (context, 400, 20001, "PageSize must be between 1 and 1000");
+          return;
+        }
+    }
+
+  list_url = g_strdup_printf ("%s/v1/Workspaces/%s/Workers", flex_emulator_get_base_url (self),
+                              taskrouter->workspace_sid);
+  url = g_strdup_printf ("%s?PageSize=%" G_GUINT64_FORMAT "&Page=0", list_url, page_size);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "workers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < taskrouter->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (taskrouter->workers, i);
+
+      /* Twilio matches FriendlyName exactly. */
+      if (friendly_name != NULL && g_strcmp0 (friendly_name, worker->friendly_name) != 0)
+        continue;
+      json_builder_add_value (builder, worker_to_json (self, worker, FALSE));
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "meta");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "first_page_url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, "workers");
+  json_builder_set_member_name (builder, "next_page_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "page_size");
+  json_builder_add_int_value (builder, (gint64) page_size);
+  json_builder_set_member_name (builder, "previous_page_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
+}
+
+void
+_flex_emulator_taskrouter_add_routes (FlexEmulator *self)
+{
+  _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Workers", "ListWorker",
+                            handle_list_workers);
+  _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Workers/{Sid}",
+                            "FetchWorker", handle_fetch_worker);
+}
+
+const char *
+flex_emulator_get_workspace_sid (FlexEmulator *self)
+{
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+  return self->taskrouter->workspace_sid;
+}
+
+const char *
+flex_emulator_get_offline_activity_sid (FlexEmulator *self)
+{
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+  return self->taskrouter->offline_activity_sid;
+}
+
+/**
+ * flex_emulator_add_worker:
+ * @attributes: the worker's attributes, a JSON object as text
+ *
+ * Returns: (transfer full): the new worker's SID
+ */
+char *
+flex_emulator_add_worker (FlexEmulator *self,
+                          const char *friendly_name,
+                          const char *attributes,
+                          gboolean online)
+{
+  Worker *worker;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+
+  worker = g_new0 (Worker, 1);
+  worker->sid = _flex_emulator_new_sid ("WK");
+  worker->friendly_name = g_strdup (friendly_name);
+  worker->attributes = g_strdup (attributes != NULL ? attributes : "{}");
+  worker->online = online;
+  worker->created_us = worker->updated_us = worker->status_changed_us = flex_emulator_now_us (self);
+  g_ptr_array_add (self->taskrouter->workers, worker);
+
+  return g_strdup (worker->sid);
+}
+
+/* Switches a worker between the Available and the Offline activity. */
+gboolean
+flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online)
+{
+  Worker *worker;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), FALSE);
+
+  worker = find_worker (self->taskrouter, worker_sid);
+  if (worker == NULL)
+    return FALSE;
+  worker->online = online;
+  worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
+  return TRUE;
+}

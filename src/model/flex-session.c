@@ -1,0 +1,427 @@
+/* flex-session.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "flex-session.h"
+
+/*
+ * FlexSession: what the UI needs of one signed-in worker. It reads the Flex
+ * Configuration and the worker (roles, activity, config_overrides), layers
+ * the contacts feature configuration (DESIGN.md §1), and owns the three live
+ * directories:
+ *   Recents          Contacts_Recent_<WorkerSid>
+ *   My Contacts      Contacts_<WorkerSid>
+ *   Shared Contacts  Contacts_<AccountSid>
+ * When Flex cannot be read, the local settings stand in and the directories
+ * still load from Sync.
+ */
+
+struct _FlexSession
+{
+  GObject parent_instance;
+
+  FlexTwilioClient *client;
+  char *account_sid;
+  char *worker_sid;
+  char *service_sid;
+  FlexFeatureConfig *config;
+
+  FlexDirectory *recents;
+  FlexDirectory *personal;
+  FlexDirectory *shared;
+
+  FlexConfiguration *configuration;
+  FlexWorker *worker;
+  char *error_message;
+  guint poll_interval;
+};
+
+enum
+{
+  PROP_0,
+  PROP_WORKER_OFFLINE,
+  PROP_ERROR_MESSAGE,
+  PROP_LOADED,
+  PROP_POLL_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FlexSession, flex_session, G_TYPE_OBJECT)
+
+static void
+update_shared_editable (FlexSession *self)
+{
+  gboolean editable = flex_feature_config_get_shared_agent_editable (self->config);
+
+  if (self->worker != NULL)
+    editable = editable || flex_worker_has_role (self->worker, "admin") ||
+               flex_worker_has_role (self->worker, "supervisor");
+
+  flex_directory_set_editable (self->shared, editable);
+}
+
+static void
+flex_session_finalize (GObject *object)
+{
+  FlexSession *self = FLEX_SESSION (object);
+
+  g_signal_handlers_disconnect_by_data (self->config, self);
+  g_clear_object (&self->recents);
+  g_clear_object (&self->personal);
+  g_clear_object (&self->shared);
+  g_clear_object (&self->client);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->configuration, flex_configuration_free);
+  g_clear_pointer (&self->worker, flex_worker_free);
+  g_free (self->account_sid);
+  g_free (self->worker_sid);
+  g_free (self->service_sid);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (flex_session_parent_class)->finalize (object);
+}
+
+static void
+flex_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlexSession *self = FLEX_SESSION (object);
+
+  switch (prop_id)
+    {
+      case PROP_WORKER_OFFLINE:
+        g_value_set_boolean (value, flex_session_get_worker_offline (self));
+        break;
+      case PROP_ERROR_MESSAGE:
+        g_value_set_string (value, self->error_message);
+        break;
+      case PROP_LOADED:
+        g_value_set_boolean (value, self->worker != NULL || self->configuration != NULL);
+        break;
+      case PROP_POLL_INTERVAL:
+        g_value_set_uint (value, self->poll_interval);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_session_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+      case PROP_POLL_INTERVAL:
+        flex_session_set_poll_interval (FLEX_SESSION (object), g_value_get_uint (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_session_class_init (FlexSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = flex_session_finalize;
+  object_class->get_property = flex_session_get_property;
+  object_class->set_property = flex_session_set_property;
+
+  properties[PROP_WORKER_OFFLINE] =
+      g_param_spec_boolean ("worker-offline", NULL, NULL, FALSE, flags);
+  properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, flags);
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, flags);
+  properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval", NULL, NULL, 0, 3600, 15,
+                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+flex_session_init (FlexSession *self)
+{
+  self->poll_interval = 15;
+}
+
+static FlexDirectory *
+new_directory (FlexSession *self, const char *prefix, const char *owner, FlexDirectoryKind kind)
+{
+  g_autofree char *name = g_strconcat (prefix, owner, NULL);
+  g_autoptr (FlexSyncMap) map = flex_sync_map_new (self->client, self->service_sid, name);
+
+  return flex_directory_new (map, kind);
+}
+
+/**
+ * flex_session_new:
+ * @service_sid: the Sync service, usually `default`
+ * @config: the feature configuration to layer the Flex values onto; its
+ *   local settings stay the fallback
+ */
+FlexSession *
+flex_session_new (FlexTwilioClient *client,
+                  const char *account_sid,
+                  const char *worker_sid,
+                  const char *service_sid,
+                  FlexFeatureConfig *config)
+{
+  FlexSession *self;
+
+  g_return_val_if_fail (FLEX_IS_TWILIO_CLIENT (client), NULL);
+  g_return_val_if_fail (account_sid != NULL, NULL);
+  g_return_val_if_fail (worker_sid != NULL, NULL);
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (config), NULL);
+
+  self = g_object_new (FLEX_TYPE_SESSION, NULL);
+  self->client = g_object_ref (client);
+  self->account_sid = g_strdup (account_sid);
+  self->worker_sid = g_strdup (worker_sid);
+  self->service_sid = g_strdup (service_sid != NULL ? service_sid : "default");
+  self->config = g_object_ref (config);
+
+  self->recents = new_directory (self, "Contacts_Recent_", worker_sid, FLEX_DIRECTORY_KIND_RECENTS);
+  self->personal = new_directory (self, "Contacts_", worker_sid, FLEX_DIRECTORY_KIND_PERSONAL);
+  self->shared = new_directory (self, "Contacts_", account_sid, FLEX_DIRECTORY_KIND_SHARED);
+  flex_directory_set_editable (self->personal, TRUE);
+  update_shared_editable (self);
+  g_signal_connect_swapped (config, "notify::shared-agent-editable",
+                            G_CALLBACK (update_shared_editable), self);
+
+  return self;
+}
+
+FlexTwilioClient *
+flex_session_get_client (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->client;
+}
+
+FlexFeatureConfig *
+flex_session_get_config (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->config;
+}
+
+FlexDirectory *
+flex_session_get_recents (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->recents;
+}
+
+FlexDirectory *
+flex_session_get_personal (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->personal;
+}
+
+FlexDirectory *
+flex_session_get_shared (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->shared;
+}
+
+/**
+ * flex_session_get_worker:
+ *
+ * Returns: (transfer none) (nullable): the worker, once loaded
+ */
+const FlexWorker *
+flex_session_get_worker (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->worker;
+}
+
+/**
+ * flex_session_get_configuration:
+ *
+ * Returns: (transfer none) (nullable): the Flex configuration, once loaded
+ */
+const FlexConfiguration *
+flex_session_get_configuration (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->configuration;
+}
+
+/**
+ * flex_session_get_worker_offline:
+ *
+ * Returns: whether the worker's activity is the offline activity of the Flex
+ *   configuration (calls are disabled then)
+ */
+gboolean
+flex_session_get_worker_offline (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), FALSE);
+
+  return self->worker != NULL && self->configuration != NULL &&
+         self->configuration->offline_activity_sid != NULL &&
+         g_strcmp0 (self->worker->activity_sid, self->configuration->offline_activity_sid) == 0;
+}
+
+const char *
+flex_session_get_error_message (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->error_message;
+}
+
+/**
+ * flex_session_set_poll_interval:
+ *
+ * How often the directories check their maps once loaded.
+ */
+void
+flex_session_set_poll_interval (FlexSession *self, guint seconds)
+{
+  g_return_if_fail (FLEX_IS_SESSION (self));
+
+  self->poll_interval = seconds;
+  if (flex_directory_get_loaded (self->recents) || flex_directory_get_loaded (self->personal))
+    {
+      flex_directory_set_poll_interval (self->recents, seconds);
+      flex_directory_set_poll_interval (self->personal, seconds);
+      flex_directory_set_poll_interval (self->shared, seconds);
+    }
+}
+
+/**
+ * flex_session_refresh:
+ *
+ * Checks every directory now, e.g. when the window gains focus.
+ */
+void
+flex_session_refresh (FlexSession *self)
+{
+  g_return_if_fail (FLEX_IS_SESSION (self));
+
+  flex_directory_refresh (self->recents);
+  flex_directory_refresh (self->personal);
+  flex_directory_refresh (self->shared);
+}
+
+/* Loading */
+
+static void
+set_error_message (FlexSession *self, const char *message)
+{
+  if (g_strcmp0 (self->error_message, message) == 0)
+    return;
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+static void
+finish_load (GTask *task)
+{
+  FlexSession *self = g_task_get_source_object (task);
+
+  flex_feature_config_set_layers (
+      self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
+      self->worker != NULL ? flex_worker_get_contacts_overrides (self->worker) : NULL);
+  update_shared_editable (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+
+  flex_directory_set_poll_interval (self->recents, self->poll_interval);
+  flex_directory_set_poll_interval (self->personal, self->poll_interval);
+  flex_directory_set_poll_interval (self->shared, self->poll_interval);
+  flex_session_refresh (self);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_worker_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexSession *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+
+  self->worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (self->worker == NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not read your worker: %s"), error->message);
+
+      set_error_message (self, message);
+    }
+
+  finish_load (task);
+}
+
+static void
+on_configuration_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexSession *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
+
+  self->configuration =
+      flex_configuration_fetch_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (self->configuration == NULL || self->configuration->workspace_sid == NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not read the Flex configuration, so local settings apply: %s"),
+                           error != NULL ? error->message : _ ("it names no TaskRouter workspace"));
+
+      set_error_message (self, message);
+      finish_load (task);
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  flex_task_router_fetch_worker_async (self->client, self->configuration->workspace_sid,
+                                       self->worker_sid, cancellable, on_worker_fetched,
+                                       g_steal_pointer (&task));
+}
+
+/**
+ * flex_session_load_async:
+ *
+ * Reads the Flex configuration and the worker, then starts the directories.
+ * A failure to read Flex is not fatal: the session falls back to the local
+ * settings and says so in #FlexSession:error-message.
+ */
+void
+flex_session_load_async (FlexSession *self,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_session_load_async);
+  flex_configuration_fetch_async (self->client, cancellable, on_configuration_fetched, task);
+}
+
+gboolean
+flex_session_load_finish (FlexSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

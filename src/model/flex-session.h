@@ -1,0 +1,44 @@
+/* flex-session.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "flex-configuration.h"
+#include "flex-directory.h"
+#include "flex-feature-config.h"
+#include "flex-task-router.h"
+
+G_BEGIN_DECLS
+
+#define FLEX_TYPE_SESSION (flex_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlexSession, flex_session, FLEX, SESSION, GObject)
+
+FlexSession *flex_session_new (FlexTwilioClient *client,
+                               const char *account_sid,
+                               const char *worker_sid,
+                               const char *service_sid,
+                               FlexFeatureConfig *config);
+FlexTwilioClient *flex_session_get_client (FlexSession *self);
+FlexFeatureConfig *flex_session_get_config (FlexSession *self);
+FlexDirectory *flex_session_get_recents (FlexSession *self);
+FlexDirectory *flex_session_get_personal (FlexSession *self);
+FlexDirectory *flex_session_get_shared (FlexSession *self);
+const FlexWorker *flex_session_get_worker (FlexSession *self);
+const FlexConfiguration *flex_session_get_configuration (FlexSession *self);
+gboolean flex_session_get_worker_offline (FlexSession *self);
+const char *flex_session_get_error_message (FlexSession *self);
+void flex_session_set_poll_interval (FlexSession *self, guint seconds);
+void flex_session_refresh (FlexSession *self);
+
+void flex_session_load_async (FlexSession *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean flex_session_load_finish (FlexSession *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* flex-task-router.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-twilio"
+
+#include "config.h"
+
+#include "flex-task-router.h"
+
+G_DEFINE_BOXED_TYPE (FlexWorker, flex_worker, flex_worker_copy, flex_worker_free)
+
+static char *
+dup_string (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+/**
+ * flex_worker_new_from_json:
+ *
+ * Reads a worker resource; `attributes` is a JSON text inside the JSON and
+ * is parsed a second time. Attributes that do not parse are treated as empty,
+ * with a warning.
+ *
+ * Returns: (transfer full) (nullable): the worker
+ */
+FlexWorker *
+flex_worker_new_from_json (JsonNode *node, GError **error)
+{
+  g_autofree char *attributes = NULL;
+  FlexWorker *self;
+  JsonObject *object;
+  JsonNode *available;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                   "The worker is not a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  self = g_new0 (FlexWorker, 1);
+  self->sid = dup_string (object, "sid");
+  if (self->sid == NULL)
+    {
+      flex_worker_free (self);
+      g_set_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED, "The worker has no SID");
+      return NULL;
+    }
+  self->friendly_name = dup_string (object, "friendly_name");
+  self->activity_sid = dup_string (object, "activity_sid");
+  self->activity_name = dup_string (object, "activity_name");
+  available = json_object_get_member (object, "available");
+  self->available = available != NULL && JSON_NODE_HOLDS_VALUE (available) &&
+                    json_node_get_value_type (available) == G_TYPE_BOOLEAN &&
+                    json_node_get_boolean (available);
+
+  attributes = dup_string (object, "attributes");
+  if (attributes != NULL)
+    {
+      g_autoptr (JsonNode) parsed = json_from_string (attributes, NULL);
+
+      if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed))
+        self->attributes = json_object_ref (json_node_get_object (parsed));
+      else
+        {
+          g_warning ("The attributes of worker %s are not a JSON object", self->sid);
+          self->attributes = json_object_new ();
+        }
+    }
+
+  return self;
+}
+
+FlexWorker *
+flex_worker_copy (const FlexWorker *self)
+{
+  FlexWorker *copy = g_new0 (FlexWorker, 1);
+
+  copy->sid = g_strdup (self->sid);
+  copy->friendly_name = g_strdup (self->friendly_name);
+  copy->activity_sid = g_strdup (self->activity_sid);
+  copy->activity_name = g_strdup (self->activity_name);
+  copy->available = self->available;
+  copy->attributes = self->attributes != NULL ? json_object_ref (self->attributes) : NULL;
+  return copy;
+}
+
+void
+flex_worker_free (FlexWorker *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->sid);
+  g_free (self->friendly_name);
+  g_free (self->activity_sid);
+  g_free (self->activity_name);
+  g_clear_pointer (&self->attributes, json_object_unref);
+  g_free (self);
+}
+
+/**
+ * flex_worker_has_role:
+ *
+ * Returns: whether the `roles` attribute (an array of texts) holds @role
+ */
+gboolean
+flex_worker_has_role (const FlexWorker *self, const char *role)
+{
+  JsonNode *node;
+  JsonArray *roles;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  node = self->attributes != NULL ? json_object_get_member (self->attributes, "roles") : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+
+  roles = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (roles); i++)
+    {
+      JsonNode *element = json_array_get_element (roles, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (element), role) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * flex_worker_get_caller_id:
+ *
+ * Returns: (nullable): the `selectedCallerId` attribute
+ */
+const char *
+flex_worker_get_caller_id (const FlexWorker *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  node = self->attributes != NULL ? json_object_get_member (self->attributes, "selectedCallerId")
+                                  : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/**
+ * flex_worker_get_contacts_overrides:
+ *
+ * Returns: (transfer none) (nullable): `config_overrides.features.contacts`
+ */
+JsonObject *
+flex_worker_get_contacts_overrides (const FlexWorker *self)
+{
+  static const char *const path[] = { "config_overrides", "features", "contacts" };
+  JsonObject *object;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  object = self->attributes;
+  for (guint i = 0; object != NULL && i < G_N_ELEMENTS (path); i++)
+    {
+      JsonNode *node = json_object_get_member (object, path[i]);
+
+      object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    }
+  return object;
+}
+
+static void
+on_worker_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  FlexWorker *worker;
+
+  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (node == NULL || (worker = flex_worker_new_from_json (node, &error)) == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, worker, (GDestroyNotify) flex_worker_free);
+}
+
+/**
+ * flex_task_router_fetch_worker_async:
+ *
+ * `GET /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`.
+ */
+void
+flex_task_router_fetch_worker_async (FlexTwilioClient *client,
+                                     const char *workspace_sid,
+                                     const char *worker_sid,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL);
+  g_return_if_fail (worker_sid != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_fetch_worker_async);
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Workers", worker_sid, NULL);
+  flex_twilio_client_request_async (client, "GET", url, NULL, NULL, cancellable, on_worker_fetched,
+                                    task);
+}
+
+FlexWorker *
+flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
+                                      GAsyncResult *result,
+                                      GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,56 @@
+/* flex-task-router.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "flex-twilio-client.h"
+
+G_BEGIN_DECLS
+
+/**
+ * FlexWorker:
+ * @sid: the worker SID (`WK…`)
+ * @friendly_name: its friendly name
+ * @activity_sid: its current activity
+ * @activity_name: the name of that activity
+ * @available: whether that activity is an available one
+ * @attributes: (nullable): its attributes, parsed from the JSON text inside
+ *   the JSON; %NULL in lists, where Twilio leaves them out
+ */
+typedef struct
+{
+  char *sid;
+  char *friendly_name;
+  char *activity_sid;
+  char *activity_name;
+  gboolean available;
+  JsonObject *attributes;
+} FlexWorker;
+
+#define FLEX_TYPE_WORKER (flex_worker_get_type ())
+
+GType flex_worker_get_type (void) G_GNUC_CONST;
+FlexWorker *flex_worker_new_from_json (JsonNode *node, GError **error);
+FlexWorker *flex_worker_copy (const FlexWorker *self);
+void flex_worker_free (FlexWorker *self);
+gboolean flex_worker_has_role (const FlexWorker *self, const char *role);
+const char *flex_worker_get_caller_id (const FlexWorker *self);
+JsonObject *flex_worker_get_contacts_overrides (const FlexWorker *self);
+
+void flex_task_router_fetch_worker_async (FlexTwilioClient *client,
+                                          const char *workspace_sid,
+                                          const char *worker_sid,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+FlexWorker *flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
+                                                  GAsyncResult *result,
+                                                  GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexWorker, flex_worker_free)
+
+G_END_DECLS

@@ -1,0 +1,1064 @@
+/* flex-directory-page.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-directory-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "flex-contact-dialog.h"
+#include "flex-directory-page.h"
+
+/*
+ * FlexDirectoryPage: one tab. The directory is stacked into GTK models
+ * (STYLE.md rule 7): FlexDirectory → GtkFilterListModel (a GtkStringFilter
+ * over each item's casefolded "search-text") → GtkSliceListModel (one page of
+ * page_size rows) → GtkNoSelection → GtkColumnView. Row cells are recycled
+ * and only ever bound to an item (items are immutable: a change replaces the
+ * item in the model).
+ */
+
+struct _FlexDirectoryPage
+{
+  GtkWidget parent_instance;
+
+  FlexDirectoryKind kind;
+  FlexDirectory *directory;
+  FlexFeatureConfig *config;
+
+  GtkStringFilter *filter;
+  GtkFilterListModel *filtered;
+  GtkSliceListModel *slice;
+  guint page;
+  gboolean can_call;
+  char *call_disabled_reason;
+  char *default_country;
+  guint status_timer;
+
+  /* Template widgets */
+  GtkStack *stack;
+  GtkColumnView *column_view;
+  AdwStatusPage *empty_status;
+  GtkSpinner *spinner;
+  GtkWidget *add_button;
+  GtkWidget *clear_button;
+  GtkLabel *page_label;
+  GtkLabel *status_label;
+};
+
+enum
+{
+  PROP_0,
+  PROP_KIND,
+  PROP_DIRECTORY,
+  PROP_CONFIG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FlexDirectoryPage, flex_directory_page, GTK_TYPE_WIDGET)
+
+static void
+toast (FlexDirectoryPage *self, const char *message)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+}
+
+/* Paging and state */
+
+static guint
+page_size (FlexDirectoryPage *self)
+{
+  return MAX (flex_feature_config_get_page_size (self->config), 1);
+}
+
+static guint
+n_pages (FlexDirectoryPage *self)
+{
+  guint n_items;
+
+  if (self->filtered == NULL)
+    return 1;
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  return MAX ((n_items + page_size (self) - 1) / page_size (self), 1);
+}
+
+static void
+update_pager (FlexDirectoryPage *self)
+{
+  g_autofree char *text = NULL;
+  guint pages = n_pages (self);
+
+  /* Search and deletions can leave the page past the end: stay valid. */
+  self->page = MIN (self->page, pages - 1);
+  if (self->slice != NULL)
+    {
+      gtk_slice_list_model_set_size (self->slice, page_size (self));
+      gtk_slice_list_model_set_offset (self->slice, self->page * page_size (self));
+    }
+
+  /* Translators: paging of a list, e.g. "Page 2 of 5" */
+  text = g_strdup_printf (_ ("Page %u of %u"), self->page + 1, pages);
+  gtk_label_set_label (self->page_label, text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.previous", self->page > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.next", self->page + 1 < pages);
+}
+
+static void
+update_status (FlexDirectoryPage *self)
+{
+  gint64 age_s;
+  g_autofree char *text = NULL;
+
+  if (self->directory == NULL)
+    {
+      gtk_label_set_label (self->status_label, "");
+      return;
+    }
+
+  if (flex_directory_get_offline (self->directory))
+    {
+      gtk_label_set_label (self->status_label, _ ("Offline"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                                   flex_directory_get_error_message (self->directory));
+      return;
+    }
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), NULL);
+  if (flex_directory_get_last_updated (self->directory) == 0)
+    {
+      gtk_label_set_label (self->status_label, _ ("Connecting…"));
+      return;
+    }
+
+  age_s = (g_get_real_time () - flex_directory_get_last_updated (self->directory)) / G_USEC_PER_SEC;
+  if (age_s < 5)
+    text = g_strdup (_ ("Updated just now"));
+  else if (age_s < 60)
+    text = g_strdup_printf (
+        ngettext ("Updated %d second ago", "Updated %d seconds ago", (unsigned long) age_s),
+        (int) age_s);
+  else
+    text = g_strdup_printf (
+        ngettext ("Updated %d minute ago", "Updated %d minutes ago", (unsigned long) (age_s / 60)),
+        (int) (age_s / 60));
+  gtk_label_set_label (self->status_label, text);
+}
+
+static void
+update_stack (FlexDirectoryPage *self)
+{
+  const char *child = "list";
+
+  if (self->directory == NULL)
+    child = "empty";
+  else if (!flex_directory_get_loaded (self->directory))
+    child = flex_directory_get_offline (self->directory) ? "empty" : "loading";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->directory)) == 0)
+    child = "empty";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    child = "no-results";
+
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (child, "loading"));
+  gtk_stack_set_visible_child_name (self->stack, child);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->page_label)),
+                          g_str_equal (child, "list"));
+}
+
+static void
+update_actions (FlexDirectoryPage *self)
+{
+  gboolean editable = self->directory != NULL && flex_directory_get_editable (self->directory);
+  gboolean has_items =
+      self->directory != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->directory)) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.add", editable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.edit", editable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.delete", editable);
+  gtk_widget_set_visible (self->add_button, self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable);
+  gtk_widget_set_visible (self->clear_button,
+                          self->kind == FLEX_DIRECTORY_KIND_RECENTS && self->directory != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.clear-history",
+                                 self->kind == FLEX_DIRECTORY_KIND_RECENTS && has_items);
+}
+
+static void
+on_model_changed (FlexDirectoryPage *self)
+{
+  update_pager (self);
+  update_stack (self);
+  update_actions (self);
+}
+
+static void
+on_directory_status (FlexDirectoryPage *self)
+{
+  update_status (self);
+  update_stack (self);
+  update_actions (self);
+}
+
+static gboolean
+on_status_timer (gpointer user_data)
+{
+  update_status (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Cells */
+
+typedef const char *(*TextGetter) (gpointer item);
+
+static const char *
+recent_name (gpointer item)
+{
+  const char *name = flex_recent_get_name (item);
+
+  return name != NULL && *name != '\0' ? name : _ ("Customer");
+}
+
+static void
+setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GtkWidget *inscription = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 16);
+  gtk_inscription_set_min_lines (GTK_INSCRIPTION (inscription), 1);
+  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
+  gtk_list_item_set_child (list_item, inscription);
+}
+
+static void
+bind_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  TextGetter getter = (TextGetter) user_data;
+  const char *text = getter (gtk_list_item_get_item (list_item));
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
+}
+
+static void
+channel_icon (FlexRecent *recent, const char **icon, const char **label)
+{
+  const char *channel = flex_recent_get_channel_type (recent);
+
+  if (g_strcmp0 (channel, "voice") == 0)
+    {
+      gboolean outbound = g_strcmp0 (flex_recent_get_direction (recent), "outbound") == 0;
+
+      *icon = outbound ? "call-outgoing-symbolic" : "call-incoming-symbolic";
+      *label = outbound ? _ ("Outbound call") : _ ("Inbound call");
+    }
+  else if (g_strcmp0 (channel, "sms") == 0)
+    {
+      *icon = "mail-unread-symbolic";
+      *label = _ ("SMS");
+    }
+  else if (g_strcmp0 (channel, "web") == 0 || g_strcmp0 (channel, "chat") == 0)
+    {
+      *icon = "web-browser-symbolic";
+      *label = _ ("Web chat");
+    }
+  else if (g_strcmp0 (channel, "whatsapp") == 0)
+    {
+      *icon = "chat-message-new-symbolic";
+      *label = _ ("WhatsApp");
+    }
+  else
+    {
+      *icon = "network-workgroup-symbolic";
+      *label = _ ("Other channel");
+    }
+}
+
+static void
+setup_channel (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GtkWidget *image = gtk_image_new ();
+
+  gtk_widget_add_css_class (image, "channel-icon");
+  gtk_list_item_set_child (list_item, image);
+}
+
+static void
+bind_channel (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GtkWidget *image = gtk_list_item_get_child (list_item);
+  const char *icon, *label;
+
+  channel_icon (gtk_list_item_get_item (list_item), &icon, &label);
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
+  gtk_widget_set_tooltip_text (image, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+bind_date (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GDateTime *date = flex_recent_get_date_time (gtk_list_item_get_item (list_item));
+  g_autoptr (GDateTime) local = date != NULL ? g_date_time_to_local (date) : NULL;
+  g_autofree char *text = local != NULL ? g_date_time_format (local, "%x %X") : NULL;
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
+}
+
+static void
+bind_duration (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  gint64 duration = flex_recent_get_duration (gtk_list_item_get_item (list_item));
+  g_autofree char *text = NULL;
+
+  if (duration >= 3600)
+    text = g_strdup_printf ("%d:%02d:%02d", (int) (duration / 3600), (int) (duration / 60 % 60),
+                            (int) (duration % 60));
+  else if (duration >= 0)
+    text = g_strdup_printf ("%d:%02d", (int) (duration / 60), (int) (duration % 60));
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
+}
+
+/* The actions cell: notes, call, and for directories edit and delete. */
+
+static GtkWidget *
+icon_button (const char *icon, const char *label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  return button;
+}
+
+static void
+setup_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *notes = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *notes_label = gtk_label_new (NULL);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (notes), "accessories-text-editor-symbolic");
+  gtk_widget_add_css_class (notes, "flat");
+  gtk_widget_set_tooltip_text (notes, _ ("Notes"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (notes), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Notes"), -1);
+  gtk_label_set_wrap (GTK_LABEL (notes_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (notes_label), 40);
+  gtk_label_set_selectable (GTK_LABEL (notes_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (notes_label), 0);
+  gtk_popover_set_child (GTK_POPOVER (popover), notes_label);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (notes), popover);
+  gtk_box_append (GTK_BOX (box), notes);
+
+  gtk_box_append (GTK_BOX (box), icon_button ("call-start-symbolic", _ ("Call")));
+  if (self->kind != FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      gtk_box_append (GTK_BOX (box), icon_button ("document-edit-symbolic", _ ("Edit")));
+      gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", _ ("Delete")));
+    }
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *notes = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GtkWidget *call = gtk_widget_get_next_sibling (notes);
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (notes)));
+  const char *notes_text;
+  const char *number;
+  const char *key;
+  gboolean callable;
+
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      notes_text = flex_recent_get_notes (item);
+      number = flex_recent_get_customer_address (item);
+      key = flex_recent_get_key (item);
+      /* Only voice recents can be called back (DESIGN.md §1). */
+      callable = flex_recent_is_voice (item) && number != NULL;
+      gtk_widget_set_visible (call, flex_recent_is_voice (item));
+    }
+  else
+    {
+      GtkWidget *edit = gtk_widget_get_next_sibling (call);
+      GtkWidget *delete = gtk_widget_get_next_sibling (edit);
+
+      notes_text = flex_contact_get_notes (item);
+      number = flex_contact_get_phone_number (item);
+      key = flex_contact_get_key (item);
+      callable = number != NULL;
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", key);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "page.edit");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (delete), "s", key);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (delete), "page.delete");
+      gtk_widget_set_visible (edit, flex_directory_get_editable (self->directory));
+      gtk_widget_set_visible (delete, flex_directory_get_editable (self->directory));
+    }
+
+  gtk_label_set_label (GTK_LABEL (gtk_popover_get_child (GTK_POPOVER (popover))), notes_text);
+  gtk_widget_set_sensitive (notes, notes_text != NULL && *notes_text != '\0');
+
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (call), "s", number != NULL ? number : "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (call), callable ? "page.call" : NULL);
+  gtk_widget_set_sensitive (call, callable && self->can_call);
+  gtk_widget_set_tooltip_text (call, self->can_call ? _ ("Call") : self->call_disabled_reason);
+}
+
+static void
+add_column (FlexDirectoryPage *self,
+            const char *title,
+            GCallback setup,
+            GCallback bind,
+            gpointer data,
+            gboolean expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", setup, data);
+  g_signal_connect (factory, "bind", bind, data);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->column_view, column);
+  g_object_unref (column);
+}
+
+static void
+build_columns (FlexDirectoryPage *self)
+{
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      add_column (self, _ ("Channel"), G_CALLBACK (setup_channel), G_CALLBACK (bind_channel), NULL,
+                  FALSE);
+      add_column (self, _ ("Inbound Address"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                  flex_recent_get_inbound_address, TRUE);
+      add_column (self, _ ("Customer Address"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                  flex_recent_get_customer_address, TRUE);
+      add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text), recent_name,
+                  TRUE);
+      add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), NULL, TRUE);
+      add_column (self, _ ("Duration"), G_CALLBACK (setup_text), G_CALLBACK (bind_duration), NULL,
+                  FALSE);
+      add_column (self, _ ("Queue"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                  flex_recent_get_queue_name, TRUE);
+      add_column (self, _ ("Outcome"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                  flex_recent_get_outcome, FALSE);
+    }
+  else
+    {
+      add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                  flex_contact_get_name, TRUE);
+      add_column (self, _ ("Phone Number"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                  flex_contact_get_phone_number, TRUE);
+    }
+  add_column (self, _ ("Actions"), G_CALLBACK (setup_actions), G_CALLBACK (bind_actions), self,
+              FALSE);
+}
+
+/* Actions */
+
+static void on_write_done (GObject *object, GAsyncResult *result, gpointer user_data);
+
+typedef struct
+{
+  FlexDirectoryPage *page;
+  FlexContact *mine;
+} WriteContext;
+
+static void
+write_context_free (WriteContext *context)
+{
+  g_object_unref (context->page);
+  g_object_unref (context->mine);
+  g_free (context);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WriteContext, write_context_free)
+
+static void
+save_contact (FlexDirectoryPage *self, FlexContact *contact, gboolean is_new)
+{
+  WriteContext *context = g_new0 (WriteContext, 1);
+
+  context->page = g_object_ref (self);
+  context->mine = flex_contact_copy (contact);
+  if (is_new)
+    flex_directory_add_contact_async (self->directory, contact, NULL, on_write_done, context);
+  else
+    flex_directory_update_contact_async (self->directory, contact, NULL, on_write_done, context);
+}
+
+static void
+on_dialog_save (FlexContactDialog *dialog, FlexContact *contact, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+
+  save_contact (self, contact, flex_contact_get_revision (contact) == NULL);
+}
+
+static void
+open_dialog (FlexDirectoryPage *self, FlexContact *contact)
+{
+  FlexContactDialog *dialog = flex_contact_dialog_new (
+      contact, self->kind == FLEX_DIRECTORY_KIND_SHARED, self->default_country);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (dialog, "save", G_CALLBACK (on_dialog_save), self, G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  FlexDirectoryPage *page;
+  FlexContact *mine;
+} Conflict;
+
+static void
+conflict_free (gpointer data, GClosure *closure)
+{
+  Conflict *conflict = data;
+
+  g_object_unref (conflict->page);
+  g_object_unref (conflict->mine);
+  g_free (conflict);
+}
+
+static void
+on_conflict_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  Conflict *conflict = user_data;
+
+  if (g_strcmp0 (response, "overwrite") == 0)
+    save_contact (conflict->page, conflict->mine, FALSE);
+  else if (g_strcmp0 (response, "edit") == 0)
+    open_dialog (conflict->page, conflict->mine);
+}
+
+/* Someone else saved first: show theirs, let the person choose. */
+static void
+show_conflict (FlexDirectoryPage *self, FlexContact *mine, FlexContact *theirs)
+{
+  GtkWidget *dialog;
+  Conflict *conflict;
+  g_autofree char *body = NULL;
+
+  if (theirs == NULL)
+    {
+      toast (self, _ ("Someone else deleted this contact meanwhile; your changes were not saved"));
+      return;
+    }
+
+  body = g_strdup_printf (_ ("Their version: %s, %s.\nYours: %s, %s.\nSave yours over theirs, "
+                             "or keep theirs and discard your changes?"),
+                          flex_contact_get_name (theirs), flex_contact_get_phone_number (theirs),
+                          flex_contact_get_name (mine), flex_contact_get_phone_number (mine));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _ ("Someone Else Changed This Contact"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _ ("_Keep Theirs"), "edit",
+                                    _ ("_Edit Again"), "overwrite", _ ("_Save Mine"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overwrite",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+
+  /* Saving mine now means based on their revision. */
+  conflict = g_new0 (Conflict, 1);
+  conflict->page = g_object_ref (self);
+  conflict->mine = flex_contact_copy (mine);
+  flex_contact_set_revision (conflict->mine, flex_contact_get_revision (theirs));
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_conflict_response), conflict,
+                         conflict_free, G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_write_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (WriteContext) context = user_data;
+  g_autoptr (FlexContact) saved = NULL;
+  g_autoptr (FlexContact) current = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  saved = flex_directory_write_finish (FLEX_DIRECTORY (object), result, &current, &error);
+  if (error == NULL)
+    return;
+
+  if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
+    {
+      show_conflict (context->page, context->mine, current);
+      return;
+    }
+
+  /* Nothing is dropped silently: the edit comes back for another try. */
+  message = g_strdup_printf (_ ("Could not save the contact: %s"), error->message);
+  toast (context->page, message);
+  if (!g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_READ_ONLY))
+    open_dialog (context->page, context->mine);
+}
+
+static void
+add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+
+  open_dialog (self, NULL);
+}
+
+static void
+edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  FlexContact *contact =
+      flex_directory_lookup (self->directory, g_variant_get_string (parameter, NULL));
+
+  if (contact != NULL)
+    open_dialog (self, contact);
+}
+
+static void
+on_delete_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexDirectoryPage) self = user_data;
+  g_autoptr (FlexContact) current = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexContact) none = NULL;
+
+  none = flex_directory_write_finish (FLEX_DIRECTORY (object), result, &current, &error);
+  if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
+    toast (self, current != NULL ? _ ("Someone else changed this contact meanwhile, so it was "
+                                      "not deleted; check it and try again")
+                                 : _ ("Someone else deleted this contact already"));
+  else if (error != NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not delete the contact: %s"), error->message);
+
+      toast (self, message);
+    }
+  else
+    toast (self, _ ("Contact deleted"));
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  FlexContact *contact = g_object_get_data (G_OBJECT (dialog), "flex-contact");
+  FlexDirectoryPage *self = user_data;
+
+  if (g_strcmp0 (response, "delete") == 0)
+    flex_directory_delete_contact_async (self->directory, contact, NULL, on_delete_done,
+                                         g_object_ref (self));
+}
+
+static void
+delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  FlexContact *contact =
+      flex_directory_lookup (self->directory, g_variant_get_string (parameter, NULL));
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (contact == NULL)
+    return;
+
+  /* Translators: %s is a contact's name */
+  heading = g_strdup_printf (_ ("Delete “%s”?"), flex_contact_get_name (contact));
+  dialog = adw_message_dialog_new (
+      GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+      self->kind == FLEX_DIRECTORY_KIND_SHARED
+          ? _ ("The contact is removed from the shared directory of the whole team.")
+          : _ ("The contact is removed here and from the Flex UI."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
+                                    _ ("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "flex-contact", flex_contact_copy (contact),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self,
+                           G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_clear_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexDirectoryPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!flex_directory_clear_finish (FLEX_DIRECTORY (object), result, &error))
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not clear the history: %s"), error->message);
+
+      toast (self, message);
+    }
+}
+
+static void
+on_clear_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+
+  if (g_strcmp0 (response, "clear") == 0)
+    flex_directory_clear_async (self->directory, NULL, on_clear_done, g_object_ref (self));
+}
+
+static void
+clear_history_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkWidget *dialog;
+
+  dialog =
+      adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Clear the History?"),
+                              _ ("All your recent interactions are removed, here and in the "
+                                 "Flex UI."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "clear",
+                                    _ ("_Clear History"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_response), widget,
+                           G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+previous_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+
+  if (self->page > 0)
+    self->page--;
+  update_pager (self);
+}
+
+static void
+next_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+
+  if (self->page + 1 < n_pages (self))
+    self->page++;
+  update_pager (self);
+}
+
+static void
+call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  /* The outbound-call request lands with the dial issue; say so. */
+  gtk_widget_activate_action (widget, "win.dial-pad", NULL);
+}
+
+/* GObject */
+
+static void
+flex_directory_page_constructed (GObject *object)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (object);
+  GType item_type =
+      self->kind == FLEX_DIRECTORY_KIND_RECENTS ? FLEX_TYPE_RECENT : FLEX_TYPE_CONTACT;
+  GtkNoSelection *selection;
+
+  G_OBJECT_CLASS (flex_directory_page_parent_class)->constructed (object);
+
+  switch (self->kind)
+    {
+      case FLEX_DIRECTORY_KIND_RECENTS:
+        adw_status_page_set_icon_name (self->empty_status, "document-open-recent-symbolic");
+        adw_status_page_set_title (self->empty_status, _ ("No Recent Interactions"));
+        adw_status_page_set_description (
+            self->empty_status, _ ("Calls, messages and chats you handle in Flex appear here"));
+        break;
+      case FLEX_DIRECTORY_KIND_PERSONAL:
+        adw_status_page_set_icon_name (self->empty_status, "avatar-default-symbolic");
+        adw_status_page_set_title (self->empty_status, _ ("No Contacts"));
+        adw_status_page_set_description (self->empty_status,
+                                         _ ("Your own contacts appear here and in the Flex UI"));
+        break;
+      case FLEX_DIRECTORY_KIND_SHARED:
+      default:
+        adw_status_page_set_icon_name (self->empty_status, "system-users-symbolic");
+        adw_status_page_set_title (self->empty_status, _ ("No Shared Contacts"));
+        adw_status_page_set_description (
+            self->empty_status,
+            _ ("The directory your supervisors keep for the whole team appears here"));
+        break;
+    }
+
+  if (self->directory == NULL)
+    {
+      adw_status_page_set_description (self->empty_status,
+                                       _ ("Sign in to Twilio Flex to see this list, or start the "
+                                          "app with --sandbox to try it with demo data"));
+      update_pager (self);
+      update_stack (self);
+      update_actions (self);
+      return;
+    }
+
+  self->filter =
+      gtk_string_filter_new (gtk_property_expression_new (item_type, NULL, "search-text"));
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->directory)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->slice =
+      gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)), 0, page_size (self));
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->slice)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
+  build_columns (self);
+
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_model_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "items-changed", G_CALLBACK (on_model_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->config, "notify::page-size", G_CALLBACK (on_model_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "notify::loaded", G_CALLBACK (on_directory_status),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "notify::offline", G_CALLBACK (on_directory_status),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "notify::last-updated",
+                           G_CALLBACK (on_directory_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "notify::editable", G_CALLBACK (on_directory_status),
+                           self, G_CONNECT_SWAPPED);
+
+  self->status_timer = g_timeout_add_seconds (5, on_status_timer, self);
+  on_model_changed (self);
+  update_status (self);
+}
+
+static void
+flex_directory_page_set_property (GObject *object,
+                                  guint prop_id,
+                                  const GValue *value,
+                                  GParamSpec *pspec)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_KIND:
+        self->kind = g_value_get_enum (value);
+        break;
+      case PROP_DIRECTORY:
+        self->directory = g_value_dup_object (value);
+        break;
+      case PROP_CONFIG:
+        self->config = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flex_directory_page_dispose (GObject *object)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (object);
+
+  GtkWidget *child;
+
+  g_clear_handle_id (&self->status_timer, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FLEX_TYPE_DIRECTORY_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->slice);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->directory);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (flex_directory_page_parent_class)->dispose (object);
+}
+
+static void
+flex_directory_page_finalize (GObject *object)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (object);
+
+  g_free (self->call_disabled_reason);
+  g_free (self->default_country);
+
+  G_OBJECT_CLASS (flex_directory_page_parent_class)->finalize (object);
+}
+
+static void
+flex_directory_page_class_init (FlexDirectoryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags flags = G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = flex_directory_page_constructed;
+  object_class->set_property = flex_directory_page_set_property;
+  object_class->dispose = flex_directory_page_dispose;
+  object_class->finalize = flex_directory_page_finalize;
+
+  properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, FLEX_TYPE_DIRECTORY_KIND,
+                                             FLEX_DIRECTORY_KIND_PERSONAL, flags);
+  properties[PROP_DIRECTORY] =
+      g_param_spec_object ("directory", NULL, NULL, FLEX_TYPE_DIRECTORY, flags);
+  properties[PROP_CONFIG] =
+      g_param_spec_object ("config", NULL, NULL, FLEX_TYPE_FEATURE_CONFIG, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/flex-directory-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, page_label);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, status_label);
+
+  gtk_widget_class_install_action (widget_class, "page.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "page.edit", "s", edit_action);
+  gtk_widget_class_install_action (widget_class, "page.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "page.clear-history", NULL, clear_history_action);
+  gtk_widget_class_install_action (widget_class, "page.previous", NULL, previous_action);
+  gtk_widget_class_install_action (widget_class, "page.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "page.call", "s", call_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
+                                       "page.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
+                                       "page.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "page.add", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+flex_directory_page_init (FlexDirectoryPage *self)
+{
+  self->can_call = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * flex_directory_page_new:
+ * @directory: (nullable): the directory, or %NULL when nobody is signed in
+ */
+FlexDirectoryPage *
+flex_directory_page_new (FlexDirectoryKind kind,
+                         FlexDirectory *directory,
+                         FlexFeatureConfig *config)
+{
+  g_return_val_if_fail (directory == NULL || FLEX_IS_DIRECTORY (directory), NULL);
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (config), NULL);
+
+  return g_object_new (FLEX_TYPE_DIRECTORY_PAGE, "kind", kind, "directory", directory, "config",
+                       config, NULL);
+}
+
+FlexDirectory *
+flex_directory_page_get_directory (FlexDirectoryPage *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), NULL);
+  return self->directory;
+}
+
+/**
+ * flex_directory_page_set_search_text:
+ *
+ * Filters the rows on every shown text field, as you type.
+ */
+void
+flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text)
+{
+  g_autofree char *normalized = NULL;
+
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  if (self->filter == NULL)
+    return;
+
+  normalized = text != NULL ? g_utf8_normalize (text, -1, G_NORMALIZE_ALL) : NULL;
+  gtk_string_filter_set_search (self->filter, normalized);
+  self->page = 0;
+  update_pager (self);
+}
+
+guint
+flex_directory_page_get_page (FlexDirectoryPage *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), 0);
+  return self->page;
+}
+
+guint
+flex_directory_page_get_n_pages (FlexDirectoryPage *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), 0);
+  return n_pages (self);
+}
+
+/**
+ * flex_directory_page_get_visible_model:
+ *
+ * Returns: (transfer none) (nullable): the rows of the current page
+ */
+GListModel *
+flex_directory_page_get_visible_model (FlexDirectoryPage *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), NULL);
+  return self->slice != NULL ? G_LIST_MODEL (self->slice) : NULL;
+}
+
+/**
+ * flex_directory_page_set_can_call:
+ * @reason: (nullable): why calling is impossible, for the button's tooltip
+ */
+void
+flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, const char *reason)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  self->can_call = can_call;
+  g_free (self->call_disabled_reason);
+  self->call_disabled_reason = g_strdup (reason);
+  /* Rebind the visible rows. */
+  if (self->slice != NULL)
+    {
+      g_autoptr (GtkSelectionModel) model = gtk_column_view_get_model (self->column_view);
+
+      g_object_ref (model);
+      gtk_column_view_set_model (self->column_view, NULL);
+      gtk_column_view_set_model (self->column_view, model);
+    }
+}
+
+void
+flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *country)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  g_free (self->default_country);
+  self->default_country = g_strdup (country);
+}
