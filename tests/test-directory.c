@@ -16,6 +16,7 @@
 
 #include "flex-directory.h"
 #include "flex-emulator.h"
+#include "flex-phone.h"
 
 #define USERNAME    "SK0123456789abcdef0123456789abcdef"
 #define WORKER_MAP  "Contacts_WK00000000000000000000000000000001"
@@ -723,6 +724,50 @@ test_recent_codec (void)
   g_date_time_unref (item.date_created);
 }
 
+static void
+test_phone_normalize (void)
+{
+  static const struct
+  {
+    const char *input;
+    const char *country;
+    const char *expected; /* NULL: refused */
+  } cases[] = {
+    { "+1 (312) 555-1000", NULL, "+13125551000" },
+    { "(312) 555-1000", "US", "+13125551000" },
+    { "1-312-555-1000", "US", "+13125551000" },
+    { "312.555.1000", "us", "+13125551000" },
+    { "0044 20 7946 0958", NULL, "+442079460958" },
+    { "020 7946 0958", "GB", "+442079460958" },
+    { "91 123 45 67", "ES", "+34911234567" },
+    { "030 123456789", "DE", "+4930123456789" },
+    { "+34 912 345 678", "US", "+34912345678" },
+    { "312 555 1000", NULL, NULL },      /* national, no country known */
+    { "555-1000", "US", NULL },          /* too short */
+    { "+0 123 456 789", NULL, NULL },    /* no country code starts with 0 */
+    { "+1234567890123456", NULL, NULL }, /* over 15 digits */
+    { "+1 312 CALL NOW", NULL, NULL },   /* letters */
+    { "", "US", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *normalized = flex_phone_normalize (cases[i].input, cases[i].country, &error);
+
+      if (g_strcmp0 (normalized, cases[i].expected) != 0)
+        g_error ("“%s” (%s) gave %s, expected %s", cases[i].input, cases[i].country, normalized,
+                 cases[i].expected);
+      if (cases[i].expected == NULL)
+        {
+          g_assert_error (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID);
+          g_assert_cmpstr (error->message, !=, "");
+        }
+      else
+        g_assert_no_error (error);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -763,6 +808,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/date-time-ambiguous-day-month", test_date_time_ambiguous_day_month);
   g_test_add_func ("/codec/date-time-fallback", test_date_time_fallback);
   g_test_add_func ("/codec/recent", test_recent_codec);
+  g_test_add_func ("/codec/phone-normalize", test_phone_normalize);
 
   return g_test_run ();
 }

@@ -412,9 +412,11 @@ bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   gtk_label_set_label (GTK_LABEL (gtk_popover_get_child (GTK_POPOVER (popover))), notes_text);
   gtk_widget_set_sensitive (notes, notes_text != NULL && *notes_text != '\0');
 
+  /* Whether calls can be made at all is the enabled state of page.call,
+   * which the button follows by itself. */
+  gtk_widget_set_sensitive (call, callable);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (call), "s", number != NULL ? number : "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (call), callable ? "page.call" : NULL);
-  gtk_widget_set_sensitive (call, callable && self->can_call);
   gtk_widget_set_tooltip_text (call, self->can_call ? _ ("Call") : self->call_disabled_reason);
 }
 
@@ -1043,15 +1045,7 @@ flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, co
   self->can_call = can_call;
   g_free (self->call_disabled_reason);
   self->call_disabled_reason = g_strdup (reason);
-  /* Rebind the visible rows. */
-  if (self->slice != NULL)
-    {
-      g_autoptr (GtkSelectionModel) model = gtk_column_view_get_model (self->column_view);
-
-      g_object_ref (model);
-      gtk_column_view_set_model (self->column_view, NULL);
-      gtk_column_view_set_model (self->column_view, model);
-    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.call", can_call);
 }
 
 void

@@ -1,0 +1,443 @@
+/* test-ui.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The three tabs under Xvfb against the sandbox's emulator and demo data:
+ * columns, search, paging, the contact dialog's validation, call buttons of
+ * recents, and who may edit shared contacts.
+ */
+
+#include "config.h"
+
+#include "flex-application.h"
+#include "flex-contact-dialog.h"
+#include "flex-directory-page.h"
+#include "flex-sandbox.h"
+#include "flex-window.h"
+
+static FlexApplication *the_app;
+
+typedef struct
+{
+  FlexSandbox *sandbox;
+  FlexFeatureConfig *config;
+  FlexSession *session;
+  FlexWindow *window;
+} Fixture;
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+wait_loaded (FlexDirectory *directory)
+{
+  while (!flex_directory_get_loaded (directory))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+on_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (flex_session_load_finish (FLEX_SESSION (object), result, NULL));
+  *done = TRUE;
+}
+
+static void
+load_session (FlexSession *session)
+{
+  gboolean done = FALSE;
+
+  flex_session_load_async (session, NULL, on_loaded, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  wait_loaded (flex_session_get_recents (session));
+  wait_loaded (flex_session_get_personal (session));
+  wait_loaded (flex_session_get_shared (session));
+}
+
+static FlexWindow *
+open_window (Fixture *fixture, FlexSession *session)
+{
+  FlexWindow *window =
+      g_object_new (FLEX_TYPE_WINDOW, "application", the_app, "settings",
+                    flex_application_get_settings (the_app), "config", fixture->config, "session",
+                    session, "default-width", 1200, "default-height", 900, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  drain ();
+  return window;
+}
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->config = flex_feature_config_new ();
+  fixture->sandbox = flex_sandbox_new (fixture->config, &error);
+  g_assert_no_error (error);
+  fixture->session = g_object_ref (flex_sandbox_get_session (fixture->sandbox));
+  flex_session_set_poll_interval (fixture->session, 0);
+  load_session (fixture->session);
+  fixture->window = open_window (fixture, fixture->session);
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  drain ();
+  g_clear_object (&fixture->session);
+  g_clear_object (&fixture->sandbox);
+  g_clear_object (&fixture->config);
+}
+
+static FlexDirectoryPage *
+page (FlexWindow *window, const char *name)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (
+      gtk_widget_get_template_child (GTK_WIDGET (window), FLEX_TYPE_WINDOW, "stack"));
+  GtkWidget *child = adw_view_stack_get_child_by_name (stack, name);
+
+  g_assert_true (FLEX_IS_DIRECTORY_PAGE (child));
+  return FLEX_DIRECTORY_PAGE (child);
+}
+
+static void
+search (Fixture *fixture, const char *text)
+{
+  GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_template_child (
+      GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "search_entry"));
+
+  gtk_editable_set_text (entry, text);
+  /* GtkSearchEntry delays search-changed; emit it now. */
+  g_signal_emit_by_name (entry, "search-changed");
+  drain ();
+}
+
+static char *
+visible_names (FlexDirectoryPage *directory_page)
+{
+  GListModel *model = flex_directory_page_get_visible_model (directory_page);
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (FlexContact) contact = g_list_model_get_item (model, i);
+
+      if (i > 0)
+        g_string_append_c (names, ',');
+      g_string_append (names, flex_contact_get_name (contact));
+    }
+
+  return g_string_free (names, FALSE);
+}
+
+static GtkColumnView *
+column_view (FlexDirectoryPage *directory_page)
+{
+  return GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (directory_page),
+                                                         FLEX_TYPE_DIRECTORY_PAGE, "column_view"));
+}
+
+static char *
+column_titles (FlexDirectoryPage *directory_page)
+{
+  GListModel *columns = gtk_column_view_get_columns (column_view (directory_page));
+  GString *titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (i > 0)
+        g_string_append_c (titles, '|');
+      g_string_append (titles, gtk_column_view_column_get_title (column));
+    }
+
+  return g_string_free (titles, FALSE);
+}
+
+static void
+test_tabs_and_columns (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *recents = column_titles (page (fixture->window, "recents"));
+  g_autofree char *personal = column_titles (page (fixture->window, "personal"));
+  g_autofree char *shared = column_titles (page (fixture->window, "shared"));
+
+  g_assert_cmpstr (recents, ==,
+                   "Channel|Inbound Address|Customer Address|Name|Date|Duration|Queue|Outcome|"
+                   "Actions");
+  g_assert_cmpstr (personal, ==, "Name|Phone Number|Actions");
+  g_assert_cmpstr (shared, ==, "Name|Phone Number|Actions");
+
+  /* Demo data is on screen: the list, not an empty state. */
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+          GTK_WIDGET (page (fixture->window, "personal")), FLEX_TYPE_DIRECTORY_PAGE, "stack"))),
+      ==, "list");
+}
+
+static void
+test_search_narrows_rows (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  GListModel *visible = flex_directory_page_get_visible_model (personal);
+  g_autofree char *by_name = NULL;
+  g_autofree char *by_number = NULL;
+  g_autofree char *by_notes = NULL;
+  g_autofree char *accented = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
+
+  search (fixture, "KENJI");
+  by_name = visible_names (personal);
+  g_assert_cmpstr (by_name, ==, "Kenji Sato");
+
+  search (fixture, "+4930");
+  by_number = visible_names (personal);
+  g_assert_cmpstr (by_number, ==, "Hanna Schmidt");
+
+  search (fixture, "tokyo");
+  by_notes = visible_names (personal);
+  g_assert_cmpstr (by_notes, ==, "Kenji Sato");
+
+  search (fixture, "émile");
+  accented = visible_names (personal);
+  g_assert_cmpstr (accented, ==, "Émile Laurent");
+
+  search (fixture, "no such person");
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+                       GTK_WIDGET (personal), FLEX_TYPE_DIRECTORY_PAGE, "stack"))),
+                   ==, "no-results");
+
+  search (fixture, "");
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
+}
+
+static void
+test_paging (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *shared = page (fixture->window, "shared");
+  GListModel *visible = flex_directory_page_get_visible_model (shared);
+
+  /* 25 shared contacts, 10 a page. */
+  g_assert_cmpuint (flex_directory_page_get_n_pages (shared), ==, 3);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
+
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.next", NULL);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 5);
+
+  /* The last page has no next. */
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.next", NULL);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.previous", NULL);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 1);
+
+  /* A search starts again from a valid page. */
+  search (fixture, "desk");
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 0);
+  g_assert_cmpuint (flex_directory_page_get_n_pages (shared), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 3);
+
+  /* A page size from the configuration. */
+  search (fixture, "");
+  g_object_set (fixture->config, "page-size", 20, NULL);
+  g_assert_cmpuint (flex_directory_page_get_n_pages (shared), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 20);
+}
+
+static void
+on_save (FlexContactDialog *dialog, FlexContact *contact, FlexContact **saved)
+{
+  *saved = g_object_ref (contact);
+}
+
+static void
+test_dialog_validates (Fixture *fixture, gconstpointer data)
+{
+  FlexContactDialog *dialog = flex_contact_dialog_new (NULL, TRUE, "US");
+  GtkEditable *name = GTK_EDITABLE (
+      gtk_widget_get_template_child (GTK_WIDGET (dialog), FLEX_TYPE_CONTACT_DIALOG, "name_row"));
+  GtkEditable *phone = GTK_EDITABLE (
+      gtk_widget_get_template_child (GTK_WIDGET (dialog), FLEX_TYPE_CONTACT_DIALOG, "phone_row"));
+  GtkWidget *error = GTK_WIDGET (
+      gtk_widget_get_template_child (GTK_WIDGET (dialog), FLEX_TYPE_CONTACT_DIALOG, "phone_error"));
+  GtkWidget *transfers = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (dialog), FLEX_TYPE_CONTACT_DIALOG, "transfer_group"));
+  GtkSwitch *warm = GTK_SWITCH (
+      gtk_widget_get_template_child (GTK_WIDGET (dialog), FLEX_TYPE_CONTACT_DIALOG, "warm_switch"));
+  g_autoptr (FlexContact) saved = NULL;
+
+  g_object_ref_sink (dialog);
+  g_signal_connect (dialog, "save", G_CALLBACK (on_save), &saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  drain ();
+
+  g_assert_true (gtk_widget_get_visible (transfers));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL) &&
+                  saved != NULL);
+  g_assert_null (saved);
+
+  gtk_editable_set_text (name, "Night Desk");
+  gtk_editable_set_text (phone, "555-01ab");
+  g_assert_true (gtk_widget_get_visible (error));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  g_assert_null (saved);
+
+  gtk_editable_set_text (phone, "12345");
+  g_assert_true (gtk_widget_get_visible (error));
+
+  /* A US national number becomes E.164. */
+  gtk_editable_set_text (phone, "(312) 555-0100");
+  g_assert_false (gtk_widget_get_visible (error));
+  gtk_switch_set_active (warm, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  g_assert_nonnull (saved);
+  g_assert_cmpstr (flex_contact_get_name (saved), ==, "Night Desk");
+  g_assert_cmpstr (flex_contact_get_phone_number (saved), ==, "+13125550100");
+  g_assert_false (flex_contact_get_allow_warm_transfer (saved));
+  g_assert_true (flex_contact_get_allow_cold_transfer (saved));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+static void
+collect_call_buttons (GtkWidget *widget, guint *n_callable, guint *n_shown)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "call-start-symbolic") == 0)
+        {
+          (*n_shown)++;
+          if (gtk_widget_get_sensitive (child) &&
+              g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "page.call") == 0)
+            (*n_callable)++;
+        }
+      collect_call_buttons (child, n_callable, n_shown);
+    }
+}
+
+static void
+test_call_buttons_only_for_voice_recents (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *recents = page (fixture->window, "recents");
+  GListModel *visible = flex_directory_page_get_visible_model (recents);
+  guint n_voice = 0;
+  guint n_callable = 0;
+  guint n_shown = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr (FlexRecent) recent = g_list_model_get_item (visible, i);
+
+      n_voice += flex_recent_is_voice (recent);
+    }
+  g_assert_cmpuint (n_voice, >, 0);
+  g_assert_cmpuint (n_voice, <, g_list_model_get_n_items (visible));
+
+  collect_call_buttons (GTK_WIDGET (column_view (recents)), &n_callable, &n_shown);
+  g_assert_cmpuint (n_shown, ==, n_voice);
+  g_assert_cmpuint (n_callable, ==, n_voice);
+
+  /* Offline in Flex: the buttons stay, disabled, with a reason. */
+  flex_directory_page_set_can_call (recents, FALSE, "offline");
+  drain ();
+  n_callable = n_shown = 0;
+  collect_call_buttons (GTK_WIDGET (column_view (recents)), &n_callable, &n_shown);
+  g_assert_cmpuint (n_shown, ==, n_voice);
+  g_assert_cmpuint (n_callable, ==, 0);
+}
+
+static void
+test_who_edits_shared (Fixture *fixture, gconstpointer data)
+{
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  FlexDirectoryPage *shared = page (fixture->window, "shared");
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  g_autofree char *agent_sid = NULL;
+  g_autoptr (FlexSession) agent = NULL;
+  FlexWindow *agent_window;
+  GtkWidget *add_button;
+
+  /* The sandbox worker is a supervisor: it may edit shared contacts. */
+  g_assert_true (flex_directory_get_editable (flex_session_get_shared (fixture->session)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (shared), FLEX_TYPE_DIRECTORY_PAGE, "add_button"))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (personal), "page.previous", NULL));
+
+  /* A plain agent may not: no add button, no edit or delete. */
+  agent_sid =
+      flex_emulator_add_worker (emulator, "sam.agent@example.com", "{\"roles\":[\"agent\"]}", TRUE);
+  agent = flex_session_new (flex_session_get_client (fixture->session),
+                            flex_emulator_get_account_sid (emulator), agent_sid, "default",
+                            fixture->config);
+  flex_session_set_poll_interval (agent, 0);
+  load_session (agent);
+  g_assert_false (flex_directory_get_editable (flex_session_get_shared (agent)));
+  g_assert_true (flex_directory_get_editable (flex_session_get_personal (agent)));
+
+  agent_window = open_window (fixture, agent);
+  shared = page (agent_window, "shared");
+  add_button = GTK_WIDGET (
+      gtk_widget_get_template_child (GTK_WIDGET (shared), FLEX_TYPE_DIRECTORY_PAGE, "add_button"));
+  g_assert_false (gtk_widget_get_visible (add_button));
+  g_assert_cmpuint (g_list_model_get_n_items (flex_directory_page_get_visible_model (shared)), ==,
+                    10);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (page (agent_window, "personal")), FLEX_TYPE_DIRECTORY_PAGE, "add_button"))));
+
+  /* ...unless the configuration lets agents edit. */
+  g_object_set (fixture->config, "shared-agent-editable", TRUE, NULL);
+  drain ();
+  g_assert_true (flex_directory_get_editable (flex_session_get_shared (agent)));
+  g_assert_true (gtk_widget_get_visible (add_button));
+
+  gtk_window_destroy (GTK_WINDOW (agent_window));
+  drain ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTimeZone) utc = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  the_app = flex_application_new ();
+  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (the_app), NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
+  ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
+  ADD ("/ui/paging", test_paging);
+  ADD ("/ui/dialog-validates", test_dialog_validates);
+  ADD ("/ui/call-buttons-only-for-voice-recents", test_call_buttons_only_for_voice_recents);
+  ADD ("/ui/who-edits-shared", test_who_edits_shared);
+#undef ADD
+
+  ret = g_test_run ();
+  g_clear_object (&the_app);
+  return ret;
+}
