@@ -326,8 +326,7 @@ collect_call_buttons (GtkWidget *widget, guint *n_callable, guint *n_shown)
           g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "call-start-symbolic") == 0)
         {
           (*n_shown)++;
-          if (gtk_widget_get_sensitive (child) &&
-              g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "page.call") == 0)
+          if (gtk_widget_is_sensitive (child))
             (*n_callable)++;
         }
       collect_call_buttons (child, n_callable, n_shown);

@@ -210,7 +210,6 @@ flex_contact_init (FlexContact *self)
 {
   self->allow_cold_transfer = TRUE;
   self->allow_warm_transfer = TRUE;
-  self->extra = json_object_new ();
   update_derived (self);
 }
 
@@ -309,10 +308,15 @@ flex_contact_new_from_item (const FlexSyncItem *item, GError **error)
   self->allow_warm_transfer = warm;
   self->revision = g_strdup (item->revision);
 
+  /* Unknown fields are rare: only then is there an object to keep them. */
   json_object_iter_init (&iter, data);
   while (json_object_iter_next (&iter, &member, &value))
     if (!g_strv_contains (known_fields, member))
-      json_object_set_member (self->extra, member, json_node_copy (value));
+      {
+        if (self->extra == NULL)
+          self->extra = json_object_new ();
+        json_object_set_member (self->extra, member, json_node_copy (value));
+      }
 
   return g_steal_pointer (&self);
 }
@@ -336,9 +340,13 @@ flex_contact_copy (FlexContact *self)
   copy->allow_cold_transfer = self->allow_cold_transfer;
   copy->allow_warm_transfer = self->allow_warm_transfer;
   copy->revision = g_strdup (self->revision);
-  json_object_iter_init (&iter, self->extra);
-  while (json_object_iter_next (&iter, &member, &value))
-    json_object_set_member (copy->extra, member, json_node_copy (value));
+  if (self->extra != NULL)
+    {
+      copy->extra = json_object_new ();
+      json_object_iter_init (&iter, self->extra);
+      while (json_object_iter_next (&iter, &member, &value))
+        json_object_set_member (copy->extra, member, json_node_copy (value));
+    }
 
   return copy;
 }
@@ -372,10 +380,13 @@ flex_contact_to_json (FlexContact *self, gboolean shared)
       json_object_set_boolean_member (object, "allowWarmTransfer", self->allow_warm_transfer);
     }
 
-  json_object_iter_init (&iter, self->extra);
-  while (json_object_iter_next (&iter, &member, &value))
-    if (!json_object_has_member (object, member))
-      json_object_set_member (object, member, json_node_copy (value));
+  if (self->extra != NULL)
+    {
+      json_object_iter_init (&iter, self->extra);
+      while (json_object_iter_next (&iter, &member, &value))
+        if (!json_object_has_member (object, member))
+          json_object_set_member (object, member, json_node_copy (value));
+    }
 
   json_node_take_object (node, object);
   return node;

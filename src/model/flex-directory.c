@@ -52,6 +52,8 @@ struct _FlexDirectory
   guint poll_source;
   gboolean refreshing;
   gboolean refresh_again;
+  GPtrArray *listing;         /* parsed items of the listing under way */
+  GDateTime *listing_now;     /* its clock, for expired recents */
   guint write_serial;         /* bumped when a write of ours changes the model */
   guint refresh_serial;       /* write_serial when the current check started */
   GPtrArray *refresh_waiters; /* GTask, answered when the current check ends */
@@ -296,37 +298,43 @@ compare_for_sort (gconstpointer a, gconstpointer b, gpointer user_data)
   return compare_items (user_data, *(gpointer *) a, *(gpointer *) b);
 }
 
+/* Called with each listed item as its page arrives: only parsed objects are
+ * kept, so a big map is never held twice. */
+static void
+on_listed_item (FlexSyncItem *sync_item, gpointer user_data)
+{
+  FlexDirectory *self = user_data;
+  g_autoptr (GError) error = NULL;
+  gpointer item = parse_item (self, sync_item, &error);
+
+  if (item == NULL)
+    {
+      g_warning ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
+                 error->message);
+      return;
+    }
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, self->listing_now))
+    {
+      g_object_unref (item);
+      return;
+    }
+  g_ptr_array_add (self->listing, item);
+}
+
 /* Applies a full listing as the smallest set of changes. */
 static void
-apply_listing (FlexDirectory *self, GPtrArray *sync_items)
+apply_listing (FlexDirectory *self, GPtrArray *listing)
 {
   g_autoptr (GHashTable) incoming = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) parsed = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
-  for (guint i = 0; i < sync_items->len; i++)
+  for (guint i = 0; i < listing->len; i++)
     {
-      const FlexSyncItem *sync_item = g_ptr_array_index (sync_items, i);
-      g_autoptr (GError) error = NULL;
-      gpointer item = parse_item (self, sync_item, &error);
+      gpointer item = g_ptr_array_index (listing, i);
 
-      if (item == NULL)
-        {
-          g_warning ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
-                     error->message);
-          continue;
-        }
-      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, now))
-        {
-          g_object_unref (item);
-          continue;
-        }
       if (!g_hash_table_insert (incoming, (gpointer) item_key (self, item), item))
-        {
-          g_object_unref (item); /* a duplicate key: keep the first */
-          continue;
-        }
-      g_ptr_array_add (parsed, item);
+        continue; /* a duplicate key: keep the first */
+      g_ptr_array_add (parsed, g_object_ref (item));
     }
 
   /* First load: one insertion of everything. */
@@ -455,6 +463,9 @@ on_listed (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   char *revision = g_object_steal_data (G_OBJECT (self), "flex-listing-revision");
 
+  g_autoptr (GPtrArray) listing = g_steal_pointer (&self->listing);
+
+  g_clear_pointer (&self->listing_now, g_date_time_unref);
   sync_items = flex_sync_map_list_items_finish (FLEX_SYNC_MAP (object), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -479,7 +490,7 @@ on_listed (GObject *object, GAsyncResult *result, gpointer user_data)
       g_clear_pointer (&revision, g_free);
     }
   else if (sync_items != NULL)
-    apply_listing (self, sync_items);
+    apply_listing (self, listing);
 
   if (error == NULL)
     {
@@ -523,7 +534,12 @@ on_revision_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
 
   g_object_set_data_full (G_OBJECT (self), "flex-listing-revision", g_steal_pointer (&revision),
                           g_free);
-  flex_sync_map_list_items_async (self->map, self->cancellable, on_listed, g_object_ref (self));
+  g_clear_pointer (&self->listing, g_ptr_array_unref);
+  g_clear_pointer (&self->listing_now, g_date_time_unref);
+  self->listing = g_ptr_array_new_with_free_func (g_object_unref);
+  self->listing_now = g_date_time_new_now_utc ();
+  flex_sync_map_list_items_each_async (self->map, on_listed_item, self, self->cancellable,
+                                       on_listed, g_object_ref (self));
 }
 
 static void
@@ -596,6 +612,8 @@ flex_directory_finalize (GObject *object)
   g_clear_pointer (&self->time_zone, g_time_zone_unref);
   g_ptr_array_unref (self->items);
   g_hash_table_unref (self->by_key);
+  g_clear_pointer (&self->listing, g_ptr_array_unref);
+  g_clear_pointer (&self->listing_now, g_date_time_unref);
   g_ptr_array_unref (self->refresh_waiters);
   g_ptr_array_unref (self->next_waiters);
   g_hash_table_unref (self->writes);

@@ -448,6 +448,8 @@ typedef struct
   GHashTable *seen_urls;
   guint n_skipped;
   guint n_pages;
+  FlexSyncItemFunc item_func;
+  gpointer item_func_data;
 } ListData;
 
 static void
@@ -518,7 +520,13 @@ on_list_page (GObject *object, GAsyncResult *result, gpointer user_data)
           data->n_skipped++;
           continue;
         }
-      g_ptr_array_add (data->items, item);
+      if (data->item_func != NULL)
+        {
+          data->item_func (item, data->item_func_data);
+          flex_sync_item_unref (item);
+        }
+      else
+        g_ptr_array_add (data->items, item);
     }
 
   next_node = json_object_get_member (json_node_get_object (meta_node), "next_page_url");
@@ -583,6 +591,29 @@ flex_sync_map_list_items_async (FlexSyncMap *self,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
+  g_return_if_fail (FLEX_IS_SYNC_MAP (self));
+
+  flex_sync_map_list_items_each_async (self, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * flex_sync_map_list_items_each_async:
+ * @item_func: (nullable): called with each item as its page arrives; the
+ *   items are then not kept, so that a big map never sits in memory twice
+ * @item_func_data: data for @item_func, alive until the listing completes
+ *
+ * Like flex_sync_map_list_items_async(); with @item_func, the finish
+ * function returns an empty array. Finish with
+ * flex_sync_map_list_items_finish().
+ */
+void
+flex_sync_map_list_items_each_async (FlexSyncMap *self,
+                                     FlexSyncItemFunc item_func,
+                                     gpointer item_func_data,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
   g_autofree char *base = NULL;
   g_autofree char *url = NULL;
   ListData *data;
@@ -595,6 +626,8 @@ flex_sync_map_list_items_async (FlexSyncMap *self,
   data = g_new0 (ListData, 1);
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_sync_item_unref);
   data->seen_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->item_func = item_func;
+  data->item_func_data = item_func_data;
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
   base = items_url (self);

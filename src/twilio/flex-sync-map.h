@@ -54,6 +54,8 @@ void flex_sync_item_unref (FlexSyncItem *item);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexSyncItem, flex_sync_item_unref)
 
+typedef void (*FlexSyncItemFunc) (FlexSyncItem *item, gpointer user_data);
+
 #define FLEX_TYPE_SYNC_MAP (flex_sync_map_get_type ())
 
 G_DECLARE_FINAL_TYPE (FlexSyncMap, flex_sync_map, FLEX, SYNC_MAP, GObject)
@@ -84,6 +86,12 @@ void flex_sync_map_list_items_async (FlexSyncMap *self,
                                      GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data);
+void flex_sync_map_list_items_each_async (FlexSyncMap *self,
+                                          FlexSyncItemFunc item_func,
+                                          gpointer item_func_data,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
 GPtrArray *flex_sync_map_list_items_finish (FlexSyncMap *self,
                                             GAsyncResult *result,
                                             guint *n_skipped,

@@ -46,6 +46,8 @@ struct _FlexTwilioClient
   char *authorization;
   char *base_urls[FLEX_TWILIO_N_APIS];
 
+  guint n_requests;
+
   guint timeout_s;
   guint max_retries;
   guint base_delay_ms;
@@ -599,6 +601,7 @@ send_attempt (GTask *task)
   SoupMessageHeaders *headers;
 
   g_clear_object (&request->message);
+  self->n_requests++;
   request->message = soup_message_new (request->method, request->url);
   soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (request->message);
@@ -665,6 +668,18 @@ flex_twilio_client_request_async (FlexTwilioClient *self,
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
   send_attempt (task);
+}
+
+/**
+ * flex_twilio_client_get_n_requests:
+ *
+ * Returns: how many HTTP requests (retries included) this client has sent
+ */
+guint
+flex_twilio_client_get_n_requests (FlexTwilioClient *self)
+{
+  g_return_val_if_fail (FLEX_IS_TWILIO_CLIENT (self), 0);
+  return self->n_requests;
 }
 
 /**
