@@ -22,7 +22,7 @@ GTK_A11Y=none GDK_BACKEND=x11 FLEX_TEST_SCREEN="${FLEX_SCREENSHOT_SIZE:-960x640x
     "$@" &
     pid=$!
     gdbus wait --session --timeout 20 io.github.flexcontacts.FlexContacts
-    sleep "${FLEX_SCREENSHOT_DELAY:-2}"
+    sleep "${FLEX_SCREENSHOT_DELAY:-4}"
     timeout 20 import -window root "$out"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
