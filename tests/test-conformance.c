@@ -4,9 +4,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Conformance with Twilio's OpenAPI spec (tests/twilio-oai/twilio_sync_v1.json):
- * the client drives every Sync operation it knows, plus the error paths,
- * against the emulator; then every recorded exchange is checked:
+ * Conformance with Twilio's OpenAPI specs (tests/twilio-oai/twilio_sync_v1.json,
+ * twilio_taskrouter_v1.json, twilio_flex_v1.json): the client drives every
+ * Sync, TaskRouter and Flex operation it knows, plus the error paths, against
+ * the emulator; then every recorded exchange is checked:
  *   - the request: its operation exists in the spec for that method and
  *     path, every query parameter and form field it sent is one the operation
  *     declares (with the declared type), required fields are present, and
@@ -21,12 +22,20 @@
 
 #include <string.h>
 
+#include "flex-dialer.h"
 #include "flex-emulator.h"
 #include "flex-sync-map.h"
 
 #define USERNAME "SK0123456789abcdef0123456789abcdef"
 #define MAP_NAME "Contacts_WK00000000000000000000000000000001"
 
+static const char *const spec_files[] = {
+  "twilio_sync_v1.json",
+  "twilio_taskrouter_v1.json",
+  "twilio_flex_v1.json",
+};
+static JsonParser *spec_parsers[G_N_ELEMENTS (spec_files)];
+/* The spec of the operation being checked: $ref resolves against it. */
 static JsonObject *spec;
 
 typedef struct
@@ -247,9 +256,12 @@ check_error_body (JsonNode *node, guint status, const char *where, GPtrArray *fa
 /* Request checks */
 
 static JsonObject *
-find_operation (const char *operation_id, const char **path_out, const char **method_out)
+find_operation_in (JsonObject *in_spec,
+                   const char *operation_id,
+                   const char **path_out,
+                   const char **method_out)
 {
-  JsonObject *paths = member_object (spec, "paths");
+  JsonObject *paths = member_object (in_spec, "paths");
   g_autoptr (GList) path_names = json_object_get_members (paths);
 
   for (GList *p = path_names; p != NULL; p = p->next)
@@ -272,6 +284,25 @@ find_operation (const char *operation_id, const char **path_out, const char **me
         }
     }
 
+  return NULL;
+}
+
+/* Finds the operation in whichever spec has it, and makes that spec the
+ * one schemas resolve against. Operation IDs are unique across the three. */
+static JsonObject *
+find_operation (const char *operation_id, const char **path_out, const char **method_out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (spec_parsers); i++)
+    {
+      JsonObject *candidate = json_node_get_object (json_parser_get_root (spec_parsers[i]));
+      JsonObject *operation = find_operation_in (candidate, operation_id, path_out, method_out);
+
+      if (operation != NULL)
+        {
+          spec = candidate;
+          return operation;
+        }
+    }
   return NULL;
 }
 
@@ -640,6 +671,123 @@ test_sync_conformance (void)
   g_assert_finalize_object (fixture.emulator);
 }
 
+static void
+on_session_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_assert_true (flex_session_load_finish (FLEX_SESSION (object), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+on_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sid = flex_dialer_dial_finish (FLEX_DIALER (object), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (sid);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* What the app reads of Flex and TaskRouter, and the call it raises. */
+static void
+test_taskrouter_flex_conformance (void)
+{
+  static const char *expected_operations[] = {
+    "FetchConfiguration",
+    "ListWorker",
+    "FetchWorker",
+    "CreateTask",
+  };
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (FlexFeatureConfig) config = flex_feature_config_new ();
+  g_autoptr (FlexSession) session = NULL;
+  g_autoptr (FlexDialer) dialer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  g_autofree char *configuration = NULL;
+  g_autofree char *worker_sid = NULL;
+  g_autofree char *workers_path = NULL;
+  g_autofree char *tasks_path = NULL;
+  g_autofree char *missing_path = NULL;
+  Fixture fixture = { 0 };
+  gboolean done = FALSE;
+  const char *bad_task[] = { "WorkflowSid", "WW00000000000000000000000000000000", "Attributes",
+                             "{}", NULL };
+
+  fixture.emulator = flex_emulator_new ();
+  flex_emulator_listen (fixture.emulator, 0, &error);
+  g_assert_no_error (error);
+  fixture.client = flex_twilio_client_new (USERNAME, "secret");
+  for (FlexTwilioApi api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    {
+      flex_twilio_client_set_base_url (fixture.client, api,
+                                       flex_emulator_get_base_url (fixture.emulator), &error);
+      g_assert_no_error (error);
+    }
+
+  worker_sid = flex_emulator_add_worker (
+      fixture.emulator, "alex.agent@example.com",
+      "{\"roles\":[\"agent\"],\"selectedCallerId\":\"+18005550100\"}", TRUE);
+  configuration = g_strdup_printf (
+      "{\"taskrouter_workspace_sid\":\"%s\",\"taskrouter_offline_activity_sid\":\"%s\","
+      "\"outbound_call_flows\":{\"default\":{\"enabled\":true,\"workflow_sid\":\"%s\","
+      "\"queue_sid\":\"%s\",\"caller_id\":\"+18005550100\",\"location\":\"US\"}}}",
+      flex_emulator_get_workspace_sid (fixture.emulator),
+      flex_emulator_get_offline_activity_sid (fixture.emulator),
+      flex_emulator_get_workflow_sid (fixture.emulator),
+      flex_emulator_get_task_queue_sid (fixture.emulator));
+  g_assert_true (flex_emulator_set_configuration (fixture.emulator, configuration, &error));
+
+  /* FetchConfiguration and FetchWorker, as the app loads. */
+  session = flex_session_new (fixture.client, flex_emulator_get_account_sid (fixture.emulator),
+                              worker_sid, "default", config);
+  flex_session_set_poll_interval (session, 0);
+  flex_session_load_async (session, NULL, on_session_loaded, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* CreateTask, as a call does. */
+  dialer = flex_dialer_new (session);
+  done = FALSE;
+  flex_dialer_dial_async (dialer, "+13125550142", "Amelia Watson", NULL, on_dialled, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* ListWorker by friendly name, and the error answers. */
+  workers_path = g_strdup_printf ("/v1/Workspaces/%s/Workers?FriendlyName=%s&PageSize=50",
+                                  flex_emulator_get_workspace_sid (fixture.emulator),
+                                  "alex.agent%40example.com");
+  answer = raw_request (&fixture, "GET", workers_path, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, json_node_unref);
+
+  missing_path = g_strdup_printf ("/v1/Workspaces/%s/Workers/WK00000000000000000000000000000000",
+                                  flex_emulator_get_workspace_sid (fixture.emulator));
+  answer = raw_request (&fixture, "GET", missing_path, NULL, &error);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  tasks_path = g_strdup_printf ("/v1/Workspaces/%s/Tasks",
+                                flex_emulator_get_workspace_sid (fixture.emulator));
+  answer = raw_request (&fixture, "POST", tasks_path, bad_task, &error);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INVALID);
+  g_clear_error (&error);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  check_exchanges (fixture.emulator, seen);
+  for (guint i = 0; i < G_N_ELEMENTS (expected_operations); i++)
+    if (!g_hash_table_contains (seen, expected_operations[i]))
+      g_error ("the scenario never used %s", expected_operations[i]);
+
+  g_clear_object (&fixture.result);
+  g_clear_object (&dialer);
+  g_assert_finalize_object (g_steal_pointer (&session));
+  g_assert_finalize_object (fixture.client);
+  g_assert_finalize_object (fixture.emulator);
+}
+
 /* The checker itself must catch drift: feed it answers that break the spec. */
 static void
 test_checker_catches_drift (void)
@@ -653,9 +801,12 @@ test_checker_catches_drift (void)
       "\"date_created\":\"2024-03-19T18:25:27Z\",\"date_updated\":\"2024-03-19T18:25:27Z\","
       "\"created_by\":\"system\"}",
       NULL);
-  JsonObject *schema = member_object (member_object (member_object (spec, "components"), "schemas"),
-                                      "sync.v1.service.sync_map.sync_map_item");
   JsonObject *object = json_node_get_object (item);
+  JsonObject *schema;
+
+  spec = json_node_get_object (json_parser_get_root (spec_parsers[0]));
+  schema = member_object (member_object (member_object (spec, "components"), "schemas"),
+                          "sync.v1.service.sync_map.sync_map_item");
 
   check_value (item, schema, "good item", failures);
   g_assert_cmpuint (failures->len, ==, 0);
@@ -674,19 +825,28 @@ test_checker_catches_drift (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
+  int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  path = g_test_build_filename (G_TEST_DIST, "twilio-oai", "twilio_sync_v1.json", NULL);
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  spec = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; i < G_N_ELEMENTS (spec_files); i++)
+    {
+      g_autofree char *path =
+          g_test_build_filename (G_TEST_DIST, "twilio-oai", spec_files[i], NULL);
+
+      spec_parsers[i] = json_parser_new ();
+      json_parser_load_from_file (spec_parsers[i], path, &error);
+      g_assert_no_error (error);
+    }
+  spec = json_node_get_object (json_parser_get_root (spec_parsers[0]));
 
   g_test_add_func ("/conformance/checker-catches-drift", test_checker_catches_drift);
   g_test_add_func ("/conformance/sync", test_sync_conformance);
+  g_test_add_func ("/conformance/taskrouter-and-flex", test_taskrouter_flex_conformance);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  for (guint i = 0; i < G_N_ELEMENTS (spec_parsers); i++)
+    g_clear_object (&spec_parsers[i]);
+  return ret;
 }

@@ -15,10 +15,16 @@
 
 /*
  * The TaskRouter subset of the emulator: one workspace with an "Offline" and
- * an "Available" activity, and its workers (twilio_taskrouter_v1.json,
- * taskrouter.v1.workspace.worker). As on Twilio, listing workers gives
- * attributes as null: fetch the single worker for them.
+ * an "Available" activity, its workers (twilio_taskrouter_v1.json,
+ * taskrouter.v1.workspace.worker), one outbound workflow and task queue, and
+ * the tasks created in it (taskrouter.v1.workspace.task), which are recorded
+ * and never assigned. As on Twilio, listing workers gives attributes as null:
+ * fetch the single worker for them.
  */
+
+#define MAX_TASK_TIMEOUT_S 1209600
+#define TASK_QUEUE_NAME    "Outbound Calls"
+#define WORKFLOW_NAME      "Outbound Calls"
 
 typedef struct
 {
@@ -36,7 +42,11 @@ struct _FlexEmulatorTaskRouter
   char *workspace_sid;
   char *offline_activity_sid;
   char *available_activity_sid;
+  char *workflow_sid;
+  char *task_queue_sid;
+  char *voice_channel_sid;
   GPtrArray *workers;
+  GPtrArray *tasks; /* JsonNode, as served */
 };
 
 static void
@@ -56,7 +66,11 @@ _flex_emulator_taskrouter_new (FlexEmulator *self)
   taskrouter->workspace_sid = _flex_emulator_new_sid ("WS");
   taskrouter->offline_activity_sid = _flex_emulator_new_sid ("WA");
   taskrouter->available_activity_sid = _flex_emulator_new_sid ("WA");
+  taskrouter->workflow_sid = _flex_emulator_new_sid ("WW");
+  taskrouter->task_queue_sid = _flex_emulator_new_sid ("WQ");
+  taskrouter->voice_channel_sid = _flex_emulator_new_sid ("TC");
   taskrouter->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
+  taskrouter->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   return taskrouter;
 }
 
@@ -68,7 +82,11 @@ _flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter)
   g_free (taskrouter->workspace_sid);
   g_free (taskrouter->offline_activity_sid);
   g_free (taskrouter->available_activity_sid);
+  g_free (taskrouter->workflow_sid);
+  g_free (taskrouter->task_queue_sid);
+  g_free (taskrouter->voice_channel_sid);
   g_ptr_array_unref (taskrouter->workers);
+  g_ptr_array_unref (taskrouter->tasks);
   g_free (taskrouter);
 }
 
@@ -248,6 +266,176 @@ handle_list_workers (FlexEmulatorContext *context)
   _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
 }
 
+/* Tasks */
+
+static gboolean
+is_sid (const char *value, const char *prefix)
+{
+  if (value == NULL || strlen (value) != 34 || !g_str_has_prefix (value, prefix))
+    return FALSE;
+  for (guint i = 2; i < 34; i++)
+    if (!g_ascii_isxdigit (value[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static JsonNode *
+task_to_json (FlexEmulator *self,
+              const char *sid,
+              const char *attributes,
+              const char *routing_target,
+              gint64 timeout,
+              gint64 priority)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *workspace = g_strdup_printf (
+      "%s/v1/Workspaces/%s", flex_emulator_get_base_url (self), taskrouter->workspace_sid);
+  g_autofree char *url = g_strdup_printf ("%s/Tasks/%s", workspace, sid);
+  g_autofree char *reservations = g_strconcat (url, "/Reservations", NULL);
+  g_autofree char *task_queue =
+      g_strdup_printf ("%s/TaskQueues/%s", workspace, taskrouter->task_queue_sid);
+  g_autofree char *workflow =
+      g_strdup_printf ("%s/Workflows/%s", workspace, taskrouter->workflow_sid);
+  g_autofree char *now = _flex_emulator_format_date (flex_emulator_now_us (self));
+  struct
+  {
+    const char *name;
+    const char *value;
+  } strings[] = {
+    { "account_sid", flex_emulator_get_account_sid (self) },
+    { "assignment_status", "pending" },
+    { "attributes", attributes },
+    { "addons", "{}" },
+    { "date_created", now },
+    { "date_updated", now },
+    { "task_queue_entered_date", now },
+    { "reason", NULL },
+    { "sid", sid },
+    { "task_queue_sid", taskrouter->task_queue_sid },
+    { "task_queue_friendly_name", TASK_QUEUE_NAME },
+    { "task_channel_sid", taskrouter->voice_channel_sid },
+    { "task_channel_unique_name", "voice" },
+    { "workflow_sid", taskrouter->workflow_sid },
+    { "workflow_friendly_name", WORKFLOW_NAME },
+    { "workspace_sid", taskrouter->workspace_sid },
+    { "url", url },
+    { "virtual_start_time", now },
+    { "routing_target", routing_target },
+  };
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      json_builder_set_member_name (builder, strings[i].name);
+      if (strings[i].value != NULL)
+        json_builder_add_string_value (builder, strings[i].value);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_set_member_name (builder, "age");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "priority");
+  json_builder_add_int_value (builder, priority);
+  json_builder_set_member_name (builder, "timeout");
+  json_builder_add_int_value (builder, timeout);
+  json_builder_set_member_name (builder, "ignore_capacity");
+  json_builder_add_boolean_value (builder, routing_target != NULL);
+  json_builder_set_member_name (builder, "links");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reservations");
+  json_builder_add_string_value (builder, reservations);
+  json_builder_set_member_name (builder, "task_queue");
+  json_builder_add_string_value (builder, task_queue);
+  json_builder_set_member_name (builder, "workflow");
+  json_builder_add_string_value (builder, workflow);
+  json_builder_set_member_name (builder, "workspace");
+  json_builder_add_string_value (builder, workspace);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* POST /v1/Workspaces/{WorkspaceSid}/Tasks: checks the fields as TaskRouter
+ * does (error 20001, "Invalid parameter", for a bad one) and records the task. */
+static void
+handle_create_task (FlexEmulatorContext *context)
+{
+  FlexEmulator *self = context->emulator;
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  const char *attributes = g_hash_table_lookup (context->form, "Attributes");
+  const char *workflow = g_hash_table_lookup (context->form, "WorkflowSid");
+  const char *queue = g_hash_table_lookup (context->form, "TaskQueueSid");
+  const char *target = g_hash_table_lookup (context->form, "RoutingTarget");
+  const char *channel = g_hash_table_lookup (context->form, "TaskChannel");
+  const char *timeout_text = g_hash_table_lookup (context->form, "Timeout");
+  const char *priority_text = g_hash_table_lookup (context->form, "Priority");
+  g_autoptr (JsonNode) parsed = NULL;
+  g_autofree char *sid = NULL;
+  guint64 timeout = 86400;
+  guint64 priority = 0;
+  JsonNode *task;
+
+  if (!check_workspace (context))
+    return;
+
+  if (attributes != NULL &&
+      ((parsed = json_from_string (attributes, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (parsed)))
+    {
+      _flex_emulator_error (context, 400, 20001, "Attributes must be a JSON object");
+      return;
+    }
+  if (workflow != NULL &&
+      (!is_sid (workflow, "WW") || g_strcmp0 (workflow, taskrouter->workflow_sid) != 0))
+    {
+      _flex_emulator_error (context, 400, 20001, "Invalid WorkflowSid %s", workflow);
+      return;
+    }
+  if (workflow == NULL && target == NULL)
+    {
+      _flex_emulator_error (context, 400, 20001,
+                            "A WorkflowSid or a RoutingTarget is required to route the Task");
+      return;
+    }
+  if (queue != NULL &&
+      (!is_sid (queue, "WQ") || g_strcmp0 (queue, taskrouter->task_queue_sid) != 0))
+    {
+      _flex_emulator_error (context, 400, 20001, "Invalid TaskQueueSid %s", queue);
+      return;
+    }
+  if (target != NULL && find_worker (taskrouter, target) == NULL)
+    {
+      _flex_emulator_error (context, 400, 20001, "Invalid RoutingTarget %s", target);
+      return;
+    }
+  if (channel != NULL && g_strcmp0 (channel, "voice") != 0 && g_strcmp0 (channel, "default") != 0 &&
+      g_strcmp0 (channel, taskrouter->voice_channel_sid) != 0)
+    {
+      _flex_emulator_error (context, 400, 20001, "Invalid TaskChannel %s", channel);
+      return;
+    }
+  if (timeout_text != NULL &&
+      !g_ascii_string_to_unsigned (timeout_text, 10, 1, MAX_TASK_TIMEOUT_S, &timeout, NULL))
+    {
+      _flex_emulator_error (context, 400, 20001, "Timeout must be between 1 and %d seconds",
+                            MAX_TASK_TIMEOUT_S);
+      return;
+    }
+  if (priority_text != NULL &&
+      !g_ascii_string_to_unsigned (priority_text, 10, 0, G_MAXINT32, &priority, NULL))
+    {
+      _flex_emulator_error (context, 400, 20001, "Priority must be between 0 and 2147483647");
+      return;
+    }
+
+  sid = _flex_emulator_new_sid ("WT");
+  task = task_to_json (self, sid, attributes != NULL ? attributes : "{}", target, (gint64) timeout,
+                       (gint64) priority);
+  g_ptr_array_add (taskrouter->tasks, json_node_ref (task));
+  _flex_emulator_reply (context, 201, task, NULL);
+}
+
 void
 _flex_emulator_taskrouter_add_routes (FlexEmulator *self)
 {
@@ -255,6 +443,8 @@ _flex_emulator_taskrouter_add_routes (FlexEmulator *self)
                             handle_list_workers);
   _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Workers/{Sid}",
                             "FetchWorker", handle_fetch_worker);
+  _flex_emulator_add_route (self, "POST", "/v1/Workspaces/{WorkspaceSid}/Tasks", "CreateTask",
+                            handle_create_task);
 }
 
 const char *
@@ -312,4 +502,42 @@ flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gbo
   worker->online = online;
   worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
   return TRUE;
+}
+
+/* The outbound workflow and task queue of the workspace, for the Flex
+ * Configuration's outbound_call_flows. */
+const char *
+flex_emulator_get_workflow_sid (FlexEmulator *self)
+{
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+  return self->taskrouter->workflow_sid;
+}
+
+const char *
+flex_emulator_get_task_queue_sid (FlexEmulator *self)
+{
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+  return self->taskrouter->task_queue_sid;
+}
+
+/**
+ * flex_emulator_get_tasks:
+ *
+ * Returns: (transfer full): the tasks created so far, oldest first, as a JSON
+ *   array of the task resources the emulator answered with
+ */
+JsonNode *
+flex_emulator_get_tasks (FlexEmulator *self)
+{
+  JsonArray *array;
+  JsonNode *node;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+
+  array = json_array_new ();
+  for (guint i = 0; i < self->taskrouter->tasks->len; i++)
+    json_array_add_element (array, json_node_copy (g_ptr_array_index (self->taskrouter->tasks, i)));
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, array);
+  return node;
 }

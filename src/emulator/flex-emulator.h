@@ -93,6 +93,9 @@ char *flex_emulator_add_worker (FlexEmulator *self,
                                 const char *friendly_name,
                                 const char *attributes,
                                 gboolean online);
+const char *flex_emulator_get_workflow_sid (FlexEmulator *self);
+const char *flex_emulator_get_task_queue_sid (FlexEmulator *self);
+JsonNode *flex_emulator_get_tasks (FlexEmulator *self);
 gboolean
 flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online);
 

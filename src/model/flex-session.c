@@ -43,6 +43,8 @@ struct _FlexSession
   FlexWorker *worker;
   char *error_message;
   guint poll_interval;
+  guint worker_poll_id;
+  gboolean refreshing_worker;
 };
 
 enum
@@ -77,6 +79,7 @@ flex_session_finalize (GObject *object)
   FlexSession *self = FLEX_SESSION (object);
 
   g_signal_handlers_disconnect_by_data (self->config, self);
+  g_clear_handle_id (&self->worker_poll_id, g_source_remove);
   g_clear_object (&self->recents);
   g_clear_object (&self->personal);
   g_clear_object (&self->shared);
@@ -284,6 +287,102 @@ flex_session_get_error_message (FlexSession *self)
   return self->error_message;
 }
 
+/* The worker: its activity changes while the app runs (an agent goes offline
+ * in Flex), so it is read again with the directories' interval, on focus and
+ * before every call. */
+
+static void
+apply_worker (FlexSession *self, FlexWorker *worker)
+{
+  gboolean was_offline = flex_session_get_worker_offline (self);
+
+  g_clear_pointer (&self->worker, flex_worker_free);
+  self->worker = worker;
+  flex_feature_config_set_layers (
+      self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
+      flex_worker_get_contacts_overrides (self->worker));
+  update_shared_editable (self);
+  if (was_offline != flex_session_get_worker_offline (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
+}
+
+static void
+on_worker_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexSession *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  FlexWorker *worker;
+
+  self->refreshing_worker = FALSE;
+  worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (worker == NULL)
+    {
+      /* Keep what we knew: a failed check is not news about the worker. */
+      g_debug ("Could not read worker %s again: %s", self->worker_sid, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  apply_worker (self, worker);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * flex_session_refresh_worker_async:
+ *
+ * Reads the worker again (its activity, roles and overrides) and notifies
+ * #FlexSession:worker-offline when that changed. Fails when the session has
+ * no workspace to read it from.
+ */
+void
+flex_session_refresh_worker_async (FlexSession *self,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_session_refresh_worker_async);
+  if (self->configuration == NULL || self->configuration->workspace_sid == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _ ("The Flex configuration has not been read yet"));
+      return;
+    }
+  self->refreshing_worker = TRUE;
+  flex_task_router_fetch_worker_async (self->client, self->configuration->workspace_sid,
+                                       self->worker_sid, cancellable, on_worker_refreshed,
+                                       g_steal_pointer (&task));
+}
+
+gboolean
+flex_session_refresh_worker_finish (FlexSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+on_worker_poll (gpointer user_data)
+{
+  FlexSession *self = user_data;
+
+  if (!self->refreshing_worker)
+    flex_session_refresh_worker_async (self, NULL, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_worker_poll (FlexSession *self)
+{
+  g_clear_handle_id (&self->worker_poll_id, g_source_remove);
+  if (self->poll_interval > 0 && self->worker != NULL)
+    self->worker_poll_id = g_timeout_add_seconds (self->poll_interval, on_worker_poll, self);
+}
+
 /**
  * flex_session_set_poll_interval:
  *
@@ -300,6 +399,7 @@ flex_session_set_poll_interval (FlexSession *self, guint seconds)
       flex_directory_set_poll_interval (self->recents, seconds);
       flex_directory_set_poll_interval (self->personal, seconds);
       flex_directory_set_poll_interval (self->shared, seconds);
+      schedule_worker_poll (self);
     }
 }
 
@@ -316,6 +416,8 @@ flex_session_refresh (FlexSession *self)
   flex_directory_refresh (self->recents);
   flex_directory_refresh (self->personal);
   flex_directory_refresh (self->shared);
+  if (self->worker != NULL)
+    flex_session_refresh_worker_async (self, NULL, NULL, NULL);
 }
 
 /* Loading */
@@ -346,7 +448,10 @@ finish_load (GTask *task)
   flex_directory_set_poll_interval (self->recents, self->poll_interval);
   flex_directory_set_poll_interval (self->personal, self->poll_interval);
   flex_directory_set_poll_interval (self->shared, self->poll_interval);
-  flex_session_refresh (self);
+  flex_directory_refresh (self->recents);
+  flex_directory_refresh (self->personal);
+  flex_directory_refresh (self->shared);
+  schedule_worker_poll (self);
 
   g_task_return_boolean (task, TRUE);
 }

@@ -35,6 +35,13 @@ const char *flex_session_get_error_message (FlexSession *self);
 void flex_session_set_poll_interval (FlexSession *self, guint seconds);
 void flex_session_refresh (FlexSession *self);
 
+void flex_session_refresh_worker_async (FlexSession *self,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean
+flex_session_refresh_worker_finish (FlexSession *self, GAsyncResult *result, GError **error);
+
 void flex_session_load_async (FlexSession *self,
                               GCancellable *cancellable,
                               GAsyncReadyCallback callback,

@@ -233,3 +233,119 @@ flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
   g_return_val_if_fail (g_task_is_valid (result, client), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+on_task_created (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *sid = NULL;
+
+  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    sid = json_object_get_string_member_with_default (json_node_get_object (node), "sid", NULL);
+  if (sid == NULL)
+    {
+      /* The task exists, but we cannot tell which: say so rather than retry. */
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "TaskRouter created the task but answered without its SID");
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (sid), g_free);
+}
+
+/**
+ * flex_task_router_create_task_async:
+ * @workflow_sid: (nullable): the workflow that routes the task
+ * @task_queue_sid: (nullable): the queue the task belongs to
+ * @routing_target: (nullable): a worker SID to route the task to
+ * @task_channel: (nullable): e.g. `voice`
+ * @attributes: the task's attributes, sent as a JSON text
+ * @timeout_s: seconds the task may wait to be assigned, 0 for TaskRouter's default
+ *
+ * `POST /v1/Workspaces/{WorkspaceSid}/Tasks`. A POST is not retried once it
+ * may have reached TaskRouter, so one call creates at most one task.
+ */
+void
+flex_task_router_create_task_async (FlexTwilioClient *client,
+                                    const char *workspace_sid,
+                                    const char *workflow_sid,
+                                    const char *task_queue_sid,
+                                    const char *routing_target,
+                                    const char *task_channel,
+                                    JsonObject *attributes,
+                                    guint timeout_s,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr (JsonNode) attributes_node = NULL;
+  g_autofree char *attributes_text = NULL;
+  g_autofree char *timeout_text = NULL;
+  g_autofree char *url = NULL;
+  const char *form[16];
+  guint n = 0;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL);
+  g_return_if_fail (attributes != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_create_task_async);
+
+  attributes_node = json_node_init_object (json_node_alloc (), attributes);
+  attributes_text = json_to_string (attributes_node, FALSE);
+  form[n++] = "Attributes";
+  form[n++] = attributes_text;
+  if (workflow_sid != NULL)
+    {
+      form[n++] = "WorkflowSid";
+      form[n++] = workflow_sid;
+    }
+  if (task_queue_sid != NULL)
+    {
+      form[n++] = "TaskQueueSid";
+      form[n++] = task_queue_sid;
+    }
+  if (routing_target != NULL)
+    {
+      form[n++] = "RoutingTarget";
+      form[n++] = routing_target;
+    }
+  if (task_channel != NULL)
+    {
+      form[n++] = "TaskChannel";
+      form[n++] = task_channel;
+    }
+  if (timeout_s > 0)
+    {
+      timeout_text = g_strdup_printf ("%u", timeout_s);
+      form[n++] = "Timeout";
+      form[n++] = timeout_text;
+    }
+  form[n] = NULL;
+
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Tasks", NULL);
+  flex_twilio_client_request_async (client, "POST", url, form, NULL, cancellable, on_task_created,
+                                    task);
+}
+
+/**
+ * flex_task_router_create_task_finish:
+ *
+ * Returns: (transfer full): the new task's SID
+ */
+char *
+flex_task_router_create_task_finish (FlexTwilioClient *client, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

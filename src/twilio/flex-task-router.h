@@ -51,6 +51,21 @@ FlexWorker *flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
                                                   GAsyncResult *result,
                                                   GError **error);
 
+void flex_task_router_create_task_async (FlexTwilioClient *client,
+                                         const char *workspace_sid,
+                                         const char *workflow_sid,
+                                         const char *task_queue_sid,
+                                         const char *routing_target,
+                                         const char *task_channel,
+                                         JsonObject *attributes,
+                                         guint timeout_s,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+char *flex_task_router_create_task_finish (FlexTwilioClient *client,
+                                           GAsyncResult *result,
+                                           GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexWorker, flex_worker_free)
 
 G_END_DECLS
