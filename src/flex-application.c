@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "flex-application.h"
+#include "flex-dialer.h"
 #include "flex-preferences-window.h"
 #include "flex-sandbox.h"
 #include "flex-window.h"
@@ -32,6 +33,8 @@ G_DEFINE_FINAL_TYPE (FlexApplication, flex_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "sandbox", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_ ("Run against the built-in Sync emulator with demo data (no Twilio account needed)"), NULL },
+  { "dial", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_ ("Ask the running Flex Contacts to call NUMBER (it asks you to confirm)"), N_ ("NUMBER") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"),
     NULL },
   { NULL }
@@ -113,11 +116,40 @@ flex_application_shortcuts_action (GSimpleAction *action, GVariant *parameter, g
   gtk_window_present (shortcuts);
 }
 
+/* app.dial (number): tel: links and --dial end here, in the window's
+ * confirmation. */
+static void
+flex_application_dial_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexWindow *window = get_or_create_window (user_data);
+
+  gtk_window_present (GTK_WINDOW (window));
+  flex_window_call (window, g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
+flex_application_sandbox_available_action (GSimpleAction *action,
+                                           GVariant *parameter,
+                                           gpointer user_data)
+{
+  FlexApplication *self = user_data;
+
+  if (self->sandbox == NULL)
+    return;
+  g_simple_action_set_state (action, parameter);
+  flex_sandbox_set_worker_online (self->sandbox, g_variant_get_boolean (parameter));
+}
+
 static const GActionEntry app_actions[] = {
+  { "dial", flex_application_dial_action, "s" },
   { "quit", flex_application_quit_action },
   { "preferences", flex_application_preferences_action },
   { "about", flex_application_about_action },
   { "shortcuts", flex_application_shortcuts_action },
+};
+
+static const GActionEntry sandbox_actions[] = {
+  { "sandbox-available", NULL, NULL, "true", flex_application_sandbox_available_action },
 };
 
 static void
@@ -154,6 +186,7 @@ static int
 flex_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   FlexApplication *self = FLEX_APPLICATION (app);
+  const char *number = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -163,6 +196,21 @@ flex_application_handle_local_options (GApplication *app, GVariantDict *options)
 
   if (g_variant_dict_contains (options, "sandbox"))
     self->sandboxed = TRUE;
+
+  if (g_variant_dict_lookup (options, "dial", "&s", &number))
+    {
+      g_autoptr (GError) error = NULL;
+
+      /* Hand the number to the running instance, or become it. */
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      g_action_group_activate_action (G_ACTION_GROUP (app), "dial", g_variant_new_string (number));
+      if (g_application_get_is_remote (app))
+        return EXIT_SUCCESS;
+    }
 
   return -1;
 }
@@ -196,8 +244,13 @@ flex_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
                                            accels[i].accels);
 
-  if (self->sandboxed && !start_sandbox (self))
-    g_application_quit (app);
+  if (self->sandboxed)
+    {
+      if (!start_sandbox (self))
+        g_application_quit (app);
+      g_action_map_add_action_entries (G_ACTION_MAP (self), sandbox_actions,
+                                       G_N_ELEMENTS (sandbox_actions), self);
+    }
 }
 
 static void
@@ -206,6 +259,28 @@ flex_application_activate (GApplication *app)
   FlexWindow *window = get_or_create_window (FLEX_APPLICATION (app));
 
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/* tel: and callto: links, from the desktop (MimeType in the desktop file). */
+static void
+flex_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_autofree char *number = flex_dial_number_from_uri (uri);
+
+      if (number == NULL)
+        {
+          FlexWindow *window = get_or_create_window (FLEX_APPLICATION (app));
+          g_autofree char *message = g_strdup_printf (_ ("“%s” is not a phone number link"), uri);
+
+          gtk_window_present (GTK_WINDOW (window));
+          flex_window_add_toast (window, message);
+          continue;
+        }
+      g_action_group_activate_action (G_ACTION_GROUP (app), "dial", g_variant_new_string (number));
+    }
 }
 
 static void
@@ -232,6 +307,7 @@ flex_application_class_init (FlexApplicationClass *klass)
   app_class->handle_local_options = flex_application_handle_local_options;
   app_class->startup = flex_application_startup;
   app_class->activate = flex_application_activate;
+  app_class->open = flex_application_open;
 }
 
 static void
@@ -252,7 +328,7 @@ FlexApplication *
 flex_application_new (void)
 {
   return g_object_new (FLEX_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
-                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path", RESOURCE_BASE, NULL);
+                       G_APPLICATION_HANDLES_OPEN, "resource-base-path", RESOURCE_BASE, NULL);
 }
 
 /**

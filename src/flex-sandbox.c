@@ -345,3 +345,18 @@ flex_sandbox_get_worker_sid (FlexSandbox *self)
   g_return_val_if_fail (FLEX_IS_SANDBOX (self), NULL);
   return self->worker_sid;
 }
+
+/**
+ * flex_sandbox_set_worker_online:
+ *
+ * Switches the demo worker between Available and Offline in the emulator,
+ * as an agent does in Flex, and lets the session notice at once.
+ */
+void
+flex_sandbox_set_worker_online (FlexSandbox *self, gboolean online)
+{
+  g_return_if_fail (FLEX_IS_SANDBOX (self));
+
+  flex_emulator_set_worker_online (self->emulator, self->worker_sid, online);
+  flex_session_refresh_worker_async (self->session, NULL, NULL, NULL);
+}

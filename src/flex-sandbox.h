@@ -20,5 +20,6 @@ FlexSandbox *flex_sandbox_new (FlexFeatureConfig *config, GError **error);
 FlexSession *flex_sandbox_get_session (FlexSandbox *self);
 FlexEmulator *flex_sandbox_get_emulator (FlexSandbox *self);
 const char *flex_sandbox_get_worker_sid (FlexSandbox *self);
+void flex_sandbox_set_worker_online (FlexSandbox *self, gboolean online);
 
 G_END_DECLS

@@ -358,11 +358,40 @@ test_server_error_not_retried (Fixture *fixture, gconstpointer data)
   dial_result_clear (&outcome);
 }
 
+static void
+test_number_from_uri (void)
+{
+  static const struct
+  {
+    const char *uri;
+    const char *number;
+  } cases[] = {
+    { "tel:+1-312-555-0142", "+1-312-555-0142" },
+    { "tel:+13125550142;ext=12", "+13125550142" },
+    { "TEL:%2B13125550142", "+13125550142" },
+    { "callto:+13125550142", "+13125550142" },
+    { "callto://+13125550142", "+13125550142" },
+    { "tel:(312)%20555-0199", "(312) 555-0199" },
+    { "tel:", NULL },
+    { "tel:;phone-context=example.com", NULL },
+    { "mailto:ada@example.com", NULL },
+    { "https://example.com/tel:+1312", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *number = flex_dial_number_from_uri (cases[i].uri);
+
+      g_assert_cmpstr (number, ==, cases[i].number);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/dial/number-from-uri", test_number_from_uri);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/dial/contact", test_dial_contact);
   ADD ("/dial/recent-national-number", test_dial_recent_national);

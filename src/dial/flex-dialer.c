@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "flex-dialer.h"
@@ -488,4 +490,44 @@ flex_dialer_dial_finish (FlexDialer *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * flex_dial_number_from_uri:
+ * @uri: a `tel:` (RFC 3966) or `callto:` URI
+ *
+ * Returns: (transfer full) (nullable): the number the URI names, its
+ *   visual separators kept and its parameters (`;ext=…`) dropped; %NULL for
+ *   another scheme or an empty number
+ */
+char *
+flex_dial_number_from_uri (const char *uri)
+{
+  g_autofree char *scheme = NULL;
+  g_autofree char *decoded = NULL;
+  const char *rest;
+  char *end;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  scheme = g_uri_parse_scheme (uri);
+  if (scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "tel") != 0 && g_ascii_strcasecmp (scheme, "callto") != 0))
+    return NULL;
+
+  rest = uri + strlen (scheme) + 1;
+  /* callto://+1… and callto:+1… are both in use. */
+  while (*rest == '/')
+    rest++;
+
+  decoded = g_uri_unescape_segment (rest, NULL, NULL);
+  if (decoded == NULL)
+    return NULL;
+  /* Parameters and anything after the number. */
+  end = decoded + strcspn (decoded, ";?#");
+  *end = '\0';
+  g_strstrip (decoded);
+  if (*decoded == '\0')
+    return NULL;
+  return g_steal_pointer (&decoded);
 }

@@ -55,4 +55,6 @@ void flex_dialer_dial_async (FlexDialer *self,
                              gpointer user_data);
 char *flex_dialer_dial_finish (FlexDialer *self, GAsyncResult *result, GError **error);
 
+char *flex_dial_number_from_uri (const char *uri);
+
 G_END_DECLS

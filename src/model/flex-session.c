@@ -45,6 +45,7 @@ struct _FlexSession
   guint poll_interval;
   guint worker_poll_id;
   gboolean refreshing_worker;
+  gboolean load_finished;
 };
 
 enum
@@ -109,7 +110,7 @@ flex_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
         g_value_set_string (value, self->error_message);
         break;
       case PROP_LOADED:
-        g_value_set_boolean (value, self->worker != NULL || self->configuration != NULL);
+        g_value_set_boolean (value, flex_session_get_loaded (self));
         break;
       case PROP_POLL_INTERVAL:
         g_value_set_uint (value, self->poll_interval);
@@ -238,6 +239,19 @@ flex_session_get_shared (FlexSession *self)
 {
   g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
   return self->shared;
+}
+
+/**
+ * flex_session_get_loaded:
+ *
+ * Returns: whether loading finished, successfully or not: what could not be
+ *   read is %NULL, and #FlexSession:error-message says why
+ */
+gboolean
+flex_session_get_loaded (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), FALSE);
+  return self->load_finished;
 }
 
 /**
@@ -441,6 +455,7 @@ finish_load (GTask *task)
       self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
       self->worker != NULL ? flex_worker_get_contacts_overrides (self->worker) : NULL);
   update_shared_editable (self);
+  self->load_finished = TRUE;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);

@@ -30,6 +30,7 @@ FlexDirectory *flex_session_get_personal (FlexSession *self);
 FlexDirectory *flex_session_get_shared (FlexSession *self);
 const FlexWorker *flex_session_get_worker (FlexSession *self);
 const FlexConfiguration *flex_session_get_configuration (FlexSession *self);
+gboolean flex_session_get_loaded (FlexSession *self);
 gboolean flex_session_get_worker_offline (FlexSession *self);
 const char *flex_session_get_error_message (FlexSession *self);
 void flex_session_set_poll_interval (FlexSession *self, guint seconds);

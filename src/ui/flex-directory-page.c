@@ -417,11 +417,24 @@ on_row_button_clicked (GtkButton *button, GtkListItem *list_item)
     return;
 
   if (g_str_equal (action, "page.call"))
-    target = self->kind == FLEX_DIRECTORY_KIND_RECENTS ? flex_recent_get_customer_address (item)
-                                                       : flex_contact_get_phone_number (item);
-  else
-    target = flex_contact_get_key (item);
+    {
+      const char *name;
 
+      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+        {
+          target = flex_recent_get_customer_address (item);
+          name = flex_recent_get_name (item);
+        }
+      else
+        {
+          target = flex_contact_get_phone_number (item);
+          name = flex_contact_get_name (item);
+        }
+      gtk_widget_activate_action (page, action, "(ss)", target, name != NULL ? name : "");
+      return;
+    }
+
+  target = flex_contact_get_key (item);
   gtk_widget_activate_action (page, action, "s", target);
 }
 
@@ -855,11 +868,11 @@ next_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   update_pager (self);
 }
 
+/* page.call (number, name): the window confirms and places the call. */
 static void
 call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  /* The outbound-call request lands with the dial issue; say so. */
-  gtk_widget_activate_action (widget, "win.dial-pad", NULL);
+  gtk_widget_activate_action_variant (widget, "win.call", parameter);
 }
 
 /* GObject */
@@ -1051,7 +1064,7 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.clear-history", NULL, clear_history_action);
   gtk_widget_class_install_action (widget_class, "page.previous", NULL, previous_action);
   gtk_widget_class_install_action (widget_class, "page.next", NULL, next_action);
-  gtk_widget_class_install_action (widget_class, "page.call", "s", call_action);
+  gtk_widget_class_install_action (widget_class, "page.call", "(ss)", call_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
                                        "page.previous", NULL);

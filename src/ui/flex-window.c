@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "flex-dial-pad.h"
+#include "flex-dialer.h"
 #include "flex-directory-page.h"
 #include "flex-window.h"
 
@@ -21,6 +23,12 @@ struct _FlexWindow
   GSettings *settings;
   FlexFeatureConfig *config;
   FlexSession *session;
+  FlexDialer *dialer;
+  AdwMessageDialog *call_dialog;
+  FlexDialPad *dial_pad;
+  /* A call asked for (tel:, --dial) before the session was loaded. */
+  char *pending_number;
+  char *pending_name;
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -33,6 +41,7 @@ struct _FlexWindow
   GtkSearchEntry *search_entry;
   GtkButton *dial_button;
   GtkToggleButton *search_button;
+  GtkMenuButton *primary_menu_button;
 };
 
 enum
@@ -58,12 +67,175 @@ flex_window_search_action (GSimpleAction *action, GVariant *parameter, gpointer 
 }
 
 static void
+on_dial_pad_destroyed (FlexWindow *self)
+{
+  self->dial_pad = NULL;
+}
+
+static void
 flex_window_dial_pad_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   FlexWindow *self = user_data;
 
-  /* The dial pad and the outbound-call request land with the dial issue. */
-  flex_window_add_toast (self, _ ("Calling from Flex Contacts is not available yet"));
+  if (self->dialer == NULL)
+    {
+      flex_window_add_toast (self, _ ("Sign in to Flex to call"));
+      return;
+    }
+  if (self->dial_pad == NULL)
+    {
+      self->dial_pad = flex_dial_pad_new (GTK_WINDOW (self), self->dialer);
+      g_signal_connect_object (self->dial_pad, "destroy", G_CALLBACK (on_dial_pad_destroyed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->dial_pad));
+}
+
+/* Calling: every call (row buttons, the dial pad, tel: links, --dial) goes
+ * through win.call, which asks for confirmation, then FlexDialer. */
+
+typedef struct
+{
+  FlexWindow *window;
+  char *who;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_object_unref (data->window);
+  g_free (data->who);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
+
+static void
+on_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CallData) data = user_data;
+  FlexWindow *self = data->window;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *task_sid = NULL;
+  g_autofree char *message = NULL;
+
+  task_sid = flex_dialer_dial_finish (FLEX_DIALER (object), result, &error);
+  if (task_sid == NULL)
+    {
+      if (g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_OFFLINE) ||
+          g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_DISABLED) ||
+          g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_BUSY))
+        message = g_strdup (error->message);
+      else
+        message = g_strdup_printf (_ ("Could not request the call: %s"), error->message);
+    }
+  else
+    message = g_strdup_printf (_ ("Calling %s: answer it in Flex"), data->who);
+
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    flex_window_add_toast (self, message);
+}
+
+static void
+on_call_response (AdwMessageDialog *dialog, const char *response, FlexWindow *self)
+{
+  const char *number = g_object_get_data (G_OBJECT (dialog), "flex-number");
+  const char *name = g_object_get_data (G_OBJECT (dialog), "flex-name");
+  CallData *data;
+
+  if (self->call_dialog == dialog)
+    self->call_dialog = NULL;
+  if (g_strcmp0 (response, "call") != 0 || self->dialer == NULL)
+    return;
+
+  data = g_new0 (CallData, 1);
+  data->window = g_object_ref (self);
+  data->who = g_strdup (g_object_get_data (G_OBJECT (dialog), "flex-who"));
+  flex_dialer_dial_async (self->dialer, number, name, NULL, on_dialled, data);
+}
+
+/**
+ * flex_window_call:
+ * @number: the number, as stored or typed
+ * @name: (nullable): who is called, when known
+ *
+ * Asks the person to confirm a call to @number (showing the name, the
+ * number and the caller ID), then requests it from Flex. Says why at once
+ * when calling is impossible or the number cannot be dialled.
+ */
+void
+flex_window_call (FlexWindow *self, const char *number, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *e164 = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *who = NULL;
+  const char *caller_id;
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+  g_return_if_fail (number != NULL);
+
+  if (name != NULL && *name == '\0')
+    name = NULL;
+
+  if (self->dialer == NULL)
+    {
+      flex_window_add_toast (self, _ ("Sign in to Flex to call"));
+      return;
+    }
+  if (!flex_session_get_loaded (self->session))
+    {
+      /* Opened from a tel: link while starting: ask once Flex has answered. */
+      g_free (self->pending_number);
+      g_free (self->pending_name);
+      self->pending_number = g_strdup (number);
+      self->pending_name = g_strdup (name);
+      return;
+    }
+  if (!flex_dialer_check (self->dialer, &error) ||
+      (e164 = flex_dialer_normalize (self->dialer, number, &error)) == NULL)
+    {
+      flex_window_add_toast (self, error->message);
+      return;
+    }
+
+  if (self->call_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->call_dialog));
+
+  caller_id = flex_dialer_get_caller_id (self->dialer);
+  who = name != NULL ? g_strdup (name) : g_strdup (e164);
+  /* Translators: %s is a person's name or a phone number */
+  heading = g_strdup_printf (_ ("Call %s?"), who);
+  body = g_strdup_printf (
+      /* Translators: the first %s is a phone number, the second the number the
+       * customer sees */
+      _ ("Number: %s\nCaller ID: %s\n\nFlex places the call on your softphone: keep Flex open "
+         "in your browser to answer it."),
+      e164, caller_id != NULL ? caller_id : _ ("the Flex default"));
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "call", _ ("_Call"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "call", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "call");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "flex-number", g_steal_pointer (&e164), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "flex-name", g_strdup (name), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "flex-who", g_steal_pointer (&who), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_response), self, 0);
+  self->call_dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+flex_window_call_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  const char *number = NULL;
+  const char *name = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &number, &name);
+  flex_window_call (user_data, number, name);
 }
 
 static void
@@ -89,9 +261,8 @@ flex_window_toast_action (GSimpleAction *action, GVariant *parameter, gpointer u
 }
 
 static const GActionEntry win_actions[] = {
-  { "toast", flex_window_toast_action, "s" },
-  { "search", flex_window_search_action },
-  { "dial-pad", flex_window_dial_pad_action },
+  { "toast", flex_window_toast_action, "s" },         { "search", flex_window_search_action },
+  { "dial-pad", flex_window_dial_pad_action },        { "call", flex_window_call_action, "(ss)" },
   { "show-page", flex_window_show_page_action, "s" },
 };
 
@@ -126,20 +297,40 @@ on_search_changed (FlexWindow *self)
     flex_directory_page_set_search_text (self->pages[i], text);
 }
 
+/* Whether calling is possible follows the dialer: call buttons and the dial
+ * button are disabled, with the reason as their tooltip. */
 static void
-on_session_worker (FlexWindow *self)
+on_dialer_availability (FlexWindow *self)
 {
-  const FlexConfiguration *configuration = flex_session_get_configuration (self->session);
-  gboolean offline = flex_session_get_worker_offline (self->session);
+  const FlexConfiguration *configuration = NULL;
+  gboolean available = FALSE;
+  const char *reason = _ ("Sign in to Flex to call");
+  GAction *dial_pad = g_action_map_lookup_action (G_ACTION_MAP (self), "dial-pad");
+
+  if (self->dialer != NULL)
+    {
+      available = flex_dialer_get_available (self->dialer);
+      reason = flex_dialer_get_unavailable_reason (self->dialer);
+      configuration = flex_session_get_configuration (self->session);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
     {
-      flex_directory_page_set_can_call (self->pages[i], !offline,
-                                        offline ? _ ("You are offline in Flex: go available to "
-                                                     "call")
-                                                : NULL);
+      flex_directory_page_set_can_call (self->pages[i], available, reason);
       if (configuration != NULL)
         flex_directory_page_set_default_country (self->pages[i], configuration->outbound_location);
+    }
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (dial_pad), available);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->dial_button),
+                               available ? _ ("Dial a Number") : reason);
+
+  if (self->session != NULL && flex_session_get_loaded (self->session) &&
+      self->pending_number != NULL)
+    {
+      g_autofree char *number = g_steal_pointer (&self->pending_number);
+      g_autofree char *name = g_steal_pointer (&self->pending_name);
+
+      flex_window_call (self, number, name);
     }
 }
 
@@ -215,14 +406,15 @@ add_pages (FlexWindow *self)
 
   if (self->session != NULL)
     {
-      g_signal_connect_object (self->session, "notify::worker-offline",
-                               G_CALLBACK (on_session_worker), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->session, "notify::loaded", G_CALLBACK (on_session_worker),
+      self->dialer = flex_dialer_new (self->session);
+      g_signal_connect_object (self->dialer, "notify::available",
+                               G_CALLBACK (on_dialer_availability), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify::loaded", G_CALLBACK (on_dialer_availability),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->session, "notify::error-message",
                                G_CALLBACK (on_session_error), self, G_CONNECT_SWAPPED);
-      on_session_worker (self);
     }
+  on_dialer_availability (self);
 }
 
 static void
@@ -252,6 +444,23 @@ flex_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (flex_window_parent_class)->close_request (window);
 }
 
+/* In --sandbox, the menu can switch the demo worker on and off in Flex. */
+static void
+add_sandbox_menu (FlexWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GMenuModel *menu = gtk_menu_button_get_menu_model (self->primary_menu_button);
+  g_autoptr (GMenu) section = NULL;
+
+  if (!FLEX_IS_APPLICATION (app) || !flex_application_get_sandboxed (FLEX_APPLICATION (app)) ||
+      !G_IS_MENU (menu))
+    return;
+
+  section = g_menu_new ();
+  g_menu_append (section, _ ("Sandbox: _Available in Flex"), "app.sandbox-available");
+  g_menu_prepend_section (G_MENU (menu), NULL, G_MENU_MODEL (section));
+}
+
 static void
 flex_window_constructed (GObject *object)
 {
@@ -263,6 +472,7 @@ flex_window_constructed (GObject *object)
   g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self->config));
 
   add_pages (self);
+  add_sandbox_menu (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -322,7 +532,14 @@ flex_window_dispose (GObject *object)
 
   g_clear_object (&self->config);
   g_clear_object (&self->settings);
+  if (self->dial_pad != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dial_pad));
+  if (self->call_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->call_dialog));
+  g_clear_object (&self->dialer);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->pending_number, g_free);
+  g_clear_pointer (&self->pending_name, g_free);
 
   G_OBJECT_CLASS (flex_window_parent_class)->dispose (object);
 }
@@ -359,6 +576,7 @@ flex_window_class_init (FlexWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, dial_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, primary_menu_button);
 }
 
 static void
@@ -407,4 +625,40 @@ flex_window_add_toast (FlexWindow *self, const char *message)
   /* AdwToast titles are Pango markup. */
   escaped = g_markup_escape_text (message, -1);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+/**
+ * flex_window_get_dialer:
+ *
+ * Returns: (transfer none) (nullable): the dialer of the signed-in worker
+ */
+FlexDialer *
+flex_window_get_dialer (FlexWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
+  return self->dialer;
+}
+
+/**
+ * flex_window_get_call_dialog:
+ *
+ * Returns: (transfer none) (nullable): the call confirmation being shown
+ */
+AdwMessageDialog *
+flex_window_get_call_dialog (FlexWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
+  return self->call_dialog;
+}
+
+/**
+ * flex_window_get_dial_pad:
+ *
+ * Returns: (transfer none) (nullable): the dial pad, while it is open
+ */
+FlexDialPad *
+flex_window_get_dial_pad (FlexWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
+  return self->dial_pad;
 }

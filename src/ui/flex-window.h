@@ -10,6 +10,8 @@
 #include <adwaita.h>
 
 #include "flex-application.h"
+#include "flex-dial-pad.h"
+#include "flex-dialer.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +21,9 @@ G_DECLARE_FINAL_TYPE (FlexWindow, flex_window, FLEX, WINDOW, AdwApplicationWindo
 
 FlexWindow *flex_window_new (FlexApplication *application);
 void flex_window_add_toast (FlexWindow *self, const char *message);
+void flex_window_call (FlexWindow *self, const char *number, const char *name);
+FlexDialer *flex_window_get_dialer (FlexWindow *self);
+AdwMessageDialog *flex_window_get_call_dialog (FlexWindow *self);
+FlexDialPad *flex_window_get_dial_pad (FlexWindow *self);
 
 G_END_DECLS
