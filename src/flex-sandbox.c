@@ -175,15 +175,14 @@ add_demo_data (FlexSandbox *self, GError **error)
   configuration = g_strdup_printf (
       "{\"taskrouter_workspace_sid\":\"%s\",\"taskrouter_offline_activity_sid\":\"%s\","
       "\"outbound_call_flows\":{\"default\":{\"enabled\":true,"
-      "\"workflow_sid\":\"WW0123456789abcdef0123456789abcdef\","
-      "\"queue_sid\":\"WQ0123456789abcdef0123456789abcdef\","
+      "\"workflow_sid\":\"%s\",\"queue_sid\":\"%s\","
       "\"caller_id\":\"+18005550100\",\"location\":\"US\"}},"
       "\"ui_attributes\":{\"custom_data\":{\"features\":{\"contacts\":{"
       "\"enabled\":true,\"enable_recents\":true,\"enable_personal\":true,"
       "\"enable_shared\":true,\"recent_days_to_keep\":14,\"shared_agent_editable\":false,"
       "\"page_size\":10}}}}}",
-      flex_emulator_get_workspace_sid (emulator),
-      flex_emulator_get_offline_activity_sid (emulator));
+      flex_emulator_get_workspace_sid (emulator), flex_emulator_get_offline_activity_sid (emulator),
+      flex_emulator_get_workflow_sid (emulator), flex_emulator_get_task_queue_sid (emulator));
   if (!flex_emulator_set_configuration (emulator, configuration, error))
     return FALSE;
 

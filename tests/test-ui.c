@@ -6,13 +6,18 @@
  *
  * The three tabs under Xvfb against the sandbox's emulator and demo data:
  * columns, search, paging, the contact dialog's validation, call buttons of
- * recents, and who may edit shared contacts.
+ * recents, who may edit shared contacts, and calling: the confirmation, the
+ * dial pad from the keyboard, tel: links, and the offline state.
  */
 
 #include "config.h"
 
+#include <string.h>
+
 #include "flex-application.h"
 #include "flex-contact-dialog.h"
+#include "flex-dial-pad.h"
+#include "flex-emulator.h"
 #include "flex-directory-page.h"
 #include "flex-sandbox.h"
 #include "flex-window.h"
@@ -412,6 +417,301 @@ test_who_edits_shared (Fixture *fixture, gconstpointer data)
   drain ();
 }
 
+/* Calling */
+
+static GtkWidget *
+first_call_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child) &&
+          gtk_widget_is_sensitive (child) &&
+          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "call-start-symbolic") == 0)
+        return child;
+      if ((found = first_call_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+wait_call_dialog (FlexWindow *window)
+{
+  for (guint i = 0; i < 200 && flex_window_get_call_dialog (window) == NULL; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (flex_window_get_call_dialog (window));
+  return flex_window_get_call_dialog (window);
+}
+
+/* Confirms the shown call and returns the attributes of the one task the
+ * emulator then received. */
+static JsonObject *
+confirm_call (Fixture *fixture)
+{
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  AdwMessageDialog *dialog = flex_window_get_call_dialog (fixture->window);
+  g_autoptr (JsonNode) tasks = NULL;
+  g_autoptr (JsonNode) attributes = NULL;
+  JsonObject *task;
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "call");
+  g_assert_true (flex_dialer_get_busy (flex_window_get_dialer (fixture->window)));
+  while (flex_dialer_get_busy (flex_window_get_dialer (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  tasks = flex_emulator_get_tasks (emulator);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (tasks)), ==, 1);
+  task = json_array_get_object_element (json_node_get_array (tasks), 0);
+  g_assert_cmpstr (json_object_get_string_member (task, "routing_target"), ==,
+                   flex_sandbox_get_worker_sid (fixture->sandbox));
+  attributes = json_from_string (json_object_get_string_member (task, "attributes"), NULL);
+  g_assert_nonnull (attributes);
+  return json_object_ref (json_node_get_object (attributes));
+}
+
+static void
+test_call_contact_confirms (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  GtkWidget *button;
+  AdwMessageDialog *dialog;
+  g_autoptr (JsonObject) attributes = NULL;
+  g_autofree char *heading = NULL;
+  const char *name;
+  const char *number;
+
+  adw_view_stack_set_visible_child_name (
+      ADW_VIEW_STACK (
+          gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "stack")),
+      "personal");
+  drain ();
+  button = first_call_button (GTK_WIDGET (column_view (personal)));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+
+  dialog = wait_call_dialog (fixture->window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  /* The dialog names the contact, the number and the caller ID. */
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_heading (dialog), "Call "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+18005550100"));
+
+  /* Cancel sends nothing. */
+  adw_message_dialog_response (dialog, "cancel");
+  drain ();
+  g_assert_null (flex_window_get_call_dialog (fixture->window));
+  g_assert_cmpuint (flex_emulator_count_requests (flex_sandbox_get_emulator (fixture->sandbox),
+                                                  "POST", "/v1/Workspaces/"),
+                    ==, 0);
+
+  g_signal_emit_by_name (button, "clicked");
+  dialog = wait_call_dialog (fixture->window);
+  heading = g_strdup (adw_message_dialog_get_heading (dialog));
+  attributes = confirm_call (fixture);
+  name = json_object_get_string_member (attributes, "name");
+  number = json_object_get_string_member (attributes, "outbound_to");
+  g_assert_nonnull (name);
+  g_assert_cmpstr (json_object_get_string_member (attributes, "direction"), ==, "outbound");
+  g_assert_cmpstr (json_object_get_string_member (attributes, "from"), ==, "+18005550100");
+  g_assert_true (g_str_has_prefix (number, "+"));
+  g_assert_nonnull (strstr (heading, name));
+}
+
+static void
+test_call_voice_recent (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *recents = page (fixture->window, "recents");
+  GListModel *visible = flex_directory_page_get_visible_model (recents);
+  g_autoptr (JsonObject) attributes = NULL;
+  gboolean found = FALSE;
+  GtkWidget *button = first_call_button (GTK_WIDGET (column_view (recents)));
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  wait_call_dialog (fixture->window);
+  attributes = confirm_call (fixture);
+
+  /* The number called is a voice recent's customerAddress. */
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr (FlexRecent) recent = g_list_model_get_item (visible, i);
+
+      if (flex_recent_is_voice (recent) &&
+          g_strcmp0 (flex_recent_get_customer_address (recent),
+                     json_object_get_string_member (attributes, "outbound_to")) == 0)
+        found = TRUE;
+    }
+  g_assert_true (found);
+}
+
+static gboolean
+send_key (GtkWidget *widget, guint keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+          if (handled)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static FlexDialPad *
+open_dial_pad (Fixture *fixture)
+{
+  FlexDialPad *pad;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.dial-pad", NULL));
+  drain ();
+  pad = flex_window_get_dial_pad (fixture->window);
+  g_assert_nonnull (pad);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pad)));
+  return pad;
+}
+
+static GtkWidget *
+dial_pad_entry (FlexDialPad *pad)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (pad), FLEX_TYPE_DIAL_PAD, "entry"));
+}
+
+/* Type a name, arrow down, Enter: the contact's confirmation. */
+static void
+test_dial_pad_keyboard (Fixture *fixture, gconstpointer data)
+{
+  FlexDialPad *pad = open_dial_pad (fixture);
+  GtkWidget *entry = dial_pad_entry (pad);
+  GListModel *results = flex_dial_pad_get_results (pad);
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (results);
+  g_autoptr (JsonObject) attributes = NULL;
+  g_autoptr (FlexContact) first = NULL;
+  guint all;
+
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (entry) ||
+                 gtk_window_get_focus (GTK_WINDOW (pad)) != NULL);
+  all = g_list_model_get_n_items (results);
+  g_assert_cmpuint (all, ==, 12 + 25);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "amel");
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+
+  /* By digits too: part of a number, typed with separators. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "312 555");
+  g_assert_cmpuint (g_list_model_get_n_items (results), >, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (results), <, all);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "amel");
+  g_assert_true (send_key (entry, GDK_KEY_Down));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_true (send_key (entry, GDK_KEY_Up));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_true (send_key (entry, GDK_KEY_Down));
+  first = g_list_model_get_item (results, 0);
+
+  g_signal_emit_by_name (entry, "activate");
+  drain ();
+  g_assert_null (flex_window_get_dial_pad (fixture->window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (wait_call_dialog (fixture->window)), ==,
+                   "Call Amelia Watson?");
+  attributes = confirm_call (fixture);
+  g_assert_cmpstr (json_object_get_string_member (attributes, "name"), ==,
+                   flex_contact_get_name (first));
+  g_assert_cmpstr (json_object_get_string_member (attributes, "outbound_to"), ==,
+                   flex_contact_get_phone_number (first));
+}
+
+/* A typed number; an undiallable one is said inline and sends nothing. */
+static void
+test_dial_pad_number (Fixture *fixture, gconstpointer data)
+{
+  FlexDialPad *pad = open_dial_pad (fixture);
+  GtkWidget *entry = dial_pad_entry (pad);
+  GtkWidget *error_label = GTK_WIDGET (
+      gtk_widget_get_template_child (GTK_WIDGET (pad), FLEX_TYPE_DIAL_PAD, "error_label"));
+  g_autoptr (JsonObject) attributes = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "+1 555");
+  g_signal_emit_by_name (entry, "activate");
+  drain ();
+  g_assert_true (flex_window_get_dial_pad (fixture->window) == pad);
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), !=, "");
+  g_assert_null (flex_window_get_call_dialog (fixture->window));
+
+  /* Typing again clears the error. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "0044 20 7946 0958");
+  g_assert_false (gtk_widget_get_visible (error_label));
+  g_signal_emit_by_name (entry, "activate");
+  drain ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (wait_call_dialog (fixture->window)), ==,
+                   "Call +442079460958?");
+  attributes = confirm_call (fixture);
+  g_assert_cmpstr (json_object_get_string_member (attributes, "outbound_to"), ==, "+442079460958");
+  g_assert_false (json_object_has_member (attributes, "name"));
+}
+
+/* tel: links reach the same confirmation, named when the number is a contact's. */
+static void
+test_tel_link_confirms (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GFile) link = g_file_new_for_uri ("tel:+1-312-555-0142");
+  AdwMessageDialog *dialog;
+
+  g_application_open (G_APPLICATION (the_app), &link, 1, "");
+  dialog = wait_call_dialog (fixture->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Call Amelia Watson?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+13125550142"));
+  adw_message_dialog_response (dialog, "cancel");
+  drain ();
+}
+
+/* Offline in Flex: call buttons and the dial button are disabled, saying why,
+ * and a call asked for anyway is refused with that reason. */
+static void
+test_offline_disables_calling (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *recents = page (fixture->window, "recents");
+  FlexDialer *dialer = flex_window_get_dialer (fixture->window);
+  GtkWidget *dial_button = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "dial_button"));
+  guint n_callable = 0;
+  guint n_shown = 0;
+
+  g_assert_true (gtk_widget_is_sensitive (dial_button));
+  flex_sandbox_set_worker_online (fixture->sandbox, FALSE);
+  while (flex_dialer_get_available (dialer))
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+
+  g_assert_false (gtk_widget_is_sensitive (dial_button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (dial_button), ==,
+                   "You are offline in Flex: go available to call");
+  collect_call_buttons (GTK_WIDGET (column_view (recents)), &n_callable, &n_shown);
+  g_assert_cmpuint (n_shown, >, 0);
+  g_assert_cmpuint (n_callable, ==, 0);
+
+  flex_window_call (fixture->window, "+13125550142", "Amelia Watson");
+  g_assert_null (flex_window_get_call_dialog (fixture->window));
+
+  flex_sandbox_set_worker_online (fixture->sandbox, TRUE);
+  while (!flex_dialer_get_available (dialer))
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+  g_assert_true (gtk_widget_is_sensitive (dial_button));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -423,7 +723,8 @@ main (int argc, char *argv[])
   adw_init ();
 
   the_app = flex_application_new ();
-  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+  g_application_set_flags (G_APPLICATION (the_app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
   g_application_register (G_APPLICATION (the_app), NULL, &error);
   g_assert_no_error (error);
 
@@ -434,6 +735,12 @@ main (int argc, char *argv[])
   ADD ("/ui/dialog-validates", test_dialog_validates);
   ADD ("/ui/call-buttons-only-for-voice-recents", test_call_buttons_only_for_voice_recents);
   ADD ("/ui/who-edits-shared", test_who_edits_shared);
+  ADD ("/ui/call-contact-confirms", test_call_contact_confirms);
+  ADD ("/ui/call-voice-recent", test_call_voice_recent);
+  ADD ("/ui/dial-pad-keyboard", test_dial_pad_keyboard);
+  ADD ("/ui/dial-pad-number", test_dial_pad_number);
+  ADD ("/ui/tel-link-confirms", test_tel_link_confirms);
+  ADD ("/ui/offline-disables-calling", test_offline_disables_calling);
 #undef ADD
 
   ret = g_test_run ();

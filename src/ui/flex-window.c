@@ -154,6 +154,36 @@ on_call_response (AdwMessageDialog *dialog, const char *response, FlexWindow *se
   flex_dialer_dial_async (self->dialer, number, name, NULL, on_dialled, data);
 }
 
+/* A number from a tel: link or the dial pad may be a contact's: name it. */
+static const char *
+find_contact_name (FlexWindow *self, const char *e164)
+{
+  FlexDirectory *directories[] = { flex_session_get_personal (self->session),
+                                   flex_session_get_shared (self->session) };
+
+  for (guint d = 0; d < G_N_ELEMENTS (directories); d++)
+    {
+      GListModel *model = G_LIST_MODEL (directories[d]);
+      guint n = g_list_model_get_n_items (model);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (FlexContact) contact = g_list_model_get_item (model, i);
+          const char *number = flex_contact_get_phone_number (contact);
+          g_autofree char *normalized = NULL;
+
+          if (number == NULL)
+            continue;
+          if (g_strcmp0 (number, e164) == 0)
+            return flex_contact_get_name (contact);
+          normalized = flex_dialer_normalize (self->dialer, number, NULL);
+          if (g_strcmp0 (normalized, e164) == 0)
+            return flex_contact_get_name (contact);
+        }
+    }
+  return NULL;
+}
+
 /**
  * flex_window_call:
  * @number: the number, as stored or typed
@@ -204,8 +234,11 @@ flex_window_call (FlexWindow *self, const char *number, const char *name)
   if (self->call_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->call_dialog));
 
+  if (name == NULL)
+    name = find_contact_name (self, e164);
   caller_id = flex_dialer_get_caller_id (self->dialer);
   who = name != NULL ? g_strdup (name) : g_strdup (e164);
+  g_debug ("Confirming a call to %s", e164);
   /* Translators: %s is a person's name or a phone number */
   heading = g_strdup_printf (_ ("Call %s?"), who);
   body = g_strdup_printf (
