@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 /* Attribute names of the keyring items of this application. */
 #define FLEX_SECRET_ATTR_ACCOUNT_SID "account-sid"
 #define FLEX_SECRET_ATTR_KEY_SID     "key-sid"
+#define FLEX_SECRET_ATTR_SERVICE_SID "service-sid"
+#define FLEX_SECRET_ATTR_WORKER_SID  "worker-sid"
+#define FLEX_SECRET_ATTR_WORKER_NAME "worker-identity"
 
 const SecretSchema *flex_secret_schema_get (void) G_GNUC_CONST;
 
