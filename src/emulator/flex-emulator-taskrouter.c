@@ -201,6 +201,42 @@ handle_fetch_worker (FlexEmulatorContext *context)
   _flex_emulator_reply (context, 200, worker_to_json (context->emulator, worker, TRUE), NULL);
 }
 
+/* The one TargetWorkersExpression form we serve: ATTRIBUTE == "VALUE" (or
+ * 'VALUE'), matched against the worker's attributes. Returns FALSE for an
+ * expression it cannot parse. */
+static gboolean
+parse_expression (const char *expression, char **attribute, char **value)
+{
+  g_autoptr (GRegex) regex = g_regex_new (
+      "^\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*==\\s*(?:\"([^\"]*)\"|'([^']*)')\\s*$", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+
+  if (!g_regex_match (regex, expression, 0, &match))
+    return FALSE;
+  *attribute = g_match_info_fetch (match, 1);
+  *value = g_match_info_fetch (match, 2);
+  if (*value == NULL || **value == '\0')
+    {
+      g_free (*value);
+      *value = g_match_info_fetch (match, 3);
+    }
+  return TRUE;
+}
+
+static gboolean
+worker_matches (Worker *worker, const char *attribute, const char *value)
+{
+  g_autoptr (JsonNode) parsed = json_from_string (worker->attributes, NULL);
+  JsonNode *member;
+
+  if (parsed == NULL || !JSON_NODE_HOLDS_OBJECT (parsed))
+    return FALSE;
+  member = json_object_get_member (json_node_get_object (parsed), attribute);
+  return member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
+         json_node_get_value_type (member) == G_TYPE_STRING &&
+         g_strcmp0 (json_node_get_string (member), value) == 0;
+}
+
 static void
 handle_list_workers (FlexEmulatorContext *context)
 {
@@ -210,6 +246,9 @@ handle_list_workers (FlexEmulatorContext *context)
   g_autofree char *list_url = NULL;
   g_autofree char *url = NULL;
   const char *friendly_name = NULL;
+  const char *expression = NULL;
+  g_autofree char *attribute = NULL;
+  g_autofree char *value = NULL;
   guint64 page_size = 50;
 
   if (!check_workspace (context))
@@ -220,6 +259,13 @@ handle_list_workers (FlexEmulatorContext *context)
       const char *size = g_hash_table_lookup (context->query, "PageSize");
 
       friendly_name = g_hash_table_lookup (context->query, "FriendlyName");
+      expression = g_hash_table_lookup (context->query, "TargetWorkersExpression");
+      if (expression != NULL && !parse_expression (expression, &attribute, &value))
+        {
+          _flex_emulator_error (context, 400, 20001, "Invalid TargetWorkersExpression %s",
+                                expression);
+          return;
+        }
       if (size != NULL && !g_ascii_string_to_unsigned (size, 10, 1, 1000, &page_size, NULL))
         {
           _flex_emulator_error (context, 400, 20001, "PageSize must be between 1 and 1000");
@@ -240,6 +286,8 @@ handle_list_workers (FlexEmulatorContext *context)
 
       /* Twilio matches FriendlyName exactly. */
       if (friendly_name != NULL && g_strcmp0 (friendly_name, worker->friendly_name) != 0)
+        continue;
+      if (attribute != NULL && !worker_matches (worker, attribute, value))
         continue;
       json_builder_add_value (builder, worker_to_json (self, worker, FALSE));
     }

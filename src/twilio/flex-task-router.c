@@ -349,3 +349,105 @@ flex_task_router_create_task_finish (FlexTwilioClient *client, GAsyncResult *res
   g_return_val_if_fail (g_task_is_valid (result, client), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+on_workers_listed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) workers = NULL;
+  JsonNode *list;
+
+  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  list = JSON_NODE_HOLDS_OBJECT (node)
+             ? json_object_get_member (json_node_get_object (node), "workers")
+             : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "TaskRouter listed workers without a “workers” array");
+      return;
+    }
+
+  workers = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_worker_free);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      g_autoptr (GError) worker_error = NULL;
+      FlexWorker *worker = flex_worker_new_from_json (
+          json_array_get_element (json_node_get_array (list), i), &worker_error);
+
+      if (worker == NULL)
+        g_warning ("Skipping a worker TaskRouter listed: %s", worker_error->message);
+      else
+        g_ptr_array_add (workers, worker);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&workers), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * flex_task_router_list_workers_async:
+ * @friendly_name: (nullable): workers with exactly this friendly name
+ * @target_expression: (nullable): workers matching this TaskRouter
+ *   expression, e.g. `email == "ada@example.com"`
+ *
+ * `GET /v1/Workspaces/{WorkspaceSid}/Workers`, first page of 50: enough to
+ * find one person. As on Twilio, the listed workers have no attributes:
+ * fetch the one you need.
+ */
+void
+flex_task_router_list_workers_async (FlexTwilioClient *client,
+                                     const char *workspace_sid,
+                                     const char *friendly_name,
+                                     const char *target_expression,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr (GString) url = NULL;
+  g_autofree char *base = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_list_workers_async);
+  base = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                       workspace_sid, "Workers", NULL);
+  url = g_string_new (base);
+  g_string_append (url, "?PageSize=50");
+  if (friendly_name != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (friendly_name, NULL, FALSE);
+
+      g_string_append_printf (url, "&FriendlyName=%s", escaped);
+    }
+  if (target_expression != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (target_expression, NULL, FALSE);
+
+      g_string_append_printf (url, "&TargetWorkersExpression=%s", escaped);
+    }
+  flex_twilio_client_request_async (client, "GET", url->str, NULL, NULL, cancellable,
+                                    on_workers_listed, task);
+}
+
+/**
+ * flex_task_router_list_workers_finish:
+ *
+ * Returns: (transfer container) (element-type FlexWorker): the workers
+ */
+GPtrArray *
+flex_task_router_list_workers_finish (FlexTwilioClient *client,
+                                      GAsyncResult *result,
+                                      GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

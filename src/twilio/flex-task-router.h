@@ -51,6 +51,16 @@ FlexWorker *flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
                                                   GAsyncResult *result,
                                                   GError **error);
 
+void flex_task_router_list_workers_async (FlexTwilioClient *client,
+                                          const char *workspace_sid,
+                                          const char *friendly_name,
+                                          const char *target_expression,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+GPtrArray *flex_task_router_list_workers_finish (FlexTwilioClient *client,
+                                                 GAsyncResult *result,
+                                                 GError **error);
 void flex_task_router_create_task_async (FlexTwilioClient *client,
                                          const char *workspace_sid,
                                          const char *workflow_sid,
