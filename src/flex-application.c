@@ -15,6 +15,7 @@
 #include "flex-dialer.h"
 #include "flex-preferences-window.h"
 #include "flex-sandbox.h"
+#include "flex-setup-window.h"
 #include "flex-window.h"
 
 struct _FlexApplication
@@ -25,7 +26,13 @@ struct _FlexApplication
   FlexFeatureConfig *config;
   FlexSandbox *sandbox;
   FlexSession *session;
+  FlexAccount *account;
   gboolean sandboxed;
+  /* Reading the keyring at start-up; activation waits for it. */
+  gboolean loading_account;
+  gboolean activate_pending;
+  char *pending_dial;
+  char *keyring_error;
 };
 
 G_DEFINE_FINAL_TYPE (FlexApplication, flex_application, ADW_TYPE_APPLICATION)
@@ -40,15 +47,84 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-static FlexWindow *
+static void on_signed_in (FlexSetupWindow *setup, FlexAccount *account, FlexApplication *self);
+
+/* The window to show: the main window once there is a session (signed in,
+ * or --sandbox), else the first-run sign-in. */
+static GtkWindow *
 get_or_create_window (FlexApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  FlexSetupWindow *setup;
 
-  if (window == NULL)
-    window = GTK_WINDOW (flex_window_new (self));
+  if (window != NULL)
+    return window;
+  if (self->session != NULL || self->sandboxed)
+    return GTK_WINDOW (flex_window_new (self));
 
-  return FLEX_WINDOW (window);
+  setup = flex_setup_window_new (GTK_APPLICATION (self));
+  g_signal_connect_object (setup, "signed-in", G_CALLBACK (on_signed_in), self, 0);
+  if (self->keyring_error != NULL)
+    flex_setup_window_show_error (setup, self->keyring_error);
+  return GTK_WINDOW (setup);
+}
+
+static void on_session_loaded (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+start_session (FlexApplication *self, const FlexAccount *account)
+{
+  g_autoptr (FlexTwilioClient) client = NULL;
+
+  g_clear_pointer (&self->account, flex_account_free);
+  g_clear_object (&self->session);
+  self->account = flex_account_copy (account);
+  client = flex_twilio_client_new (account->username, account->secret);
+  self->session = flex_session_new (client, account->account_sid, account->worker_sid,
+                                    account->service_sid, self->config);
+  g_settings_bind (self->settings, "refresh-interval", self->session, "poll-interval",
+                   G_SETTINGS_BIND_GET);
+  flex_session_load_async (self->session, NULL, on_session_loaded, NULL);
+}
+
+static void
+on_signed_in (FlexSetupWindow *setup, FlexAccount *account, FlexApplication *self)
+{
+  FlexWindow *window;
+
+  g_clear_pointer (&self->keyring_error, g_free);
+  start_session (self, account);
+  window = flex_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (setup));
+}
+
+static void
+on_account_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexApplication) self = user_data;
+  g_autoptr (FlexAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+
+  self->loading_account = FALSE;
+  account = flex_account_load_finish (result, &error);
+  if (account != NULL)
+    start_session (self, account);
+  else if (error != NULL)
+    self->keyring_error = g_strdup (error->message);
+
+  if (self->activate_pending)
+    {
+      self->activate_pending = FALSE;
+      gtk_window_present (get_or_create_window (self));
+      g_application_release (G_APPLICATION (self));
+    }
+  if (self->pending_dial != NULL)
+    {
+      g_autofree char *number = g_steal_pointer (&self->pending_dial);
+
+      g_action_group_activate_action (G_ACTION_GROUP (self), "dial", g_variant_new_string (number));
+    }
 }
 
 static void
@@ -73,7 +149,7 @@ static void
 flex_application_preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   FlexApplication *self = user_data;
-  FlexWindow *window = get_or_create_window (self);
+  GtkWindow *window = get_or_create_window (self);
   FlexPreferencesWindow *prefs = flex_preferences_window_new (self->settings);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
@@ -85,7 +161,7 @@ flex_application_about_action (GSimpleAction *action, GVariant *parameter, gpoin
 {
   static const char *developers[] = { "The Flex Contacts authors", NULL };
   FlexApplication *self = user_data;
-  GtkWindow *window = GTK_WINDOW (get_or_create_window (self));
+  GtkWindow *window = get_or_create_window (self);
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for", window, "application-icon",
@@ -106,7 +182,7 @@ static void
 flex_application_shortcuts_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   FlexApplication *self = user_data;
-  GtkWindow *window = GTK_WINDOW (get_or_create_window (self));
+  GtkWindow *window = get_or_create_window (self);
   g_autoptr (GtkBuilder) builder = NULL;
   GtkWindow *shortcuts;
 
@@ -121,10 +197,21 @@ flex_application_shortcuts_action (GSimpleAction *action, GVariant *parameter, g
 static void
 flex_application_dial_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  FlexWindow *window = get_or_create_window (user_data);
+  FlexApplication *self = user_data;
+  GtkWindow *window;
 
-  gtk_window_present (GTK_WINDOW (window));
-  flex_window_call (window, g_variant_get_string (parameter, NULL), NULL);
+  if (self->loading_account)
+    {
+      g_free (self->pending_dial);
+      self->pending_dial = g_variant_dup_string (parameter, NULL);
+      g_application_activate (G_APPLICATION (self));
+      return;
+    }
+  window = get_or_create_window (self);
+  gtk_window_present (window);
+  /* Not signed in: the sign-in window shows instead. */
+  if (FLEX_IS_WINDOW (window))
+    flex_window_call (FLEX_WINDOW (window), g_variant_get_string (parameter, NULL), NULL);
 }
 
 static void
@@ -244,7 +331,13 @@ flex_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
                                            accels[i].accels);
 
-  if (self->sandboxed)
+  if (!self->sandboxed)
+    {
+      /* --sandbox never reads the keyring; a real run starts from it. */
+      self->loading_account = TRUE;
+      flex_account_load_async (NULL, on_account_loaded, g_object_ref (self));
+    }
+  else
     {
       if (!start_sandbox (self))
         g_application_quit (app);
@@ -256,9 +349,17 @@ flex_application_startup (GApplication *app)
 static void
 flex_application_activate (GApplication *app)
 {
-  FlexWindow *window = get_or_create_window (FLEX_APPLICATION (app));
+  FlexApplication *self = FLEX_APPLICATION (app);
 
-  gtk_window_present (GTK_WINDOW (window));
+  if (self->loading_account)
+    {
+      /* Show the right window once the keyring has answered. */
+      if (!self->activate_pending)
+        g_application_hold (app);
+      self->activate_pending = TRUE;
+      return;
+    }
+  gtk_window_present (get_or_create_window (self));
 }
 
 /* tel: and callto: links, from the desktop (MimeType in the desktop file). */
@@ -272,11 +373,10 @@ flex_application_open (GApplication *app, GFile **files, int n_files, const char
 
       if (number == NULL)
         {
-          FlexWindow *window = get_or_create_window (FLEX_APPLICATION (app));
           g_autofree char *message = g_strdup_printf (_ ("“%s” is not a phone number link"), uri);
 
-          gtk_window_present (GTK_WINDOW (window));
-          flex_window_add_toast (window, message);
+          g_printerr ("%s\n", message);
+          g_application_activate (app);
           continue;
         }
       g_action_group_activate_action (G_ACTION_GROUP (app), "dial", g_variant_new_string (number));
@@ -289,6 +389,9 @@ flex_application_dispose (GObject *object)
   FlexApplication *self = FLEX_APPLICATION (object);
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->account, flex_account_free);
+  g_clear_pointer (&self->pending_dial, g_free);
+  g_clear_pointer (&self->keyring_error, g_free);
   g_clear_object (&self->sandbox);
   g_clear_object (&self->config);
   g_clear_object (&self->settings);

@@ -9,6 +9,7 @@
 
 #include "flex-application.h"
 #include "flex-preferences-window.h"
+#include "flex-setup-window.h"
 #include "flex-window.h"
 
 static void
@@ -29,19 +30,40 @@ register_app (void)
   return g_object_ref (the_app);
 }
 
+/* The main window as a signed-in start opens it (these tests have no
+ * account: the window's structure does not depend on one). */
 static FlexWindow *
 activate_window (FlexApplication *app)
 {
-  GtkWindow *window;
+  FlexWindow *window = flex_window_new (app);
 
-  g_application_activate (G_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
   drain_main_context ();
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_assert_nonnull (window);
-  g_assert_true (FLEX_IS_WINDOW (window));
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) == GTK_WINDOW (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  return FLEX_WINDOW (window);
+  return window;
+}
+
+/* Without a stored account, starting the app shows the sign-in window. */
+static void
+test_first_run_shows_sign_in (void)
+{
+  g_autoptr (FlexApplication) app = register_app ();
+  GtkWindow *window = NULL;
+
+  g_application_activate (G_APPLICATION (app));
+  for (guint i = 0; i < 500 && window == NULL; i++)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      window = gtk_application_get_active_window (GTK_APPLICATION (app));
+    }
+  g_assert_nonnull (window);
+  g_assert_true (FLEX_IS_SETUP_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_null (flex_setup_window_get_error (FLEX_SETUP_WINDOW (window)));
+  gtk_window_destroy (window);
+  drain_main_context ();
 }
 
 static gpointer
@@ -335,6 +357,7 @@ main (int argc, char *argv[])
   g_application_register (G_APPLICATION (the_app), NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/application/first-run-shows-sign-in", test_first_run_shows_sign_in);
   g_test_add_func ("/window/pages-and-dial-button", test_window_has_three_pages_and_dial_button);
   g_test_add_func ("/window/show-page-action", test_window_switches_pages_by_action);
   g_test_add_func ("/window/search-action", test_window_search_action_reveals_entry);
