@@ -18,6 +18,8 @@
 #include "flex-setup-window.h"
 #include "flex-window.h"
 
+#define ACCOUNT_SANDBOX "AC00000000000000000000000000000000"
+
 struct _FlexApplication
 {
   AdwApplication parent_instance;
@@ -152,6 +154,13 @@ flex_application_preferences_action (GSimpleAction *action, GVariant *parameter,
   GtkWindow *window = get_or_create_window (self);
   FlexPreferencesWindow *prefs = flex_preferences_window_new (self->settings);
 
+  if (self->sandboxed)
+    flex_preferences_window_set_account (prefs, ACCOUNT_SANDBOX, _ ("Alex Agent (demo)"), TRUE);
+  else
+    flex_preferences_window_set_account (
+        prefs, self->account != NULL ? self->account->account_sid : NULL,
+        self->account != NULL ? self->account->worker_identity : NULL, FALSE);
+
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -227,7 +236,66 @@ flex_application_sandbox_available_action (GSimpleAction *action,
   flex_sandbox_set_worker_online (self->sandbox, g_variant_get_boolean (parameter));
 }
 
+/* Sign out: forget the account in the keyring (the only place that holds
+ * it; nothing of it is on disk), drop the session, back to sign-in. */
+static void
+on_account_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GList *windows;
+
+  if (!flex_account_delete_finish (result, &error))
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+      GtkWidget *dialog = adw_message_dialog_new (window, _ ("Could Not Sign Out"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->account, flex_account_free);
+  g_application_hold (G_APPLICATION (self));
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  gtk_window_present (get_or_create_window (self));
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+on_sign_out_response (AdwMessageDialog *dialog, const char *response, FlexApplication *self)
+{
+  if (g_strcmp0 (response, "sign-out") == 0)
+    flex_account_delete_async (NULL, on_account_deleted, g_object_ref (self));
+}
+
+static void
+flex_application_sign_out_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AdwMessageDialog *dialog;
+
+  if (self->sandboxed || self->account == NULL)
+    return;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      window, _ ("Sign Out?"),
+      _ ("Flex Contacts will forget your credentials. You need the API key secret to sign in "
+         "again.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "sign-out", _ ("_Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry app_actions[] = {
+  { "sign-out", flex_application_sign_out_action },
   { "dial", flex_application_dial_action, "s" },
   { "quit", flex_application_quit_action },
   { "preferences", flex_application_preferences_action },
@@ -479,4 +547,16 @@ flex_application_get_sandboxed (FlexApplication *self)
   g_return_val_if_fail (FLEX_IS_APPLICATION (self), FALSE);
 
   return self->sandboxed;
+}
+
+/**
+ * flex_application_get_account:
+ *
+ * Returns: (transfer none) (nullable): the signed-in account
+ */
+const FlexAccount *
+flex_application_get_account (FlexApplication *self)
+{
+  g_return_val_if_fail (FLEX_IS_APPLICATION (self), NULL);
+  return self->account;
 }

@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include "flex-account.h"
+
 #include <adwaita.h>
 
 #include "flex-feature-config.h"
@@ -23,5 +25,7 @@ GSettings *flex_application_get_settings (FlexApplication *self);
 FlexFeatureConfig *flex_application_get_config (FlexApplication *self);
 FlexSession *flex_application_get_session (FlexApplication *self);
 gboolean flex_application_get_sandboxed (FlexApplication *self);
+
+const FlexAccount *flex_application_get_account (FlexApplication *self);
 
 G_END_DECLS

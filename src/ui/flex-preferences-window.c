@@ -27,6 +27,9 @@ struct _FlexPreferencesWindow
   GtkSwitch *agent_editable_switch;
   GtkSpinButton *page_size_spin;
   GtkSpinButton *days_spin;
+
+  GtkWidget *worker_row;
+  GtkWidget *sign_out_button;
 };
 
 enum
@@ -139,4 +142,65 @@ flex_preferences_window_new (GSettings *settings)
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   return g_object_new (FLEX_TYPE_PREFERENCES_WINDOW, "settings", settings, NULL);
+}
+
+/**
+ * flex_preferences_window_set_account:
+ * @account_sid: (nullable): the signed-in Twilio account, %NULL when not signed in
+ * @worker: (nullable): the agent's Flex name or email
+ * @sandboxed: whether this is the --sandbox demo
+ *
+ * Adds the "Account" group: who is signed in, and Sign Out (app.sign-out).
+ */
+void
+flex_preferences_window_set_account (FlexPreferencesWindow *self,
+                                     const char *account_sid,
+                                     const char *worker,
+                                     gboolean sandboxed)
+{
+  AdwPreferencesPage *page;
+  AdwPreferencesGroup *group;
+  GtkWidget *row;
+  GtkWidget *sign_out;
+
+  g_return_if_fail (FLEX_IS_PREFERENCES_WINDOW (self));
+
+  page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  adw_preferences_page_set_title (page, _ ("Account"));
+  adw_preferences_page_set_icon_name (page, "avatar-default-symbolic");
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _ ("Signed In"));
+  if (sandboxed)
+    adw_preferences_group_set_description (
+        group, _ ("This is the sandbox: demo data from the built-in emulator, no Twilio account"));
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Flex Agent"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), worker != NULL ? worker : _ ("Not signed in"));
+  adw_preferences_group_add (group, row);
+  self->worker_row = row;
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Twilio Account"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), account_sid != NULL ? account_sid : "—");
+  adw_preferences_group_add (group, row);
+
+  if (account_sid != NULL && !sandboxed)
+    {
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Sign Out"));
+      adw_action_row_set_subtitle (
+          ADW_ACTION_ROW (row),
+          _ ("Removes your credentials from the keyring; you will need them to sign in again"));
+      sign_out = gtk_button_new_with_mnemonic (_ ("Sign _Out…"));
+      gtk_widget_set_valign (sign_out, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (sign_out, "destructive-action");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (sign_out), "app.sign-out");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sign_out);
+      adw_preferences_group_add (group, row);
+      self->sign_out_button = sign_out;
+    }
+
+  adw_preferences_page_add (page, group);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
 }

@@ -17,5 +17,9 @@ G_DECLARE_FINAL_TYPE (
     FlexPreferencesWindow, flex_preferences_window, FLEX, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 FlexPreferencesWindow *flex_preferences_window_new (GSettings *settings);
+void flex_preferences_window_set_account (FlexPreferencesWindow *self,
+                                          const char *account_sid,
+                                          const char *worker,
+                                          gboolean sandboxed);
 
 G_END_DECLS

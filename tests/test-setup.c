@@ -1,0 +1,275 @@
+/* test-setup.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The first-run sign-in window and sign-out, in the real app under Xvfb,
+ * against the emulator and the test session's keyring. Run a second time
+ * with FLEX_TEST_NO_KEYRING=1 (no Secret Service on the bus), it checks the
+ * clear error and that no file under the test's HOME and XDG dirs holds the
+ * secret.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "flex-application.h"
+#include "flex-emulator.h"
+#include "flex-setup-window.h"
+#include "flex-window.h"
+
+#define ACCOUNT "AC00000000000000000000000000000000"
+#define KEY     "SK0123456789abcdef0123456789abcdef"
+#define SECRET  "sEcReT-only-in-the-keyring-7"
+
+static FlexApplication *the_app;
+static FlexEmulator *emulator;
+static char *worker_sid;
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GtkWindow *
+wait_active_window (GType type)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (the_app));
+
+      if (window != NULL && G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          !gtk_widget_in_destruction (GTK_WIDGET (window)))
+        return window;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_error ("no %s became the active window", g_type_name (type));
+  return NULL;
+}
+
+static void
+sign_in (FlexSetupWindow *setup, const char *secret, const char *identity)
+{
+  /* Success destroys the window: keep it alive to watch it. */
+  g_autoptr (FlexSetupWindow) watched = g_object_ref (setup);
+
+  flex_setup_window_fill (setup, ACCOUNT, KEY, secret, identity);
+  flex_setup_window_sign_in (setup);
+  g_assert_true (flex_setup_window_get_busy (setup));
+  while (flex_setup_window_get_busy (watched) && !gtk_widget_in_destruction (GTK_WIDGET (watched)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+on_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static guint
+keyring_accounts (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (FlexAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+
+  flex_account_load_async (NULL, on_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  account = flex_account_load_finish (result, &error);
+  g_assert_no_error (error);
+  return account != NULL ? 1 : 0;
+}
+
+static GtkWidget *
+find_check_buttons (GtkWidget *widget, GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_CHECK_BUTTON (child) && gtk_widget_get_mapped (child))
+        g_ptr_array_add (found, child);
+      find_check_buttons (child, found);
+    }
+  return NULL;
+}
+
+/* Wrong secret, then two agents with one name, then the right pick: the
+ * main window opens and the keyring holds the account; signing out removes
+ * it and brings the sign-in back. */
+static void
+test_sign_in_and_out (void)
+{
+  FlexSetupWindow *setup;
+  FlexWindow *window;
+  g_autoptr (GPtrArray) checks = g_ptr_array_new ();
+  g_autofree char *twin = NULL;
+  const FlexAccount *account;
+  AdwMessageDialog *dialog;
+
+  g_application_activate (G_APPLICATION (the_app));
+  setup = FLEX_SETUP_WINDOW (wait_active_window (FLEX_TYPE_SETUP_WINDOW));
+  g_assert_null (flex_setup_window_get_error (setup));
+
+  sign_in (setup, "wrong-secret", "Alex Agent");
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "credentials"));
+  g_assert_cmpuint (keyring_accounts (), ==, 0);
+
+  sign_in (setup, SECRET, "Nobody");
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "Nobody"));
+  g_assert_cmpuint (keyring_accounts (), ==, 0);
+
+  twin = flex_emulator_add_worker (emulator, "Alex Agent", "{\"roles\":[\"agent\"]}", TRUE);
+  sign_in (setup, SECRET, "Alex Agent");
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "pick"));
+  drain ();
+  find_check_buttons (GTK_WIDGET (setup), checks);
+  g_assert_cmpuint (checks->len, ==, 2);
+  for (guint i = 0; i < checks->len; i++)
+    if (g_strcmp0 (g_object_get_data (checks->pdata[i], "flex-worker-sid"), worker_sid) == 0)
+      gtk_check_button_set_active (checks->pdata[i], TRUE);
+
+  sign_in (setup, SECRET, "Alex Agent");
+  window = FLEX_WINDOW (wait_active_window (FLEX_TYPE_WINDOW));
+  account = flex_application_get_account (the_app);
+  g_assert_nonnull (account);
+  g_assert_cmpstr (account->worker_sid, ==, worker_sid);
+  g_assert_cmpuint (keyring_accounts (), ==, 1);
+  g_assert_nonnull (flex_application_get_session (the_app));
+
+  /* Sign out, confirmed. */
+  g_action_group_activate_action (G_ACTION_GROUP (the_app), "sign-out", NULL);
+  drain ();
+  dialog = NULL;
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "sign-out");
+  setup = FLEX_SETUP_WINDOW (wait_active_window (FLEX_TYPE_SETUP_WINDOW));
+  g_assert_cmpuint (keyring_accounts (), ==, 0);
+  g_assert_null (flex_application_get_account (the_app));
+  g_assert_null (flex_application_get_session (the_app));
+  (void) window;
+  gtk_window_destroy (GTK_WINDOW (setup));
+  drain ();
+}
+
+static gboolean
+file_holds (const char *path, const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gsize n = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (contents + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+scan_for_secret (const char *dir_path, const char *needle)
+{
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint hits = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        hits += scan_for_secret (path, needle);
+      else if (file_holds (path, needle))
+        {
+          g_test_message ("the secret is in %s", path);
+          hits++;
+        }
+    }
+  return hits;
+}
+
+/* No Secret Service on the bus: the sign-in says so, nothing is kept, and
+ * no file holds the secret. */
+static void
+test_no_keyring (void)
+{
+  const char *dirs[] = {
+    g_get_home_dir (),       g_get_user_config_dir (),  g_get_user_data_dir (),
+    g_get_user_cache_dir (), g_get_user_runtime_dir (), g_get_user_state_dir ()
+  };
+  FlexSetupWindow *setup;
+
+  g_application_activate (G_APPLICATION (the_app));
+  setup = FLEX_SETUP_WINDOW (wait_active_window (FLEX_TYPE_SETUP_WINDOW));
+  /* Reading the keyring at start-up already failed, and says so. */
+  g_assert_nonnull (flex_setup_window_get_error (setup));
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "keyring"));
+
+  sign_in (setup, SECRET, "Alex Agent");
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "No keyring"));
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (the_app)) ==
+                 GTK_WINDOW (setup));
+  g_assert_null (flex_application_get_account (the_app));
+
+  /* Let anything that would write (settings, caches) do so, then look. */
+  g_settings_sync ();
+  drain ();
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    g_assert_cmpuint (scan_for_secret (dirs[i], SECRET), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (setup));
+  drain ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *configuration = NULL;
+  gboolean no_keyring = g_strcmp0 (g_getenv ("FLEX_TEST_NO_KEYRING"), "1") == 0;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  emulator = flex_emulator_new ();
+  flex_emulator_listen (emulator, 0, &error);
+  g_assert_no_error (error);
+  flex_emulator_set_auth (emulator, KEY, SECRET);
+  configuration = g_strdup_printf ("{\"taskrouter_workspace_sid\":\"%s\"}",
+                                   flex_emulator_get_workspace_sid (emulator));
+  g_assert_true (flex_emulator_set_configuration (emulator, configuration, &error));
+  worker_sid = flex_emulator_add_worker (
+      emulator, "Alex Agent", "{\"email\":\"alex@example.com\",\"roles\":[\"agent\"]}", TRUE);
+  g_setenv ("FLEX_TWILIO_SYNC_URL", flex_emulator_get_base_url (emulator), TRUE);
+  g_setenv ("FLEX_TWILIO_TASKROUTER_URL", flex_emulator_get_base_url (emulator), TRUE);
+  g_setenv ("FLEX_TWILIO_FLEX_URL", flex_emulator_get_base_url (emulator), TRUE);
+
+  the_app = flex_application_new ();
+  g_application_set_flags (G_APPLICATION (the_app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_application_register (G_APPLICATION (the_app), NULL, &error);
+  g_assert_no_error (error);
+
+  if (no_keyring)
+    g_test_add_func ("/setup/no-keyring", test_no_keyring);
+  else
+    g_test_add_func ("/setup/sign-in-and-out", test_sign_in_and_out);
+
+  ret = g_test_run ();
+  g_clear_object (&the_app);
+  g_clear_object (&emulator);
+  g_free (worker_sid);
+  return ret;
+}
