@@ -330,6 +330,17 @@ test_preferences_edit_settings (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (page_size), 25);
   g_assert_cmpuint (g_settings_get_uint (contacts, "page-size"), ==, 25);
 
+  /* The refresh interval, on the Account page. */
+  g_assert_nonnull (flex_preferences_window_get_refresh_spin (FLEX_PREFERENCES_WINDOW (prefs)));
+  g_assert_cmpfloat (gtk_spin_button_get_value (flex_preferences_window_get_refresh_spin (
+                         FLEX_PREFERENCES_WINDOW (prefs))),
+                     ==, 15);
+  gtk_spin_button_set_value (
+      flex_preferences_window_get_refresh_spin (FLEX_PREFERENCES_WINDOW (prefs)), 60);
+  g_assert_cmpuint (g_settings_get_uint (flex_application_get_settings (app), "refresh-interval"),
+                    ==, 60);
+  g_settings_reset (flex_application_get_settings (app), "refresh-interval");
+
   /* The switch writes the setting, and the window hides the tab. */
   shared = gtk_widget_get_template_child (GTK_WIDGET (prefs), FLEX_TYPE_PREFERENCES_WINDOW,
                                           "shared_switch");

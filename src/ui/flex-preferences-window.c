@@ -30,6 +30,7 @@ struct _FlexPreferencesWindow
 
   GtkWidget *worker_row;
   GtkWidget *sign_out_button;
+  GtkWidget *refresh_spin;
 };
 
 enum
@@ -202,5 +203,32 @@ flex_preferences_window_set_account (FlexPreferencesWindow *self,
     }
 
   adw_preferences_page_add (page, group);
+
+  /* How often the lists look for changes (the "refresh-interval" key). */
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _ ("Updates"));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Check for Changes Every"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _ ("Seconds; the lists also check when the window gains focus"));
+  self->refresh_spin = gtk_spin_button_new_with_range (5, 3600, 5);
+  gtk_widget_set_valign (self->refresh_spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->refresh_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Refresh interval in seconds"),
+                                  -1);
+  g_settings_bind (self->settings, "refresh-interval", self->refresh_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->refresh_spin);
+  adw_preferences_group_add (group, row);
+  adw_preferences_page_add (page, group);
+
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+}
+
+/* For tests: the refresh interval's spin button, once the account page exists. */
+GtkSpinButton *
+flex_preferences_window_get_refresh_spin (FlexPreferencesWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->refresh_spin != NULL ? GTK_SPIN_BUTTON (self->refresh_spin) : NULL;
 }

@@ -21,5 +21,6 @@ void flex_preferences_window_set_account (FlexPreferencesWindow *self,
                                           const char *account_sid,
                                           const char *worker,
                                           gboolean sandboxed);
+GtkSpinButton *flex_preferences_window_get_refresh_spin (FlexPreferencesWindow *self);
 
 G_END_DECLS
