@@ -205,6 +205,14 @@ test_window_hides_disabled_tabs (void)
   g_settings_set_boolean (contacts, "enable-recents", TRUE);
   g_assert_true (adw_view_stack_page_get_visible (stack_page (window, "recents")));
 
+  /* The whole feature (default off, as in the plugin): tabs or a status page. */
+  g_settings_set_boolean (contacts, "enabled", FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (stack)));
+  g_assert_true (gtk_widget_get_visible (template_child (window, "disabled_status")));
+  g_settings_set_boolean (contacts, "enabled", TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stack)));
+  g_assert_false (gtk_widget_get_visible (template_child (window, "disabled_status")));
+
   close_window (window);
   reset_settings ();
 }

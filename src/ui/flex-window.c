@@ -42,6 +42,7 @@ struct _FlexWindow
   GtkButton *dial_button;
   GtkToggleButton *search_button;
   GtkMenuButton *primary_menu_button;
+  AdwStatusPage *disabled_status;
 };
 
 enum
@@ -507,6 +508,11 @@ flex_window_constructed (GObject *object)
   add_pages (self);
   add_sandbox_menu (self);
 
+  /* The whole feature off (DESIGN.md §1 "enabled"): say so instead of tabs. */
+  g_object_bind_property (self->config, "enabled", self->stack, "visible", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->config, "enabled", self->disabled_status, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -610,6 +616,7 @@ flex_window_class_init (FlexWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, dial_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, disabled_status);
 }
 
 static void
