@@ -102,8 +102,8 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   fixture->worker_sid = flex_emulator_add_worker (
       fixture->emulator, "Alex Agent",
       "{\"email\":\"alex.agent@example.com\",\"roles\":[\"agent\",\"supervisor\"]}", TRUE);
-  flex_emulator_add_worker (fixture->emulator, "Sam Agent", "{\"email\":\"sam@example.com\"}",
-                            TRUE);
+  g_free (flex_emulator_add_worker (fixture->emulator, "Sam Agent",
+                                    "{\"email\":\"sam@example.com\"}", TRUE));
   g_string_truncate (log_text, 0);
 }
 
