@@ -966,6 +966,13 @@ end_write (GTask *task)
   g_hash_table_remove (self->writes, data->key);
 }
 
+static gboolean
+same_revision (gpointer shown, FlexContact *contact)
+{
+  return FLEX_IS_CONTACT (shown) && g_strcmp0 (flex_contact_get_revision (FLEX_CONTACT (shown)),
+                                               flex_contact_get_revision (contact)) == 0;
+}
+
 static void
 after_write (FlexDirectory *self)
 {
@@ -993,7 +1000,10 @@ on_conflict_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       data->current = flex_contact_new_from_item (item, NULL);
       /* Show the newer version at once. */
       if (data->current != NULL && old_item != NULL)
-        replace_item (self, old_item, g_object_ref (data->current));
+        {
+          if (!same_revision (old_item, data->current))
+            replace_item (self, old_item, g_object_ref (data->current));
+        }
       else if (data->current != NULL)
         insert_item (self, g_object_ref (data->current));
     }
@@ -1064,9 +1074,11 @@ on_written (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (old_item != NULL)
+  /* A check that ran while the write was under way may have shown this very
+   * revision already: then there is nothing to change on screen. */
+  if (old_item != NULL && !same_revision (old_item, saved))
     replace_item (self, old_item, g_object_ref (saved));
-  else
+  else if (old_item == NULL)
     insert_item (self, g_object_ref (saved));
 
   after_write (self);
