@@ -73,6 +73,15 @@ get_or_create_window (FlexApplication *self)
 
 static void on_session_loaded (GObject *object, GAsyncResult *result, gpointer user_data);
 
+/* Starts self->session (signed in or sandbox), polling at the set interval. */
+static void
+load_session (FlexApplication *self)
+{
+  g_settings_bind (self->settings, "refresh-interval", self->session, "poll-interval",
+                   G_SETTINGS_BIND_GET);
+  flex_session_load_async (self->session, NULL, on_session_loaded, NULL);
+}
+
 static void
 start_session (FlexApplication *self, const FlexAccount *account)
 {
@@ -84,9 +93,7 @@ start_session (FlexApplication *self, const FlexAccount *account)
   client = flex_twilio_client_new (account->username, account->secret);
   self->session = flex_session_new (client, account->account_sid, account->worker_sid,
                                     account->service_sid, self->config);
-  g_settings_bind (self->settings, "refresh-interval", self->session, "poll-interval",
-                   G_SETTINGS_BIND_GET);
-  flex_session_load_async (self->session, NULL, on_session_loaded, NULL);
+  load_session (self);
 }
 
 static void
@@ -331,9 +338,7 @@ start_sandbox (FlexApplication *self)
   g_print (_ ("Sandbox: demo data served by the built-in emulator at %s\n"),
            flex_emulator_get_base_url (flex_sandbox_get_emulator (self->sandbox)));
   self->session = g_object_ref (flex_sandbox_get_session (self->sandbox));
-  g_settings_bind (self->settings, "refresh-interval", self->session, "poll-interval",
-                   G_SETTINGS_BIND_GET);
-  flex_session_load_async (self->session, NULL, on_session_loaded, NULL);
+  load_session (self);
   return TRUE;
 }
 

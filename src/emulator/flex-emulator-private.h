@@ -77,6 +77,7 @@ void
 _flex_emulator_error (FlexEmulatorContext *context, guint status, int code, const char *format, ...)
     G_GNUC_PRINTF (4, 5);
 char *_flex_emulator_new_sid (const char *prefix);
+gboolean _flex_emulator_is_sid (const char *value, const char *prefix);
 char *_flex_emulator_format_date (gint64 unix_us);
 gint64 _flex_emulator_parse_date (const char *iso8601);
 void _flex_emulator_state_changed (FlexEmulator *self);

@@ -316,17 +316,6 @@ handle_list_workers (FlexEmulatorContext *context)
 
 /* Tasks */
 
-static gboolean
-is_sid (const char *value, const char *prefix)
-{
-  if (value == NULL || strlen (value) != 34 || !g_str_has_prefix (value, prefix))
-    return FALSE;
-  for (guint i = 2; i < 34; i++)
-    if (!g_ascii_isxdigit (value[i]))
-      return FALSE;
-  return TRUE;
-}
-
 static JsonNode *
 task_to_json (FlexEmulator *self,
               const char *sid,
@@ -434,8 +423,8 @@ handle_create_task (FlexEmulatorContext *context)
       _flex_emulator_error (context, 400, 20001, "Attributes must be a JSON object");
       return;
     }
-  if (workflow != NULL &&
-      (!is_sid (workflow, "WW") || g_strcmp0 (workflow, taskrouter->workflow_sid) != 0))
+  if (workflow != NULL && (!_flex_emulator_is_sid (workflow, "WW") ||
+                           g_strcmp0 (workflow, taskrouter->workflow_sid) != 0))
     {
       _flex_emulator_error (context, 400, 20001, "Invalid WorkflowSid %s", workflow);
       return;
@@ -447,7 +436,7 @@ handle_create_task (FlexEmulatorContext *context)
       return;
     }
   if (queue != NULL &&
-      (!is_sid (queue, "WQ") || g_strcmp0 (queue, taskrouter->task_queue_sid) != 0))
+      (!_flex_emulator_is_sid (queue, "WQ") || g_strcmp0 (queue, taskrouter->task_queue_sid) != 0))
     {
       _flex_emulator_error (context, 400, 20001, "Invalid TaskQueueSid %s", queue);
       return;

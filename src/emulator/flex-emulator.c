@@ -80,6 +80,18 @@ exchange_free (FlexEmulatorExchange *exchange)
 
 /* Helpers shared with the API files */
 
+/* Whether @value is a Twilio SID: @prefix and 32 hexadecimal digits. */
+gboolean
+_flex_emulator_is_sid (const char *value, const char *prefix)
+{
+  if (value == NULL || strlen (value) != 34 || !g_str_has_prefix (value, prefix))
+    return FALSE;
+  for (guint i = 2; i < 34; i++)
+    if (!g_ascii_isxdigit (value[i]))
+      return FALSE;
+  return TRUE;
+}
+
 char *
 _flex_emulator_new_sid (const char *prefix)
 {
@@ -210,14 +222,8 @@ check_auth (FlexEmulator *self, SoupServerMessage *message)
     return g_str_equal (pair, self->auth_username) && g_str_equal (password, self->auth_password);
 
   /* Any well-formed credentials: an AC or SK SID and a non-empty secret. */
-  if (strlen (pair) != 34 || !(g_str_has_prefix (pair, "AC") || g_str_has_prefix (pair, "SK")) ||
-      *password == '\0')
-    return FALSE;
-  for (const char *p = pair + 2; *p != '\0'; p++)
-    if (!g_ascii_isxdigit (*p))
-      return FALSE;
-
-  return TRUE;
+  return (_flex_emulator_is_sid (pair, "AC") || _flex_emulator_is_sid (pair, "SK")) &&
+         *password != '\0';
 }
 
 /* libsoup 3.2's server hands handlers a percent-decoded path, so an item key

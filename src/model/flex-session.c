@@ -301,6 +301,37 @@ flex_session_get_error_message (FlexSession *self)
   return self->error_message;
 }
 
+/* The Flex configuration's contacts feature, then the worker's overrides,
+ * over the local settings; and who may edit shared contacts. */
+static void
+apply_layers (FlexSession *self)
+{
+  flex_feature_config_set_layers (
+      self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
+      self->worker != NULL ? flex_worker_get_contacts_overrides (self->worker) : NULL);
+  update_shared_editable (self);
+}
+
+static void
+refresh_directories (FlexSession *self)
+{
+  flex_directory_refresh (self->recents);
+  flex_directory_refresh (self->personal);
+  flex_directory_refresh (self->shared);
+}
+
+static void schedule_worker_poll (FlexSession *self);
+
+/* Directories and worker checked every poll_interval seconds (0: never). */
+static void
+start_polling (FlexSession *self)
+{
+  flex_directory_set_poll_interval (self->recents, self->poll_interval);
+  flex_directory_set_poll_interval (self->personal, self->poll_interval);
+  flex_directory_set_poll_interval (self->shared, self->poll_interval);
+  schedule_worker_poll (self);
+}
+
 /* The worker: its activity changes while the app runs (an agent goes offline
  * in Flex), so it is read again with the directories' interval, on focus and
  * before every call. */
@@ -312,10 +343,7 @@ apply_worker (FlexSession *self, FlexWorker *worker)
 
   g_clear_pointer (&self->worker, flex_worker_free);
   self->worker = worker;
-  flex_feature_config_set_layers (
-      self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
-      flex_worker_get_contacts_overrides (self->worker));
-  update_shared_editable (self);
+  apply_layers (self);
   if (was_offline != flex_session_get_worker_offline (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
 }
@@ -409,12 +437,7 @@ flex_session_set_poll_interval (FlexSession *self, guint seconds)
 
   self->poll_interval = seconds;
   if (flex_directory_get_loaded (self->recents) || flex_directory_get_loaded (self->personal))
-    {
-      flex_directory_set_poll_interval (self->recents, seconds);
-      flex_directory_set_poll_interval (self->personal, seconds);
-      flex_directory_set_poll_interval (self->shared, seconds);
-      schedule_worker_poll (self);
-    }
+    start_polling (self);
 }
 
 /**
@@ -427,9 +450,7 @@ flex_session_refresh (FlexSession *self)
 {
   g_return_if_fail (FLEX_IS_SESSION (self));
 
-  flex_directory_refresh (self->recents);
-  flex_directory_refresh (self->personal);
-  flex_directory_refresh (self->shared);
+  refresh_directories (self);
   if (self->worker != NULL)
     flex_session_refresh_worker_async (self, NULL, NULL, NULL);
 }
@@ -451,22 +472,14 @@ finish_load (GTask *task)
 {
   FlexSession *self = g_task_get_source_object (task);
 
-  flex_feature_config_set_layers (
-      self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
-      self->worker != NULL ? flex_worker_get_contacts_overrides (self->worker) : NULL);
-  update_shared_editable (self);
+  apply_layers (self);
   self->load_finished = TRUE;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
 
-  flex_directory_set_poll_interval (self->recents, self->poll_interval);
-  flex_directory_set_poll_interval (self->personal, self->poll_interval);
-  flex_directory_set_poll_interval (self->shared, self->poll_interval);
-  flex_directory_refresh (self->recents);
-  flex_directory_refresh (self->personal);
-  flex_directory_refresh (self->shared);
-  schedule_worker_poll (self);
+  start_polling (self);
+  refresh_directories (self);
 
   g_task_return_boolean (task, TRUE);
 }
