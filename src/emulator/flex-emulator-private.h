@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 typedef struct _FlexEmulatorSync FlexEmulatorSync;
 typedef struct _FlexEmulatorFlex FlexEmulatorFlex;
 typedef struct _FlexEmulatorTaskRouter FlexEmulatorTaskRouter;
+typedef struct _FlexEmulatorTwilsock FlexEmulatorTwilsock;
 
 /* What a handler sees of one request, and what it answers. */
 typedef struct
@@ -64,6 +65,7 @@ struct _FlexEmulator
   FlexEmulatorSync *sync;
   FlexEmulatorFlex *flex;
   FlexEmulatorTaskRouter *taskrouter;
+  FlexEmulatorTwilsock *twilsock;
 };
 
 void _flex_emulator_add_route (FlexEmulator *self,
@@ -88,6 +90,31 @@ void _flex_emulator_sync_free (FlexEmulatorSync *sync);
 void _flex_emulator_sync_add_routes (FlexEmulator *self);
 JsonNode *_flex_emulator_sync_dump (FlexEmulator *self);
 gboolean _flex_emulator_sync_load (FlexEmulator *self, JsonNode *node, GError **error);
+void _flex_emulator_sync_cds (FlexEmulator *self,
+                              const char *service_sid,
+                              const char *host,
+                              const char *method,
+                              const char *path,
+                              GHashTable *params,
+                              const char *if_match,
+                              JsonNode *body,
+                              guint *status,
+                              JsonNode **response);
+gboolean _flex_emulator_sync_replay (FlexEmulator *self,
+                                     const char *service_sid,
+                                     const char *map_sid,
+                                     gint64 after,
+                                     GPtrArray **events,
+                                     guint64 *last_event_id,
+                                     gboolean *complete);
+const char *
+_flex_emulator_sync_map_sid (FlexEmulator *self, const char *service_sid, const char *map);
+
+/* flex-emulator-twilsock.c: Twilsock (push, and CDS over the socket) */
+FlexEmulatorTwilsock *_flex_emulator_twilsock_new (FlexEmulator *self);
+void _flex_emulator_twilsock_free (FlexEmulatorTwilsock *twilsock);
+void _flex_emulator_twilsock_publish (FlexEmulator *self, const char *map_sid, JsonNode *payload);
+void _flex_emulator_twilsock_clock_changed (FlexEmulator *self);
 
 /* flex-emulator-flex.c: Flex Configuration */
 FlexEmulatorFlex *_flex_emulator_flex_new (FlexEmulator *self);

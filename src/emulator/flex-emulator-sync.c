@@ -25,6 +25,8 @@
 #define MAX_DATA_BYTES    (16 * 1024)
 #define DEFAULT_PAGE_SIZE 50
 #define MAX_PAGE_SIZE     1000
+#define MAX_EVENT_LOG     2000
+#define CDS_PAGE_SIZE     50
 
 typedef struct
 {
@@ -35,6 +37,7 @@ typedef struct
   gint64 updated_us;
   gint64 expires_us; /* 0: never */
   char *created_by;
+  guint64 last_event_id; /* of the event that last changed it */
 } Item;
 
 typedef struct
@@ -45,7 +48,9 @@ typedef struct
   gint64 created_us;
   gint64 updated_us;
   char *created_by;
-  GHashTable *items; /* key → Item */
+  GHashTable *items;     /* key → Item */
+  guint64 last_event_id; /* per-map event ids, 1, 2, … */
+  GQueue events;         /* the last MAX_EVENT_LOG events, oldest first, for replay */
 } Map;
 
 typedef struct
@@ -76,6 +81,7 @@ map_free (Map *map)
   g_free (map->unique_name);
   g_free (map->created_by);
   g_hash_table_unref (map->items);
+  g_queue_clear_full (&map->events, (GDestroyNotify) json_node_unref);
   g_free (map);
 }
 
@@ -109,6 +115,7 @@ map_new (FlexEmulator *self, const char *unique_name)
   map->created_us = map->updated_us = flex_emulator_now_us (self);
   map->created_by = g_strdup ("system");
   map->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) item_free);
+  g_queue_init (&map->events);
   return map;
 }
 
@@ -152,31 +159,34 @@ default_service (FlexEmulator *self)
   return g_ptr_array_index (self->sync->services, 0);
 }
 
-/* Drops expired items; an expiry is a change, so it advances the revision. */
+static void
+record_event (FlexEmulator *self, Map *map, const char *type, Item *item, JsonNode *old_data);
+static void touch_map (FlexEmulator *self, Map *map);
+
+/* Drops expired items; an expiry is a change: it advances the revision and is
+ * an event like any other. */
 static void
 purge_expired (FlexEmulator *self, Map *map)
 {
   gint64 now = flex_emulator_now_us (self);
+  g_autoptr (GPtrArray) expired = g_ptr_array_new ();
   GHashTableIter iter;
   Item *item;
-  gboolean changed = FALSE;
 
   g_hash_table_iter_init (&iter, map->items);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
-    {
-      if (item->expires_us != 0 && item->expires_us <= now)
-        {
-          g_hash_table_iter_remove (&iter);
-          changed = TRUE;
-        }
-    }
+    if (item->expires_us != 0 && item->expires_us <= now)
+      g_ptr_array_add (expired, item);
 
-  if (changed)
+  for (guint i = 0; i < expired->len; i++)
     {
-      map->revision++;
-      map->updated_us = now;
-      _flex_emulator_state_changed (self);
+      item = g_ptr_array_index (expired, i);
+      touch_map (self, map);
+      record_event (self, map, "map_item_removed", item, NULL);
+      g_hash_table_remove (map->items, item->key);
     }
+  if (expired->len > 0)
+    _flex_emulator_state_changed (self);
 }
 
 static Map *
@@ -385,6 +395,62 @@ touch_map (FlexEmulator *self, Map *map)
   map->updated_us = flex_emulator_now_us (self);
 }
 
+/* Events: every change of a map, whatever door it came through (REST v1, CDS
+ * over Twilsock, a TTL expiry, the test API), is one event with the map's
+ * next event id, kept for replay and pushed to the map's subscribers. The
+ * shapes are those twilio-sync@4.0.1 reads (SYNC-PUSH.md §4). */
+static void
+record_event (FlexEmulator *self, Map *map, const char *type, Item *item, JsonNode *old_data)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *map_revision = revision_string (map->revision);
+  JsonNode *payload;
+
+  map->last_event_id++;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event_type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "event");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, (gint64) map->last_event_id);
+  add_string_or_null (builder, "map_sid", map->sid);
+  add_string_or_null (builder, "map_unique_name", map->unique_name);
+  if (item != NULL)
+    {
+      g_autofree char *key = g_uri_escape_string (item->key, NULL, FALSE);
+      g_autofree char *url =
+          g_strdup_printf ("https://cds.us1.twilio.com/v3/Maps/%s/Items/%s", map->sid, key);
+      g_autofree char *item_revision = revision_string (item->revision);
+      gboolean removed = g_str_equal (type, "map_item_removed");
+
+      add_string_or_null (builder, "item_key", item->key);
+      add_string_or_null (builder, "item_url", url);
+      if (!removed)
+        {
+          add_string_or_null (builder, "item_revision", item_revision);
+          item->last_event_id = map->last_event_id;
+        }
+      json_builder_set_member_name (builder, "item_data");
+      json_builder_add_value (builder, json_node_copy (old_data != NULL ? old_data : item->data));
+      add_date (builder, "date_created", removed ? map->updated_us : item->updated_us);
+      if (!removed)
+        add_date (builder, "date_expires", item->expires_us);
+    }
+  else
+    add_date (builder, "date_created", map->updated_us);
+  add_string_or_null (builder, "map_revision", map_revision);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  payload = json_builder_get_root (builder);
+  g_queue_push_tail (&map->events, payload);
+  while (g_queue_get_length (&map->events) > MAX_EVENT_LOG)
+    json_node_unref (g_queue_pop_head (&map->events));
+
+  _flex_emulator_twilsock_publish (self, map->sid, payload);
+}
+
 /* Paging: a page of `key` elements with Twilio's meta block. */
 static JsonNode *
 build_page (const char *key,
@@ -530,6 +596,8 @@ handle_delete_map (FlexEmulatorContext *context)
 
   if (map == NULL)
     return;
+  touch_map (context->emulator, map);
+  record_event (context->emulator, map, "map_removed", NULL, NULL);
   g_ptr_array_remove_index (service->maps, index);
   _flex_emulator_state_changed (context->emulator);
   _flex_emulator_reply (context, 204, NULL, NULL);
@@ -688,6 +756,7 @@ handle_create_item (FlexEmulatorContext *context)
   item->created_by = g_strdup ("system");
   g_hash_table_insert (map->items, item->key, item);
   touch_map (self, map);
+  record_event (self, map, "map_item_added", item, NULL);
   _flex_emulator_state_changed (self);
   reply_item (context, 201, service, map, item);
 }
@@ -760,6 +829,7 @@ handle_update_item (FlexEmulatorContext *context)
     item->expires_us = item->updated_us + ttl * G_USEC_PER_SEC;
   item->revision++;
   touch_map (self, map);
+  record_event (self, map, "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
   reply_item (context, 200, service, map, item);
 }
@@ -775,8 +845,9 @@ handle_delete_item (FlexEmulatorContext *context)
   if (item == NULL || !check_if_match (context, item))
     return;
 
-  g_hash_table_remove (map->items, item->key);
   touch_map (self, map);
+  record_event (self, map, "map_item_removed", item, NULL);
+  g_hash_table_remove (map->items, item->key);
   _flex_emulator_state_changed (self);
   _flex_emulator_reply (context, 204, NULL, NULL);
 }
@@ -804,6 +875,576 @@ _flex_emulator_sync_add_routes (FlexEmulator *self)
                             "UpdateSyncMapItem", handle_update_item);
   _flex_emulator_add_route (self, "DELETE", "/v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}",
                             "DeleteSyncMapItem", handle_delete_item);
+}
+
+/* CDS: the same store as the Sync SDK reaches it over Twilsock
+ * (SYNC-PUSH.md §3, twilio-sync@4.0.1). No service in paths: the token's
+ * grant names it. Links name the host the client asked for. */
+
+typedef struct
+{
+  FlexEmulator *self;
+  Service *service;
+  const char *host;
+  GHashTable *params;
+  const char *if_match;
+  JsonNode *body;
+  guint status;
+  JsonNode *response;
+} CdsRequest;
+
+static void
+cds_error (CdsRequest *request, guint status, int code, const char *message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *more_info = g_strdup_printf ("https://www.twilio.com/docs/errors/%d", code);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, code);
+  add_string_or_null (builder, "message", message);
+  add_string_or_null (builder, "more_info", more_info);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, status);
+  json_builder_end_object (builder);
+
+  request->status = status;
+  request->response = json_builder_get_root (builder);
+}
+
+static char *
+cds_map_url (CdsRequest *request, Map *map)
+{
+  return g_strdup_printf ("https://%s/v3/Maps/%s", request->host, map->sid);
+}
+
+static JsonNode *
+cds_map_to_json (CdsRequest *request, Map *map)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = cds_map_url (request, map);
+  g_autofree char *items_url = g_strconcat (url, "/Items", NULL);
+  g_autofree char *revision = revision_string (map->revision);
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "sid", map->sid);
+  add_string_or_null (builder, "unique_name", map->unique_name);
+  add_string_or_null (builder, "url", url);
+  add_string_or_null (builder, "revision", revision);
+  json_builder_set_member_name (builder, "last_event_id");
+  json_builder_add_int_value (builder, (gint64) map->last_event_id);
+  add_date (builder, "date_created", map->created_us);
+  add_date (builder, "date_updated", map->updated_us);
+  add_date (builder, "date_expires", 0);
+  json_builder_set_member_name (builder, "links");
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "items", items_url);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+cds_item_to_json (CdsRequest *request, Map *map, Item *item, gboolean with_data)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *base = cds_map_url (request, map);
+  g_autofree char *key = g_uri_escape_string (item->key, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf ("%s/Items/%s", base, key);
+  g_autofree char *revision = revision_string (item->revision);
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "key", item->key);
+  add_string_or_null (builder, "url", url);
+  add_string_or_null (builder, "revision", revision);
+  json_builder_set_member_name (builder, "last_event_id");
+  json_builder_add_int_value (builder, (gint64) item->last_event_id);
+  if (with_data)
+    {
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_value (builder, json_node_copy (item->data));
+    }
+  add_date (builder, "date_created", item->created_us);
+  add_date (builder, "date_updated", item->updated_us);
+  add_date (builder, "date_expires", item->expires_us);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static const char *
+cds_param (CdsRequest *request, const char *name)
+{
+  return request->params != NULL ? g_hash_table_lookup (request->params, name) : NULL;
+}
+
+static void
+cds_create_map (CdsRequest *request)
+{
+  JsonObject *body = request->body != NULL && JSON_NODE_HOLDS_OBJECT (request->body)
+                         ? json_node_get_object (request->body)
+                         : NULL;
+  const char *unique_name =
+      body != NULL ? json_object_get_string_member_with_default (body, "unique_name", NULL) : NULL;
+  Map *map;
+
+  if (unique_name != NULL && find_map (request->self, request->service, unique_name, NULL) != NULL)
+    {
+      cds_error (request, 409, 54301, "Unique name already exists");
+      return;
+    }
+  if (unique_name != NULL && _flex_emulator_is_sid (unique_name, "MP"))
+    {
+      cds_error (request, 400, 54302, "Unique name cannot look like a SID");
+      return;
+    }
+  map = map_new (request->self, unique_name);
+  g_ptr_array_add (request->service->maps, map);
+  _flex_emulator_state_changed (request->self);
+  request->status = 201;
+  request->response = cds_map_to_json (request, map);
+}
+
+/* Keys in order, for paging: ascending, or descending. */
+static GPtrArray *
+sorted_keys (Map *map, gboolean descending)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, map->items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare_keys);
+  if (descending)
+    for (guint i = 0; i < keys->len / 2; i++)
+      {
+        gpointer tmp = keys->pdata[i];
+
+        keys->pdata[i] = keys->pdata[keys->len - 1 - i];
+        keys->pdata[keys->len - 1 - i] = tmp;
+      }
+  return keys;
+}
+
+/* Page tokens: "a:<key>" for the page after <key>, "b:<key>" for the page
+ * before it, each in the request's order. */
+static void
+cds_list_items (CdsRequest *request, Map *map)
+{
+  const char *key = cds_param (request, "Key");
+  const char *token = cds_param (request, "PageToken");
+  const char *from = cds_param (request, "From");
+  const char *size = cds_param (request, "PageSize");
+  gboolean descending = g_strcmp0 (cds_param (request, "Order"), "desc") == 0;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GPtrArray) keys = NULL;
+  guint64 page_size = CDS_PAGE_SIZE;
+  guint start = 0, end;
+  gboolean backwards = FALSE;
+
+  if (size != NULL && !g_ascii_string_to_unsigned (size, 10, 1, 1000, &page_size, NULL))
+    {
+      cds_error (request, 400, 20001, "PageSize must be between 1 and 1000");
+      return;
+    }
+  page_size = MIN (page_size, 100);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+
+  if (key != NULL)
+    {
+      Item *item = g_hash_table_lookup (map->items, key);
+
+      if (item != NULL)
+        json_builder_add_value (builder, cds_item_to_json (request, map, item, TRUE));
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "meta");
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "previous_token", NULL);
+      add_string_or_null (builder, "next_token", NULL);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      request->status = 200;
+      request->response = json_builder_get_root (builder);
+      return;
+    }
+
+  keys = sorted_keys (map, descending);
+  if (token != NULL && strlen (token) > 2 && token[1] == ':' &&
+      (token[0] == 'a' || token[0] == 'b'))
+    {
+      const char *pivot = token + 2;
+
+      backwards = token[0] == 'b';
+      while (start < keys->len)
+        {
+          int cmp = strcmp (g_ptr_array_index (keys, start), pivot);
+
+          if (descending ? cmp <= 0 : cmp >= 0)
+            break;
+          start++;
+        }
+      /* start: the first key at or after the pivot, in the order. */
+      if (!backwards && start < keys->len && g_str_equal (g_ptr_array_index (keys, start), pivot))
+        start++;
+    }
+  else if (token != NULL)
+    {
+      cds_error (request, 400, 20001, "Invalid PageToken");
+      return;
+    }
+  else if (from != NULL)
+    {
+      while (start < keys->len)
+        {
+          int cmp = strcmp (g_ptr_array_index (keys, start), from);
+
+          if (descending ? cmp <= 0 : cmp >= 0)
+            break;
+          start++;
+        }
+    }
+
+  if (backwards)
+    {
+      end = start;
+      start = end > page_size ? end - (guint) page_size : 0;
+    }
+  else
+    end = MIN (start + (guint) page_size, keys->len);
+
+  for (guint i = start; i < end; i++)
+    json_builder_add_value (
+        builder,
+        cds_item_to_json (request, map,
+                          g_hash_table_lookup (map->items, g_ptr_array_index (keys, i)), TRUE));
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "meta");
+  json_builder_begin_object (builder);
+  {
+    g_autofree char *previous =
+        start > 0 && end > start
+            ? g_strconcat ("b:", (char *) g_ptr_array_index (keys, start), NULL)
+            : NULL;
+    g_autofree char *next =
+        end < keys->len && end > start
+            ? g_strconcat ("a:", (char *) g_ptr_array_index (keys, end - 1), NULL)
+            : NULL;
+
+    add_string_or_null (builder, "previous_token", previous);
+    add_string_or_null (builder, "next_token", next);
+  }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  request->status = 200;
+  request->response = json_builder_get_root (builder);
+}
+
+static gboolean
+cds_check_if_match (CdsRequest *request, Item *item)
+{
+  g_autofree char *revision = NULL;
+
+  if (request->if_match == NULL || g_str_equal (request->if_match, "*"))
+    return TRUE;
+  /* "-1": only if there is no such item. */
+  if (g_str_equal (request->if_match, "-1"))
+    {
+      if (item == NULL)
+        return TRUE;
+      cds_error (request, 412, 54208, "The Item already exists");
+      return FALSE;
+    }
+  if (item == NULL)
+    {
+      cds_error (request, 404, 54201, "Item not found");
+      return FALSE;
+    }
+  revision = revision_string (item->revision);
+  if (g_str_equal (request->if_match, revision))
+    return TRUE;
+  cds_error (request, 412, 54205, "The revision of the Item does not match the requested revision");
+  return FALSE;
+}
+
+static void
+cds_put_item (CdsRequest *request, Map *map, const char *key)
+{
+  FlexEmulator *self = request->self;
+  JsonObject *body = request->body != NULL && JSON_NODE_HOLDS_OBJECT (request->body)
+                         ? json_node_get_object (request->body)
+                         : NULL;
+  JsonNode *data = body != NULL ? json_object_get_member (body, "data") : NULL;
+  Item *item = g_hash_table_lookup (map->items, key);
+  gint64 ttl = body != NULL ? json_object_get_int_member_with_default (body, "ttl", 0) : 0;
+  g_autofree char *text = NULL;
+  gboolean added;
+
+  if (g_utf8_strlen (key, -1) > 256)
+    {
+      cds_error (request, 400, 54209, "Invalid Item Key: keys are 1 to 256 characters long");
+      return;
+    }
+  if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
+    {
+      cds_error (request, 400, 54008, "Invalid request body: data is not a JSON object");
+      return;
+    }
+  text = json_to_string (data, FALSE);
+  if (strlen (text) > MAX_DATA_BYTES)
+    {
+      cds_error (request, 413, 54006, "Request entity too large");
+      return;
+    }
+  if (!cds_check_if_match (request, item))
+    return;
+
+  added = item == NULL;
+  if (added)
+    {
+      item = g_new0 (Item, 1);
+      item->key = g_strdup (key);
+      item->created_us = flex_emulator_now_us (self);
+      item->created_by = g_strdup ("system");
+      g_hash_table_insert (map->items, item->key, item);
+    }
+  else
+    item->revision++;
+  g_clear_pointer (&item->data, json_node_unref);
+  item->data = json_node_copy (data);
+  item->updated_us = flex_emulator_now_us (self);
+  if (ttl > 0)
+    item->expires_us = item->updated_us + ttl * G_USEC_PER_SEC;
+  touch_map (self, map);
+  record_event (self, map, added ? "map_item_added" : "map_item_updated", item, NULL);
+  _flex_emulator_state_changed (self);
+
+  request->status = added ? 201 : 200;
+  request->response = cds_item_to_json (request, map, item, FALSE);
+}
+
+static void
+cds_delete_item (CdsRequest *request, Map *map, const char *key)
+{
+  FlexEmulator *self = request->self;
+  Item *item = g_hash_table_lookup (map->items, key);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  if (item == NULL)
+    {
+      cds_error (request, 404, 54201, "Item not found");
+      return;
+    }
+  if (!cds_check_if_match (request, item))
+    return;
+
+  touch_map (self, map);
+  record_event (self, map, "map_item_removed", item, NULL);
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "key", item->key);
+  json_builder_set_member_name (builder, "last_event_id");
+  json_builder_add_int_value (builder, (gint64) map->last_event_id);
+  add_date (builder, "date_updated", map->updated_us);
+  json_builder_end_object (builder);
+  g_hash_table_remove (map->items, key);
+  _flex_emulator_state_changed (self);
+
+  request->status = 200;
+  request->response = json_builder_get_root (builder);
+}
+
+/**
+ * _flex_emulator_sync_cds:
+ * @service_sid: the grant's Sync service (`default`, `IS…`); the default
+ *   service when it names none of ours
+ * @host: the host the client addressed (`cds.us1.twilio.com`)
+ * @status: (out): the HTTP status of the answer
+ * @response: (out) (transfer full) (nullable): its body
+ *
+ * One CDS request, as it arrives inside a Twilsock `message`.
+ */
+void
+_flex_emulator_sync_cds (FlexEmulator *self,
+                         const char *service_sid,
+                         const char *host,
+                         const char *method,
+                         const char *path,
+                         GHashTable *params,
+                         const char *if_match,
+                         JsonNode *body,
+                         guint *status,
+                         JsonNode **response)
+{
+  CdsRequest request = { self, NULL, host, params, if_match, body, 0, NULL };
+  g_auto (GStrv) segments = NULL;
+  guint n;
+  Map *map = NULL;
+  guint index = 0;
+
+  request.service = service_sid != NULL ? find_service (self, service_sid) : NULL;
+  if (request.service == NULL)
+    request.service = default_service (self);
+  if (request.host == NULL || *request.host == '\0')
+    request.host = "cds.us1.twilio.com";
+
+  segments = g_strsplit (path != NULL && *path == '/' ? path + 1 : "", "/", -1);
+  n = g_strv_length (segments);
+
+  if (n < 2 || !g_str_equal (segments[0], "v3") || !g_str_equal (segments[1], "Maps") || n > 5 ||
+      (n >= 4 && !g_str_equal (segments[3], "Items")))
+    {
+      cds_error (&request, 404, 20404, "The requested resource was not found");
+      goto out;
+    }
+
+  if (n == 2)
+    {
+      if (g_str_equal (method, "POST"))
+        cds_create_map (&request);
+      else
+        cds_error (&request, 405, 20004, "Method not allowed");
+      goto out;
+    }
+
+  {
+    g_autofree char *id = g_uri_unescape_string (segments[2], NULL);
+
+    map = id != NULL ? find_map (self, request.service, id, &index) : NULL;
+  }
+  if (map == NULL)
+    {
+      cds_error (&request, 404, 54200, "Map not found");
+      goto out;
+    }
+
+  if (n == 3)
+    {
+      if (g_str_equal (method, "GET") || g_str_equal (method, "POST"))
+        {
+          request.status = 200;
+          request.response = cds_map_to_json (&request, map);
+        }
+      else if (g_str_equal (method, "DELETE"))
+        {
+          touch_map (self, map);
+          record_event (self, map, "map_removed", NULL, NULL);
+          g_ptr_array_remove_index (request.service->maps, index);
+          _flex_emulator_state_changed (self);
+          request.status = 204;
+        }
+      else
+        cds_error (&request, 405, 20004, "Method not allowed");
+      goto out;
+    }
+
+  if (n == 4)
+    {
+      if (g_str_equal (method, "GET"))
+        cds_list_items (&request, map);
+      else
+        cds_error (&request, 405, 20004, "Method not allowed");
+      goto out;
+    }
+
+  {
+    g_autofree char *key = g_uri_unescape_string (segments[4], NULL);
+
+    if (key == NULL || *key == '\0')
+      cds_error (&request, 400, 54209, "Invalid Item Key");
+    else if (g_str_equal (method, "PUT") || g_str_equal (method, "POST"))
+      cds_put_item (&request, map, key);
+    else if (g_str_equal (method, "DELETE"))
+      cds_delete_item (&request, map, key);
+    else if (g_str_equal (method, "GET"))
+      {
+        Item *item = g_hash_table_lookup (map->items, key);
+
+        if (item == NULL)
+          cds_error (&request, 404, 54201, "Item not found");
+        else
+          {
+            request.status = 200;
+            request.response = cds_item_to_json (&request, map, item, TRUE);
+          }
+      }
+    else
+      cds_error (&request, 405, 20004, "Method not allowed");
+  }
+
+out:
+  *status = request.status;
+  *response = request.response;
+}
+
+/**
+ * _flex_emulator_sync_replay:
+ * @after: the subscriber's last event id
+ * @events: (out) (transfer container): the events since, oldest first
+ * @last_event_id: (out): the map's last event id
+ *
+ * Returns: %FALSE when there is no such map; with @complete %FALSE when the
+ *   log no longer reaches back to @after
+ */
+gboolean
+_flex_emulator_sync_replay (FlexEmulator *self,
+                            const char *service_sid,
+                            const char *map_sid,
+                            gint64 after,
+                            GPtrArray **events,
+                            guint64 *last_event_id,
+                            gboolean *complete)
+{
+  Service *service = service_sid != NULL ? find_service (self, service_sid) : NULL;
+  Map *map;
+
+  if (service == NULL)
+    service = default_service (self);
+  map = find_map (self, service, map_sid, NULL);
+  if (map == NULL)
+    return FALSE;
+
+  *events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  *last_event_id = map->last_event_id;
+  *complete = TRUE;
+  if (after < 0 || (guint64) after >= map->last_event_id)
+    return TRUE;
+
+  /* The log holds ids last_event_id - length + 1 … last_event_id. */
+  if (map->last_event_id - g_queue_get_length (&map->events) > (guint64) after)
+    {
+      *complete = FALSE;
+      return TRUE;
+    }
+  for (GList *l = map->events.head; l != NULL; l = l->next)
+    {
+      JsonObject *event = json_object_get_object_member (json_node_get_object (l->data), "event");
+
+      if (json_object_get_int_member (event, "id") > after)
+        g_ptr_array_add (*events, json_node_ref (l->data));
+    }
+  return TRUE;
+}
+
+/**
+ * _flex_emulator_sync_map_sid:
+ *
+ * Returns: (nullable): the SID of a map of the service, by SID or name
+ */
+const char *
+_flex_emulator_sync_map_sid (FlexEmulator *self, const char *service_sid, const char *map)
+{
+  Service *service = service_sid != NULL ? find_service (self, service_sid) : NULL;
+  Map *found;
+
+  if (service == NULL)
+    service = default_service (self);
+  found = find_map (self, service, map, NULL);
+  return found != NULL ? found->sid : NULL;
 }
 
 /* Direct access, for tests and demo data */
@@ -842,6 +1483,7 @@ flex_emulator_put_item (FlexEmulator *self,
   g_autoptr (JsonParser) parser = json_parser_new ();
   Map *map;
   Item *item;
+  gboolean added;
 
   g_return_val_if_fail (FLEX_IS_EMULATOR (self), FALSE);
 
@@ -850,6 +1492,7 @@ flex_emulator_put_item (FlexEmulator *self,
 
   map = find_or_create_default_map (self, map_name);
   item = g_hash_table_lookup (map->items, key);
+  added = item == NULL;
   if (item == NULL)
     {
       item = g_new0 (Item, 1);
@@ -866,6 +1509,7 @@ flex_emulator_put_item (FlexEmulator *self,
   item->updated_us = flex_emulator_now_us (self);
   item->expires_us = ttl_s > 0 ? item->updated_us + (gint64) ttl_s * G_USEC_PER_SEC : 0;
   touch_map (self, map);
+  record_event (self, map, added ? "map_item_added" : "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
   return TRUE;
 }
@@ -874,14 +1518,18 @@ gboolean
 flex_emulator_remove_item (FlexEmulator *self, const char *map_name, const char *key)
 {
   Map *map;
+  Item *item;
 
   g_return_val_if_fail (FLEX_IS_EMULATOR (self), FALSE);
 
   map = find_map (self, default_service (self), map_name, NULL);
-  if (map == NULL || !g_hash_table_remove (map->items, key))
+  item = map != NULL ? g_hash_table_lookup (map->items, key) : NULL;
+  if (item == NULL)
     return FALSE;
 
   touch_map (self, map);
+  record_event (self, map, "map_item_removed", item, NULL);
+  g_hash_table_remove (map->items, key);
   _flex_emulator_state_changed (self);
   return TRUE;
 }
@@ -933,6 +1581,8 @@ _flex_emulator_sync_dump (FlexEmulator *self)
           add_string_or_null (builder, "unique_name", map->unique_name);
           json_builder_set_member_name (builder, "revision");
           json_builder_add_int_value (builder, (gint64) map->revision);
+          json_builder_set_member_name (builder, "last_event_id");
+          json_builder_add_int_value (builder, (gint64) map->last_event_id);
           add_date (builder, "date_created", map->created_us);
           add_date (builder, "date_updated", map->updated_us);
           json_builder_set_member_name (builder, "items");
@@ -946,6 +1596,8 @@ _flex_emulator_sync_dump (FlexEmulator *self)
               json_builder_add_value (builder, json_node_copy (item->data));
               json_builder_set_member_name (builder, "revision");
               json_builder_add_int_value (builder, (gint64) item->revision);
+              json_builder_set_member_name (builder, "last_event_id");
+              json_builder_add_int_value (builder, (gint64) item->last_event_id);
               add_date (builder, "date_created", item->created_us);
               add_date (builder, "date_updated", item->updated_us);
               add_date (builder, "date_expires", item->expires_us);
@@ -1019,6 +1671,8 @@ _flex_emulator_sync_load (FlexEmulator *self, JsonNode *node, GError **error)
               g_strdup (json_object_get_string_member_with_default (map_object, "sid", map->sid));
           map->revision =
               (guint64) json_object_get_int_member_with_default (map_object, "revision", 0);
+          map->last_event_id =
+              (guint64) json_object_get_int_member_with_default (map_object, "last_event_id", 0);
           map->created_us = _flex_emulator_parse_date (
               json_object_get_string_member_with_default (map_object, "date_created", NULL));
           map->updated_us = _flex_emulator_parse_date (
@@ -1044,6 +1698,8 @@ _flex_emulator_sync_load (FlexEmulator *self, JsonNode *node, GError **error)
               item->data = json_node_copy (json_object_get_member (item_object, "data"));
               item->revision =
                   (guint64) json_object_get_int_member_with_default (item_object, "revision", 0);
+              item->last_event_id = (guint64) json_object_get_int_member_with_default (
+                  item_object, "last_event_id", 0);
               item->created_us = _flex_emulator_parse_date (
                   json_object_get_string_member_with_default (item_object, "date_created", NULL));
               item->updated_us = _flex_emulator_parse_date (

@@ -536,6 +536,7 @@ flex_emulator_finalize (GObject *object)
 {
   FlexEmulator *self = FLEX_EMULATOR (object);
 
+  g_clear_pointer (&self->twilsock, _flex_emulator_twilsock_free);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -550,6 +551,7 @@ flex_emulator_finalize (GObject *object)
   _flex_emulator_sync_free (self->sync);
   _flex_emulator_flex_free (self->flex);
   _flex_emulator_taskrouter_free (self->taskrouter);
+  _flex_emulator_twilsock_free (self->twilsock);
 
   G_OBJECT_CLASS (flex_emulator_parent_class)->finalize (object);
 }
@@ -579,6 +581,7 @@ flex_emulator_init (FlexEmulator *self)
   _flex_emulator_flex_add_routes (self);
   self->taskrouter = _flex_emulator_taskrouter_new (self);
   _flex_emulator_taskrouter_add_routes (self);
+  self->twilsock = _flex_emulator_twilsock_new (self);
 }
 
 FlexEmulator *
@@ -820,6 +823,7 @@ flex_emulator_advance_clock (FlexEmulator *self, gint64 seconds)
 {
   g_return_if_fail (FLEX_IS_EMULATOR (self));
   self->clock_offset_us += seconds * G_USEC_PER_SEC;
+  _flex_emulator_twilsock_clock_changed (self);
 }
 
 gint64

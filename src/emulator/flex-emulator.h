@@ -99,4 +99,42 @@ JsonNode *flex_emulator_get_tasks (FlexEmulator *self);
 gboolean
 flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online);
 
+/* Twilsock: push and CDS over ws://127.0.0.1:PORT/v3/wsconnect */
+
+/**
+ * FlexEmulatorTwilsockStats:
+ * @connections: sockets accepted
+ * @inits: successful `init`s
+ * @updates: successful token `update`s
+ * @upstream: CDS requests (`message`), subscriptions included
+ * @establishes: `establish` subscription requests
+ * @notifications: notifications sent
+ * @replayed: events sent again from the log on `establish`
+ * @acks: replies received from clients (acknowledgements)
+ */
+typedef struct
+{
+  guint connections;
+  guint inits;
+  guint updates;
+  guint upstream;
+  guint establishes;
+  guint notifications;
+  guint replayed;
+  guint acks;
+} FlexEmulatorTwilsockStats;
+
+void flex_emulator_twilsock_drop (FlexEmulator *self);
+void flex_emulator_twilsock_send_close (FlexEmulator *self, guint code, gint backoff_ms);
+void flex_emulator_twilsock_announce_token_expiry (FlexEmulator *self);
+void flex_emulator_twilsock_send_raw (FlexEmulator *self, const void *bytes, gsize length);
+void flex_emulator_twilsock_set_event_delay (FlexEmulator *self, guint delay_ms);
+void flex_emulator_twilsock_set_silent (FlexEmulator *self, gboolean silent);
+void flex_emulator_twilsock_set_refuse (FlexEmulator *self, gboolean refuse);
+void flex_emulator_twilsock_set_subscription_timing (FlexEmulator *self,
+                                                     guint ttl_s,
+                                                     guint estimated_delivery_ms);
+const FlexEmulatorTwilsockStats *flex_emulator_twilsock_get_stats (FlexEmulator *self);
+guint flex_emulator_twilsock_get_n_connections (FlexEmulator *self);
+
 G_END_DECLS
