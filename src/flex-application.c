@@ -82,6 +82,27 @@ load_session (FlexApplication *self)
   flex_session_load_async (self->session, NULL, on_session_loaded, NULL);
 }
 
+/* Live updates need an access token, which only an API key can sign. */
+static void
+enable_push (FlexSession *session, const FlexAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexTokenSource) tokens = NULL;
+  g_autofree char *socket_url = flex_twilsock_url_from_environment ();
+
+  tokens = flex_api_key_token_source_new (
+      account->account_sid, account->username, account->secret,
+      account->worker_identity != NULL ? account->worker_identity : account->worker_sid,
+      account->service_sid, &error);
+  if (tokens == NULL)
+    g_debug ("No live updates: %s", error->message);
+  flex_session_enable_push (session, tokens,
+                            _ ("Live updates need a Standard API key: this account signs in with "
+                               "the Auth Token, so the lists are checked at the refresh interval "
+                               "instead"),
+                            socket_url, NULL);
+}
+
 static void
 start_session (FlexApplication *self, const FlexAccount *account)
 {
@@ -93,6 +114,7 @@ start_session (FlexApplication *self, const FlexAccount *account)
   client = flex_twilio_client_new (account->username, account->secret);
   self->session = flex_session_new (client, account->account_sid, account->worker_sid,
                                     account->service_sid, self->config);
+  enable_push (self->session, account);
   load_session (self);
 }
 

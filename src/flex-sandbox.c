@@ -310,6 +310,8 @@ flex_sandbox_new (FlexFeatureConfig *config, GError **error)
   g_autoptr (FlexSandbox) self = g_object_new (FLEX_TYPE_SANDBOX, NULL);
 
   self->emulator = flex_emulator_new ();
+  /* Its API key: REST and the access tokens' signatures are checked. */
+  flex_emulator_set_auth (self->emulator, SANDBOX_KEY_SID, SANDBOX_KEY_SECRET);
   if (!flex_emulator_listen (self->emulator, 0, error) || !add_demo_data (self, error))
     return NULL;
 
@@ -321,6 +323,20 @@ flex_sandbox_new (FlexFeatureConfig *config, GError **error)
 
   self->session = flex_session_new (self->client, flex_emulator_get_account_sid (self->emulator),
                                     self->worker_sid, "default", config);
+
+  /* The sandbox is live too: the emulator speaks Twilsock. */
+  {
+    g_autoptr (FlexTokenSource) tokens = NULL;
+    g_autofree char *socket_url =
+        g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect", flex_emulator_get_port (self->emulator));
+
+    tokens = flex_api_key_token_source_new (flex_emulator_get_account_sid (self->emulator),
+                                            SANDBOX_KEY_SID, SANDBOX_KEY_SECRET, "sandbox-agent",
+                                            "default", error);
+    if (tokens == NULL)
+      return NULL;
+    flex_session_enable_push (self->session, tokens, NULL, socket_url, NULL);
+  }
   return g_steal_pointer (&self);
 }
 

@@ -40,6 +40,7 @@ typedef struct
   gint64 token_expires_s;
   GHashTable *subscriptions; /* map SID → itself */
   guint64 next_id;
+  guint64 serial; /* to find it again later, if it is still open */
 } Connection;
 
 struct _FlexEmulatorTwilsock
@@ -48,12 +49,31 @@ struct _FlexEmulatorTwilsock
 
   guint event_delay_ms;
   gboolean silent;
+  guint64 last_serial;
   gboolean refuse;
   guint ttl_in_s;
   guint estimated_delivery_ms;
 
   FlexEmulatorTwilsockStats stats;
 };
+
+/* Members that may be missing or of another type (json-glib 1.6's getters
+ * are critical about both). */
+static JsonObject *
+object_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static G_GNUC_UNUSED JsonArray *
+array_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
 
 static void
 connection_free (Connection *connection)
@@ -247,8 +267,8 @@ check_token (Connection *connection, const char *token, int *error_code, char **
       return FALSE;
     }
   claims = json_node_get_object (json_parser_get_root (parser));
-  grants = json_object_get_object_member (claims, "grants");
-  sync_grant = grants != NULL ? json_object_get_object_member (grants, "data_sync") : NULL;
+  grants = object_member (claims, "grants");
+  sync_grant = grants != NULL ? object_member (grants, "data_sync") : NULL;
   if (sync_grant == NULL)
     {
       *message = g_strdup ("Access Token has no Sync grant");
@@ -301,7 +321,7 @@ static void
 reply_token_error (Connection *connection, const char *id, int error_code, const char *message)
 {
   g_autoptr (JsonObject) header = reply_header (id, 401, message);
-  JsonObject *status = json_object_get_object_member (header, "status");
+  JsonObject *status = object_member (header, "status");
 
   json_object_set_int_member (status, "errorCode", error_code);
   send_frame (connection, header, NULL);
@@ -311,7 +331,8 @@ reply_token_error (Connection *connection, const char *id, int error_code, const
 
 typedef struct
 {
-  Connection *connection;
+  GWeakRef emulator;
+  guint64 serial;
   gint64 correlation_id;
   gboolean establish;
   GPtrArray *requests; /* JsonNode of the request objects */
@@ -320,16 +341,29 @@ typedef struct
 static void
 poke_free (Poke *poke)
 {
+  g_weak_ref_clear (&poke->emulator);
   g_ptr_array_unref (poke->requests);
   g_free (poke);
 }
 
-static gboolean
-connection_alive (FlexEmulator *self, Connection *connection)
+/* The connection of @serial, if the emulator and it are still there. */
+static Connection *
+find_connection (GWeakRef *emulator_ref, guint64 serial, FlexEmulator **emulator)
 {
-  FlexEmulatorTwilsock *twilsock = twilsock_of (self);
+  FlexEmulator *self = g_weak_ref_get (emulator_ref);
+  FlexEmulatorTwilsock *twilsock = self != NULL ? twilsock_of (self) : NULL;
 
-  return twilsock != NULL && g_ptr_array_find (twilsock->connections, connection, NULL);
+  *emulator = self; /* a reference, for the caller to drop */
+  if (twilsock == NULL)
+    return NULL;
+  for (guint i = 0; i < twilsock->connections->len; i++)
+    {
+      Connection *connection = g_ptr_array_index (twilsock->connections, i);
+
+      if (connection->serial == serial)
+        return connection;
+    }
+  return NULL;
 }
 
 static void
@@ -348,11 +382,9 @@ send_subscription_event (Connection *connection,
   send_notification (connection, "twilio.sync.event", node);
 }
 
-static gboolean
-run_poke (gpointer user_data)
+static void
+run_poke (Poke *poke, Connection *connection)
 {
-  Poke *poke = user_data;
-  Connection *connection = poke->connection;
   FlexEmulator *self = connection->emulator;
 
   for (guint i = 0; i < poke->requests->len; i++)
@@ -404,17 +436,19 @@ run_poke (gpointer user_data)
       json_object_set_int_member (event, "last_event_id", (gint64) last_event_id);
       send_subscription_event (connection, "subscription_established", poke->correlation_id, event);
     }
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
 run_poke_if_alive (gpointer user_data)
 {
   Poke *poke = user_data;
-  FlexEmulator *self = g_object_get_data (G_OBJECT (poke->connection->socket), "flex-emulator");
+  FlexEmulator *self = NULL;
+  Connection *connection = find_connection (&poke->emulator, poke->serial, &self);
 
-  if (self != NULL && connection_alive (self, poke->connection))
-    run_poke (poke);
+  /* The emulator's last reference may be ours now: drop it after. */
+  if (connection != NULL)
+    run_poke (poke, connection);
+  g_clear_object (&self);
   return G_SOURCE_REMOVE;
 }
 
@@ -426,7 +460,7 @@ handle_subscriptions (Connection *connection, JsonNode *body, guint *status, Jso
       body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
   const char *action =
       object != NULL ? json_object_get_string_member_with_default (object, "action", NULL) : NULL;
-  JsonArray *requests = object != NULL ? json_object_get_array_member (object, "requests") : NULL;
+  JsonArray *requests = object != NULL ? array_member (object, "requests") : NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   Poke *poke;
 
@@ -445,7 +479,8 @@ handle_subscriptions (Connection *connection, JsonNode *body, guint *status, Jso
     }
 
   poke = g_new0 (Poke, 1);
-  poke->connection = connection;
+  g_weak_ref_init (&poke->emulator, connection->emulator);
+  poke->serial = connection->serial;
   poke->establish = g_str_equal (action, "establish");
   poke->correlation_id = json_object_get_int_member_with_default (object, "correlation_id", 0);
   poke->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -486,10 +521,9 @@ handle_upstream (Connection *connection, JsonObject *header, JsonNode *payload)
 {
   FlexEmulator *self = connection->emulator;
   const char *id = json_object_get_string_member_with_default (header, "id", "");
-  JsonObject *request = json_object_get_object_member (header, "http_request");
-  JsonObject *params_object =
-      request != NULL ? json_object_get_object_member (request, "params") : NULL;
-  JsonObject *headers = request != NULL ? json_object_get_object_member (request, "headers") : NULL;
+  JsonObject *request = object_member (header, "http_request");
+  JsonObject *params_object = request != NULL ? object_member (request, "params") : NULL;
+  JsonObject *headers = request != NULL ? object_member (request, "headers") : NULL;
   const char *method = request != NULL
                            ? json_object_get_string_member_with_default (request, "method", "GET")
                            : "GET";
@@ -675,7 +709,7 @@ on_websocket (SoupServer *server,
   connection->emulator = self;
   connection->socket = g_object_ref (socket);
   connection->subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_object_set_data (G_OBJECT (socket), "flex-emulator", self);
+  connection->serial = ++twilsock->last_serial;
   soup_websocket_connection_set_max_incoming_payload_size (socket, 16 * 1024 * 1024);
   g_signal_connect (socket, "message", G_CALLBACK (on_message), connection);
   g_signal_connect (socket, "closed", G_CALLBACK (on_closed), connection);
@@ -686,14 +720,15 @@ on_websocket (SoupServer *server,
 
 typedef struct
 {
-  FlexEmulator *emulator;
-  Connection *connection;
+  GWeakRef emulator;
+  guint64 serial;
   JsonNode *payload;
 } Delayed;
 
 static void
 delayed_free (Delayed *delayed)
 {
+  g_weak_ref_clear (&delayed->emulator);
   json_node_unref (delayed->payload);
   g_free (delayed);
 }
@@ -702,9 +737,12 @@ static gboolean
 send_delayed (gpointer user_data)
 {
   Delayed *delayed = user_data;
+  FlexEmulator *self = NULL;
+  Connection *connection = find_connection (&delayed->emulator, delayed->serial, &self);
 
-  if (connection_alive (delayed->emulator, delayed->connection))
-    send_notification (delayed->connection, "com.twilio.rtd.cds.map", delayed->payload);
+  if (connection != NULL)
+    send_notification (connection, "com.twilio.rtd.cds.map", delayed->payload);
+  g_clear_object (&self);
   return G_SOURCE_REMOVE;
 }
 
@@ -725,8 +763,8 @@ _flex_emulator_twilsock_publish (FlexEmulator *self, const char *map_sid, JsonNo
         {
           Delayed *delayed = g_new0 (Delayed, 1);
 
-          delayed->emulator = self;
-          delayed->connection = connection;
+          g_weak_ref_init (&delayed->emulator, self);
+          delayed->serial = connection->serial;
           delayed->payload = json_node_ref (payload);
           g_timeout_add_full (G_PRIORITY_DEFAULT, twilsock->event_delay_ms, send_delayed, delayed,
                               (GDestroyNotify) delayed_free);

@@ -47,6 +47,8 @@ struct _FlexDirectory
   gboolean offline;
   char *error_message;
   gint64 last_updated;
+  gboolean live;     /* changes are pushed: no refresh after our writes */
+  char *live_reason; /* when not live, why (for a tooltip) */
 
   guint poll_interval;
   guint poll_source;
@@ -73,6 +75,8 @@ enum
   PROP_ERROR_MESSAGE,
   PROP_LAST_UPDATED,
   PROP_POLL_INTERVAL,
+  PROP_LIVE,
+  PROP_LIVE_REASON,
   PROP_ITEM_TYPE,
   PROP_N_ITEMS,
   N_PROPS
@@ -619,6 +623,7 @@ flex_directory_finalize (GObject *object)
   g_hash_table_unref (self->writes);
   g_free (self->revision);
   g_free (self->error_message);
+  g_free (self->live_reason);
 
   G_OBJECT_CLASS (flex_directory_parent_class)->finalize (object);
 }
@@ -653,6 +658,12 @@ flex_directory_get_property (GObject *object, guint prop_id, GValue *value, GPar
         break;
       case PROP_POLL_INTERVAL:
         g_value_set_uint (value, self->poll_interval);
+        break;
+      case PROP_LIVE:
+        g_value_set_boolean (value, self->live);
+        break;
+      case PROP_LIVE_REASON:
+        g_value_set_string (value, self->live_reason);
         break;
       case PROP_ITEM_TYPE:
         g_value_set_gtype (value, get_item_type (G_LIST_MODEL (self)));
@@ -712,6 +723,8 @@ flex_directory_class_init (FlexDirectoryClass *klass)
   properties[PROP_LAST_UPDATED] =
       g_param_spec_int64 ("last-updated", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval", NULL, NULL, 0, 3600, 0, rw);
+  properties[PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, ro);
+  properties[PROP_LIVE_REASON] = g_param_spec_string ("live-reason", NULL, NULL, NULL, ro);
   properties[PROP_ITEM_TYPE] = g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_OBJECT, ro);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
@@ -976,9 +989,11 @@ same_revision (gpointer shown, FlexContact *contact)
 static void
 after_write (FlexDirectory *self)
 {
-  /* Our write moved the map's revision: check it now. */
+  /* Our write moved the map's revision: check it now, unless the change is
+   * pushed to us anyway. */
   self->write_serial++;
-  start_refresh (self);
+  if (!self->live)
+    start_refresh (self);
 }
 
 static void
@@ -1267,6 +1282,7 @@ on_map_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
 
   clear_items (self);
   g_clear_pointer (&self->revision, g_free);
+  self->write_serial++;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1304,4 +1320,189 @@ flex_directory_clear_finish (FlexDirectory *self, GAsyncResult *result, GError *
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Pushed changes (a map feed hands them over) */
+
+static void
+set_revision (FlexDirectory *self, const char *revision)
+{
+  if (revision == NULL)
+    return;
+  g_free (self->revision);
+  self->revision = g_strdup (revision);
+}
+
+/**
+ * flex_directory_get_revision:
+ *
+ * Returns: (nullable): the map revision the directory shows
+ */
+const char *
+flex_directory_get_revision (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+  return self->revision;
+}
+
+/* Shows @sync_item (or drops it, when it no longer parses or has expired)
+ * with one items-changed at most. */
+static void
+apply_item (FlexDirectory *self, const FlexSyncItem *sync_item)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  gpointer old_item = g_hash_table_lookup (self->by_key, sync_item->key);
+  gpointer item = parse_item (self, sync_item, &error);
+
+  if (item == NULL)
+    g_debug ("A pushed item of %s does not parse: %s", flex_sync_map_get_unique_name (self->map),
+             error->message);
+  if (item != NULL && self->kind == FLEX_DIRECTORY_KIND_RECENTS &&
+      flex_recent_is_expired (item, now))
+    g_clear_object (&item);
+
+  if (item == NULL)
+    {
+      if (old_item != NULL)
+        remove_item (self, old_item);
+      return;
+    }
+  if (old_item == NULL)
+    insert_item (self, item);
+  else if (g_strcmp0 (item_revision (self, old_item), item_revision (self, item)) != 0)
+    replace_item (self, old_item, item);
+  else
+    g_object_unref (item); /* this very revision is shown already (our own write) */
+}
+
+/**
+ * flex_directory_apply_event:
+ *
+ * Applies one pushed change: an added or changed item is one items-changed
+ * (a removal and an insertion when it moves), a removed one is one removal,
+ * a removed map empties the directory.
+ */
+void
+flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event)
+{
+  gpointer old_item;
+
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (event != NULL);
+
+  switch (event->type)
+    {
+      case FLEX_SYNC_EVENT_ITEM_ADDED:
+      case FLEX_SYNC_EVENT_ITEM_UPDATED:
+        if (event->item != NULL)
+          apply_item (self, event->item);
+        break;
+      case FLEX_SYNC_EVENT_ITEM_REMOVED:
+        old_item = g_hash_table_lookup (self->by_key, event->key);
+        if (old_item != NULL)
+          remove_item (self, old_item);
+        break;
+      case FLEX_SYNC_EVENT_MAP_REMOVED:
+        clear_items (self);
+        g_clear_pointer (&self->revision, g_free);
+        break;
+      default:
+        g_return_if_reached ();
+    }
+
+  set_revision (self, event->map_revision);
+  self->write_serial++; /* a listing under way may predate this */
+  set_status (self, FALSE, NULL);
+}
+
+/**
+ * flex_directory_apply_items:
+ * @sync_items: (element-type FlexSyncItem): every item of the map
+ * @map_revision: (nullable): the map's revision they were listed at
+ *
+ * Applies a whole listing (from the push channel) as the smallest set of
+ * changes.
+ */
+void
+flex_directory_apply_items (FlexDirectory *self, GPtrArray *sync_items, const char *map_revision)
+{
+  g_autoptr (GPtrArray) listing = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (sync_items != NULL);
+
+  for (guint i = 0; i < sync_items->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gpointer item = parse_item (self, g_ptr_array_index (sync_items, i), &error);
+
+      if (item == NULL)
+        {
+          g_debug ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
+                   error->message);
+          continue;
+        }
+      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, now))
+        {
+          g_object_unref (item);
+          continue;
+        }
+      g_ptr_array_add (listing, item);
+    }
+
+  apply_listing (self, listing);
+  set_revision (self, map_revision);
+  self->write_serial++;
+  set_status (self, FALSE, NULL);
+}
+
+gboolean
+flex_directory_get_live (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+  return self->live;
+}
+
+/**
+ * flex_directory_get_live_reason:
+ *
+ * Returns: (nullable): when changes are not pushed, why not
+ */
+const char *
+flex_directory_get_live_reason (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+  return self->live_reason;
+}
+
+/**
+ * flex_directory_set_live:
+ * @live: whether changes are pushed to the directory now
+ * @reason: (nullable): when not, why not, in words
+ *
+ * Set by the directory's feed. While live, a write of ours is not followed
+ * by a check of the map: its event brings the change.
+ */
+void
+flex_directory_set_live (FlexDirectory *self, gboolean live, const char *reason)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->live != !!live)
+    {
+      self->live = !!live;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
+    }
+  if (live)
+    reason = NULL;
+  if (g_strcmp0 (self->live_reason, reason) != 0)
+    {
+      g_free (self->live_reason);
+      self->live_reason = g_strdup (reason);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE_REASON]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }

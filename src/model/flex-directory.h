@@ -13,6 +13,7 @@
 #include "flex-model-error.h"
 #include "flex-recent.h"
 #include "flex-sync-map.h"
+#include "flex-sync-stream.h"
 
 G_BEGIN_DECLS
 
@@ -82,5 +83,14 @@ void flex_directory_clear_async (FlexDirectory *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data);
 gboolean flex_directory_clear_finish (FlexDirectory *self, GAsyncResult *result, GError **error);
+
+/* Pushed changes, from the directory's feed */
+const char *flex_directory_get_revision (FlexDirectory *self);
+void flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event);
+void
+flex_directory_apply_items (FlexDirectory *self, GPtrArray *sync_items, const char *map_revision);
+gboolean flex_directory_get_live (FlexDirectory *self);
+const char *flex_directory_get_live_reason (FlexDirectory *self);
+void flex_directory_set_live (FlexDirectory *self, gboolean live, const char *reason);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "flex-session.h"
+#include "flex-map-feed.h"
 
 /*
  * FlexSession: what the UI needs of one signed-in worker. It reads the Flex
@@ -38,6 +39,12 @@ struct _FlexSession
   FlexDirectory *recents;
   FlexDirectory *personal;
   FlexDirectory *shared;
+
+  /* Push (Twilsock); NULL when these credentials cannot have it */
+  FlexTwilsock *socket;
+  FlexSyncStream *stream;
+  FlexMapFeed *feeds[3];
+  char *push_unavailable;
 
   FlexConfiguration *configuration;
   FlexWorker *worker;
@@ -81,6 +88,13 @@ flex_session_finalize (GObject *object)
 
   g_signal_handlers_disconnect_by_data (self->config, self);
   g_clear_handle_id (&self->worker_poll_id, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->feeds); i++)
+    g_clear_object (&self->feeds[i]);
+  if (self->socket != NULL)
+    flex_twilsock_stop (self->socket);
+  g_clear_object (&self->stream);
+  g_clear_object (&self->socket);
+  g_free (self->push_unavailable);
   g_clear_object (&self->recents);
   g_clear_object (&self->personal);
   g_clear_object (&self->shared);
@@ -157,6 +171,7 @@ static void
 flex_session_init (FlexSession *self)
 {
   self->poll_interval = 15;
+  self->push_unavailable = g_strdup (_ ("Live updates are not set up for this account"));
 }
 
 static FlexDirectory *
@@ -322,13 +337,20 @@ refresh_directories (FlexSession *self)
 
 static void schedule_worker_poll (FlexSession *self);
 
-/* Directories and worker checked every poll_interval seconds (0: never). */
+/* Directories and worker checked every poll_interval seconds (0: never);
+ * with push, the feeds decide (a slow safety check while live). */
 static void
 start_polling (FlexSession *self)
 {
-  flex_directory_set_poll_interval (self->recents, self->poll_interval);
-  flex_directory_set_poll_interval (self->personal, self->poll_interval);
-  flex_directory_set_poll_interval (self->shared, self->poll_interval);
+  if (self->feeds[0] != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (self->feeds); i++)
+      flex_map_feed_set_poll_interval (self->feeds[i], self->poll_interval);
+  else
+    {
+      flex_directory_set_poll_interval (self->recents, self->poll_interval);
+      flex_directory_set_poll_interval (self->personal, self->poll_interval);
+      flex_directory_set_poll_interval (self->shared, self->poll_interval);
+    }
   schedule_worker_poll (self);
 }
 
@@ -480,6 +502,8 @@ finish_load (GTask *task)
 
   start_polling (self);
   refresh_directories (self);
+  if (self->socket != NULL)
+    flex_twilsock_start (self->socket);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -557,4 +581,100 @@ flex_session_load_finish (FlexSession *self, GAsyncResult *result, GError **erro
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Push */
+
+/**
+ * flex_session_enable_push:
+ * @tokens: (nullable): where access tokens come from; %NULL when these
+ *   credentials cannot have push
+ * @reason: (nullable): with no @tokens, why not (shown in Preferences)
+ * @socket_url: (nullable): the Twilsock URL; %NULL for Twilio's
+ * @cds_url: (nullable): the CDS base named in requests; %NULL for Twilio's
+ *
+ * Call before flex_session_load_async(). With push, the three directories
+ * are fed by map subscriptions over one socket and poll only while it is
+ * down.
+ */
+void
+flex_session_enable_push (FlexSession *self,
+                          FlexTokenSource *tokens,
+                          const char *reason,
+                          const char *socket_url,
+                          const char *cds_url)
+{
+  FlexDirectory *directories[3];
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+  g_return_if_fail (self->socket == NULL);
+
+  if (tokens == NULL)
+    {
+      g_free (self->push_unavailable);
+      self->push_unavailable =
+          g_strdup (reason != NULL ? reason : _ ("Live updates are not available"));
+      for (guint i = 0; i < 3; i++)
+        {
+          FlexDirectory *directory = i == 0   ? self->recents
+                                     : i == 1 ? self->personal
+                                              : self->shared;
+
+          flex_directory_set_live (directory, FALSE, self->push_unavailable);
+        }
+      return;
+    }
+
+  self->socket = flex_twilsock_new (socket_url, tokens);
+  if (self->socket == NULL)
+    {
+      g_free (self->push_unavailable);
+      self->push_unavailable = g_strdup (_ ("The live-update address is not allowed"));
+      return;
+    }
+  g_clear_pointer (&self->push_unavailable, g_free);
+  self->stream = flex_sync_stream_new (self->socket, cds_url);
+  directories[0] = self->recents;
+  directories[1] = self->personal;
+  directories[2] = self->shared;
+  for (guint i = 0; i < G_N_ELEMENTS (self->feeds); i++)
+    self->feeds[i] = flex_map_feed_new (directories[i], self->stream);
+}
+
+/**
+ * flex_session_get_push_unavailable:
+ *
+ * Returns: (nullable): why this session has no push, or %NULL when it has
+ */
+const char *
+flex_session_get_push_unavailable (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->push_unavailable;
+}
+
+/**
+ * flex_session_get_socket:
+ *
+ * Returns: (transfer none) (nullable): the push socket
+ */
+FlexTwilsock *
+flex_session_get_socket (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->socket;
+}
+
+/**
+ * flex_session_get_feed:
+ * @index: 0 recents, 1 personal, 2 shared
+ *
+ * Returns: (transfer none) (nullable): a directory's feed
+ */
+FlexMapFeed *
+flex_session_get_feed (FlexSession *self, guint index)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  g_return_val_if_fail (index < G_N_ELEMENTS (self->feeds), NULL);
+  return self->feeds[index];
 }

@@ -10,6 +10,8 @@
 #include "flex-configuration.h"
 #include "flex-directory.h"
 #include "flex-feature-config.h"
+#include "flex-map-feed.h"
+#include "flex-token-source.h"
 #include "flex-task-router.h"
 
 G_BEGIN_DECLS
@@ -48,5 +50,14 @@ void flex_session_load_async (FlexSession *self,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
 gboolean flex_session_load_finish (FlexSession *self, GAsyncResult *result, GError **error);
+
+void flex_session_enable_push (FlexSession *self,
+                               FlexTokenSource *tokens,
+                               const char *reason,
+                               const char *socket_url,
+                               const char *cds_url);
+const char *flex_session_get_push_unavailable (FlexSession *self);
+FlexTwilsock *flex_session_get_socket (FlexSession *self);
+FlexMapFeed *flex_session_get_feed (FlexSession *self, guint index);
 
 G_END_DECLS

@@ -136,6 +136,24 @@ flex_twilsock_state_get_type (void)
   return type;
 }
 
+/* Members that may be missing or of another type (json-glib 1.6's getters
+ * are critical about both). */
+static JsonObject *
+object_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static G_GNUC_UNUSED JsonArray *
+array_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 static char *
 new_message_id (void)
 {
@@ -496,7 +514,7 @@ schedule_token_refresh (FlexTwilsock *self)
 static int
 status_code (JsonObject *header, const char *member, int *error_code)
 {
-  JsonObject *status = json_object_get_object_member (header, member);
+  JsonObject *status = object_member (header, member);
 
   if (status == NULL)
     return 0;
@@ -549,8 +567,7 @@ handle_init_reply (FlexTwilsock *self, JsonObject *header, JsonNode *payload)
 
       if (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
         {
-          JsonObject *policy =
-              json_object_get_object_member (json_node_get_object (payload), "backoff_policy");
+          JsonObject *policy = object_member (json_node_get_object (payload), "backoff_policy");
 
           if (policy != NULL)
             delay = json_object_get_int_member_with_default (policy, "reconnect_min_ms", -1);
@@ -671,8 +688,7 @@ handle_close (FlexTwilsock *self, JsonObject *header, GBytes *bytes)
 
           if (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
             {
-              JsonObject *policy =
-                  json_object_get_object_member (json_node_get_object (payload), "backoff_policy");
+              JsonObject *policy = object_member (json_node_get_object (payload), "backoff_policy");
 
               if (policy != NULL)
                 delay = json_object_get_int_member_with_default (policy, "reconnect_min_ms", delay);
@@ -1250,4 +1266,30 @@ flex_twilsock_send_upstream_finish (FlexTwilsock *self,
   if (http_status != NULL)
     *http_status = GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result)));
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * flex_twilsock_url_from_environment:
+ *
+ * The socket to use: `FLEX_TWILIO_TWILSOCK_URL` when set; else, when
+ * `FLEX_TWILIO_SYNC_URL` points at a local emulator, its
+ * `ws://…/v3/wsconnect`; else %NULL (Twilio's).
+ *
+ * Returns: (transfer full) (nullable): the URL
+ */
+char *
+flex_twilsock_url_from_environment (void)
+{
+  const char *url = g_getenv ("FLEX_TWILIO_TWILSOCK_URL");
+  const char *sync_url = g_getenv ("FLEX_TWILIO_SYNC_URL");
+  g_autoptr (GUri) uri = NULL;
+
+  if (url != NULL && *url != '\0')
+    return g_strdup (url);
+  if (sync_url == NULL || !g_str_has_prefix (sync_url, "http://"))
+    return NULL;
+  uri = g_uri_parse (sync_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  return g_strdup_printf ("ws://%s:%d/v3/wsconnect", g_uri_get_host (uri), g_uri_get_port (uri));
 }

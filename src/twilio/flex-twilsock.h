@@ -42,6 +42,7 @@ GType flex_twilsock_state_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (FlexTwilsock, flex_twilsock, FLEX, TWILSOCK, GObject)
 
+char *flex_twilsock_url_from_environment (void);
 FlexTwilsock *flex_twilsock_new (const char *url, FlexTokenSource *tokens);
 const char *flex_twilsock_get_url (FlexTwilsock *self);
 FlexTwilsockState flex_twilsock_get_state (FlexTwilsock *self);

@@ -135,7 +135,18 @@ update_status (FlexDirectoryPage *self)
       return;
     }
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), NULL);
+  /* Pushed changes: nothing to count, the list is current. */
+  if (flex_directory_get_live (self->directory))
+    {
+      gtk_label_set_label (self->status_label, _ ("Live"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                                   _ ("Changes appear the moment anyone makes them"));
+      return;
+    }
+
+  /* Polling: say why not live. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                               flex_directory_get_live_reason (self->directory));
   if (flex_directory_get_last_updated (self->directory) == 0)
     {
       gtk_label_set_label (self->status_label, _ ("Connecting…"));
@@ -938,6 +949,10 @@ flex_directory_page_constructed (GObject *object)
   g_signal_connect_object (self->config, "notify::page-size", G_CALLBACK (on_model_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->directory, "notify::loaded", G_CALLBACK (on_directory_status),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "notify::live", G_CALLBACK (on_directory_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->directory, "notify::live-reason", G_CALLBACK (on_directory_status),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->directory, "notify::offline", G_CALLBACK (on_directory_status),
                            self, G_CONNECT_SWAPPED);
