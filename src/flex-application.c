@@ -189,6 +189,12 @@ flex_application_preferences_action (GSimpleAction *action, GVariant *parameter,
     flex_preferences_window_set_account (
         prefs, self->account != NULL ? self->account->account_sid : NULL,
         self->account != NULL ? self->account->worker_identity : NULL, FALSE);
+  {
+    FlexSession *session = flex_application_get_session (self);
+
+    if (session != NULL)
+      flex_preferences_window_set_live_updates (prefs, flex_session_get_push_unavailable (session));
+  }
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (prefs));

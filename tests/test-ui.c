@@ -712,6 +712,44 @@ test_offline_disables_calling (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_is_sensitive (dial_button));
 }
 
+/* Push: the footer says Live, and a change made elsewhere shows up on
+ * screen with no polling at all (the interval is 0 here). */
+static void
+test_live_footer_and_push (Fixture *fixture, gconstpointer data)
+{
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (
+      GTK_WIDGET (personal_page), FLEX_TYPE_DIRECTORY_PAGE, "status_label"));
+  g_autofree char *map =
+      g_strconcat ("Contacts_", flex_sandbox_get_worker_sid (fixture->sandbox), NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *names = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!flex_directory_get_live (personal) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (flex_directory_get_live (personal));
+  drain ();
+  g_assert_cmpstr (gtk_label_get_label (status), ==, "Live");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (status)), ==,
+                   "Changes appear the moment anyone makes them");
+
+  flex_emulator_put_item (emulator, map, "pushed-key",
+                          "{\"key\":\"pushed-key\",\"name\":\"Aaron Pushed\","
+                          "\"phoneNumber\":\"+13125550177\"}",
+                          0, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (flex_directory_lookup (personal, "pushed-key") == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+  names = visible_names (personal_page);
+  g_assert_true (g_str_has_prefix (names, "Aaron Pushed,"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -741,6 +779,7 @@ main (int argc, char *argv[])
   ADD ("/ui/dial-pad-number", test_dial_pad_number);
   ADD ("/ui/tel-link-confirms", test_tel_link_confirms);
   ADD ("/ui/offline-disables-calling", test_offline_disables_calling);
+  ADD ("/ui/live-footer-and-push", test_live_footer_and_push);
 #undef ADD
 
   ret = g_test_run ();

@@ -17,6 +17,16 @@ for pkg in $PACKAGES; do
     missing="$missing $pkg"
   fi
 done
+# Node and npm run the interop test with Twilio's official Sync client. These
+# machines may have Node from a package that bundles npm: install Debian's
+# nodejs / npm only for what is missing, never both kinds.
+if ! command -v node >/dev/null 2>&1; then
+  missing="$missing nodejs"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing="$missing npm"
+fi
+
 if [ -z "$missing" ]; then
   exit 0
 fi

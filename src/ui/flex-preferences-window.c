@@ -31,6 +31,8 @@ struct _FlexPreferencesWindow
   GtkWidget *worker_row;
   GtkWidget *sign_out_button;
   GtkWidget *refresh_spin;
+  AdwPreferencesGroup *updates_group;
+  GtkWidget *live_row;
 };
 
 enum
@@ -221,8 +223,48 @@ flex_preferences_window_set_account (FlexPreferencesWindow *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->refresh_spin);
   adw_preferences_group_add (group, row);
   adw_preferences_page_add (page, group);
+  self->updates_group = group;
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+}
+
+/**
+ * flex_preferences_window_set_live_updates:
+ * @unavailable: (nullable): why this account has no live updates, or %NULL
+ *   when it has them
+ *
+ * Says, in the "Updates" group, whether changes are pushed, and when not,
+ * why (an Auth Token cannot sign access tokens).
+ */
+void
+flex_preferences_window_set_live_updates (FlexPreferencesWindow *self, const char *unavailable)
+{
+  g_return_if_fail (FLEX_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (self->updates_group != NULL);
+
+  if (self->live_row == NULL)
+    {
+      self->live_row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->live_row), _ ("Live Updates"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->live_row), 0);
+      adw_preferences_group_add (self->updates_group, self->live_row);
+    }
+  adw_action_row_set_subtitle (
+      ADW_ACTION_ROW (self->live_row),
+      unavailable != NULL ? unavailable
+                          : _ ("On: changes appear the moment anyone makes them. The lists check "
+                               "at the interval above only while live updates are down."));
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (self->live_row), unavailable != NULL
+                                                                     ? "dialog-warning-symbolic"
+                                                                     : "emblem-ok-symbolic");
+}
+
+/* For tests: the live updates row, once set. */
+GtkWidget *
+flex_preferences_window_get_live_row (FlexPreferencesWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->live_row;
 }
 
 /* For tests: the refresh interval's spin button, once the account page exists. */
