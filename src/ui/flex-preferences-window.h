@@ -22,8 +22,8 @@ void flex_preferences_window_set_account (FlexPreferencesWindow *self,
                                           const char *worker,
                                           gboolean sandboxed);
 GtkSpinButton *flex_preferences_window_get_refresh_spin (FlexPreferencesWindow *self);
-void flex_preferences_window_set_live_updates (FlexPreferencesWindow *self,
-                                               const char *unavailable);
+void
+flex_preferences_window_set_live_updates (FlexPreferencesWindow *self, const char *unavailable);
 GtkWidget *flex_preferences_window_get_live_row (FlexPreferencesWindow *self);
 
 G_END_DECLS
