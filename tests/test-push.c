@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "flex-access-token.h"
@@ -782,6 +783,88 @@ test_push_unavailable_with_auth_token (void)
                    "Live updates need a Standard API key");
 }
 
+/* The emulator restarted from its --data file: the socket comes back by
+ * itself, the subscription is established again from the last event id
+ * (kept in the file), and what was written after the restart arrives. */
+static void
+test_push_emulator_restart (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("flex-push-XXXXXX", &error);
+  g_autofree char *data_file = g_build_filename (dir, "sync.json", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (FlexTwilioClient) client = flex_twilio_client_new (KEY_SID, KEY_SECRET);
+  g_autoptr (FlexTokenSource) tokens = NULL;
+  g_autoptr (FlexTwilsock) socket = NULL;
+  g_autoptr (FlexSyncStream) stream = NULL;
+  g_autoptr (FlexSyncMap) map = NULL;
+  g_autoptr (FlexDirectory) directory = NULL;
+  g_autoptr (FlexMapFeed) feed = NULL;
+  FlexEmulator *emulator = flex_emulator_new ();
+  guint port;
+
+  g_assert_no_error (error);
+  flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
+  g_assert_true (flex_emulator_set_data_file (emulator, data_file, &error));
+  g_assert_true (flex_emulator_listen (emulator, 0, &error));
+  port = flex_emulator_get_port (emulator);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("k-%02u", i);
+      g_autofree char *json = contact_json (key, key, "+13125550100");
+
+      flex_emulator_put_item (emulator, WORKER_MAP, key, json, 0, &error);
+      g_assert_no_error (error);
+    }
+
+  flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC,
+                                   flex_emulator_get_base_url (emulator), &error);
+  flex_twilio_client_set_retry_policy (client, 1, 5, 1000);
+  tokens = flex_api_key_token_source_new (ACCOUNT, KEY_SID, KEY_SECRET, "agent", "default", &error);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect", port);
+  socket = flex_twilsock_new (url, tokens);
+  flex_twilsock_set_timing (socket, 1500, 50, 200, 800);
+  stream = flex_sync_stream_new (socket, NULL);
+  map = flex_sync_map_new (client, "default", WORKER_MAP);
+  directory = flex_directory_new (map, FLEX_DIRECTORY_KIND_PERSONAL);
+  feed = flex_map_feed_new (directory, stream);
+  flex_map_feed_set_fallback_delay (feed, 5000);
+  flex_directory_refresh (directory);
+  flex_twilsock_start (socket);
+  WAIT_FOR (flex_directory_get_live (directory), 5000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (directory)), ==, 20);
+
+  /* Stop it, and start it again from its file on the same port. */
+  g_assert_finalize_object (emulator);
+  WAIT_FOR (flex_twilsock_get_state (socket) != FLEX_TWILSOCK_STATE_CONNECTED, 3000);
+  emulator = flex_emulator_new ();
+  flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
+  g_assert_true (flex_emulator_set_data_file (emulator, data_file, &error));
+  g_assert_true (flex_emulator_listen (emulator, port, &error));
+  for (guint i = 20; i < 40; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("k-%02u", i);
+      g_autofree char *json = contact_json (key, key, "+13125550100");
+
+      flex_emulator_put_item (emulator, WORKER_MAP, key, json, 0, &error);
+      g_assert_no_error (error);
+    }
+  flex_emulator_remove_item (emulator, WORKER_MAP, "k-00");
+
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (directory)) == 39, 10000);
+  g_assert_null (flex_directory_lookup (directory, "k-00"));
+  g_assert_nonnull (flex_directory_lookup (directory, "k-39"));
+  g_assert_cmpuint (flex_emulator_twilsock_get_stats (emulator)->replayed, ==, 21);
+
+  flex_twilsock_stop (socket);
+  g_clear_object (&feed);
+  g_clear_object (&stream);
+  g_clear_object (&socket);
+  g_assert_finalize_object (emulator);
+  g_unlink (data_file);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -792,6 +875,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/push/frame/codec", test_frame_codec);
   g_test_add_func ("/push/frame/garbage", test_frame_garbage);
   g_test_add_func ("/push/session/auth-token", test_push_unavailable_with_auth_token);
+  g_test_add_func ("/push/emulator-restart", test_push_emulator_restart);
 #define ADD(path, func)                                                                            \
   g_test_add ("/push/live/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("remote-edits", test_push_remote_edits);
