@@ -24,6 +24,20 @@ on_signal (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_drop_sockets (gpointer user_data)
+{
+  flex_emulator_twilsock_drop (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_offload_sockets (gpointer user_data)
+{
+  flex_emulator_twilsock_send_close (user_data, 308, 100);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -40,6 +54,8 @@ main (int argc, char *argv[])
   int error_status = 500;
   int rate_limit = 0;
   double drop_rate = 0;
+  int event_delay_ms = 0;
+  gboolean no_push = FALSE;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: pick a free one)", "N" },
     { "auth", 'a', 0, G_OPTION_ARG_STRING, &auth,
@@ -54,6 +70,10 @@ main (int argc, char *argv[])
       "Answer 429 beyond this many requests a second", "N" },
     { "drop-rate", 0, 0, G_OPTION_ARG_DOUBLE, &drop_rate,
       "Close the connection of this share of requests (0 to 1) without an answer", "SHARE" },
+    { "event-delay", 0, 0, G_OPTION_ARG_INT, &event_delay_ms,
+      "Push every Twilsock event (and subscription answer) this late", "MS" },
+    { "no-push", 0, 0, G_OPTION_ARG_NONE, &no_push,
+      "Close every Twilsock connection at once (clients fall back to polling)", NULL },
     { NULL }
   };
 
@@ -65,7 +85,7 @@ main (int argc, char *argv[])
       return EXIT_FAILURE;
     }
   if (port < 0 || port > 65535 || latency_ms < 0 || rate_limit < 0 || error_rate < 0 ||
-      error_rate > 1 || drop_rate < 0 || drop_rate > 1 ||
+      event_delay_ms < 0 || error_rate > 1 || drop_rate < 0 || drop_rate > 1 ||
       (error_status != 500 && error_status != 503))
     {
       g_printerr ("Invalid option value; see --help\n");
@@ -95,6 +115,8 @@ main (int argc, char *argv[])
   flex_emulator_set_error_rate (emulator, error_rate, (guint) error_status);
   flex_emulator_set_rate_limit (emulator, (guint) rate_limit);
   flex_emulator_set_drop_rate (emulator, drop_rate);
+  flex_emulator_twilsock_set_event_delay (emulator, (guint) event_delay_ms);
+  flex_emulator_twilsock_set_refuse (emulator, no_push);
 
   if (!flex_emulator_listen (emulator, (guint) port, &error))
     {
@@ -108,6 +130,10 @@ main (int argc, char *argv[])
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_unix_signal_add (SIGTERM, on_signal, loop);
+  /* Socket faults on demand: SIGUSR1 drops every Twilsock connection without
+   * a word, SIGUSR2 sends them `close` 308 (offload). */
+  g_unix_signal_add (SIGUSR1, on_drop_sockets, emulator);
+  g_unix_signal_add (SIGUSR2, on_offload_sockets, emulator);
   g_main_loop_run (loop);
 
   return EXIT_SUCCESS;
