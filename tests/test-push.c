@@ -491,13 +491,38 @@ test_push_close_codes (Fixture *fixture, gconstpointer data)
   guint connects = flex_twilsock_get_n_connects (fixture->socket);
   guint minted = flex_api_key_token_source_get_n_minted (tokens);
 
+  const FlexEmulatorTwilsockStats *stats = flex_emulator_twilsock_get_stats (fixture->emulator);
+
   flex_emulator_twilsock_send_close (fixture->emulator, 308, 10);
   WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 1, 3000);
   g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), ==, minted);
+  /* The new init resumed with the continuation token of the last one. */
+  g_assert_cmpuint (stats->resumed, ==, 1);
+  /* Every notification the client got was acknowledged. */
+  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+  spin (100);
+  g_assert_cmpuint (stats->notifications, >, 0);
+  g_assert_cmpuint (stats->acks, >=, stats->notifications);
+  g_assert_cmpuint (flex_emulator_twilsock_get_unacknowledged (fixture->emulator), ==, 0);
+
+  /* Any other code (here 500): reconnect after a backoff. */
+  flex_emulator_twilsock_send_close (fixture->emulator, 500, -1);
+  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
+  /* 401: a fresh token, after a backoff. */
+  flex_emulator_twilsock_send_close (fixture->emulator, 401, -1);
+  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 3, 3000);
+  g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), ==, minted + 1);
+  connects += 2;
+  minted += 1;
 
   flex_emulator_twilsock_send_close (fixture->emulator, 410, -1);
   WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
   g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), ==, minted + 1);
+  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+
+  flex_emulator_twilsock_send_close (fixture->emulator, 417, -1);
+  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED, 3000);
+  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_CONNECTED, 3000);
   WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
 
   flex_emulator_twilsock_send_close (fixture->emulator, 406, -1);
@@ -765,6 +790,44 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
   g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_PRECONDITION_FAILED);
 }
 
+/* The CDS listing pages (100 at a time) and keeps the key order. */
+static void
+test_push_cds_listing (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (FlexSyncMapInfo) info = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+  guint upstream = flex_emulator_twilsock_get_stats (fixture->emulator)->upstream;
+
+  for (guint i = 0; i < 248; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("p-%03u", i);
+
+      put (fixture, key, key);
+    }
+  g_assert_true (wait_until (has_changes, fixture, 3000));
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 250, 5000);
+  g_string_truncate (fixture->changes, 0);
+
+  flex_sync_stream_open_map_async (fixture->stream, WORKER_MAP, FALSE, NULL, on_opened, &result);
+  WAIT_FOR (result != NULL, 3000);
+  info = flex_sync_stream_open_map_finish (fixture->stream, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  flex_sync_stream_list_items_async (fixture->stream, info, NULL, on_opened, &result);
+  WAIT_FOR (result != NULL, 3000);
+  items = flex_sync_stream_list_items_finish (fixture->stream, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 250);
+  for (guint i = 1; i < items->len; i++)
+    g_assert_cmpstr (((FlexSyncItem *) g_ptr_array_index (items, i - 1))->key, <,
+                     ((FlexSyncItem *) g_ptr_array_index (items, i))->key);
+  /* One descriptor and three pages. */
+  g_assert_cmpuint (flex_emulator_twilsock_get_stats (fixture->emulator)->upstream, ==,
+                    upstream + 4);
+}
+
 /* A session whose account has no API key says why it polls. */
 static void
 test_push_unavailable_with_auth_token (void)
@@ -889,6 +952,7 @@ main (int argc, char *argv[])
   ADD ("subscription-timing", test_push_subscription_timing);
   ADD ("map-removed", test_push_map_removed);
   ADD ("cds-conflicts", test_push_cds_conflicts);
+  ADD ("cds-listing", test_push_cds_listing);
 #undef ADD
 
   return g_test_run ();

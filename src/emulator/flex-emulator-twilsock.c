@@ -40,7 +40,8 @@ typedef struct
   gint64 token_expires_s;
   GHashTable *subscriptions; /* map SID → itself */
   guint64 next_id;
-  guint64 serial; /* to find it again later, if it is still open */
+  guint64 serial;           /* to find it again later, if it is still open */
+  GHashTable *awaiting_ack; /* ids of the messages we sent that need a reply */
 } Connection;
 
 struct _FlexEmulatorTwilsock
@@ -54,6 +55,7 @@ struct _FlexEmulatorTwilsock
   guint ttl_in_s;
   guint estimated_delivery_ms;
 
+  GHashTable *continuation_tokens; /* issued by us */
   FlexEmulatorTwilsockStats stats;
 };
 
@@ -83,6 +85,7 @@ connection_free (Connection *connection)
     soup_websocket_connection_close (connection->socket, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   g_object_unref (connection->socket);
   g_hash_table_unref (connection->subscriptions);
+  g_hash_table_unref (connection->awaiting_ack);
   g_free (connection->service_sid);
   g_free (connection);
 }
@@ -149,6 +152,7 @@ send_notification (Connection *connection, const char *message_type, JsonNode *p
 
   json_object_set_string_member (header, "method", "notification");
   json_object_set_string_member (header, "id", id);
+  g_hash_table_add (connection->awaiting_ack, g_strdup (id));
   json_object_set_string_member (header, "message_type", message_type);
   send_frame (connection, header, payload);
   twilsock_of (connection->emulator)->stats.notifications++;
@@ -164,6 +168,7 @@ send_close (Connection *connection, guint code, const char *status, gint backoff
 
   json_object_set_string_member (header, "method", "close");
   json_object_set_string_member (header, "id", id);
+  g_hash_table_add (connection->awaiting_ack, g_strdup (id));
   json_object_set_int_member (status_object, "code", code);
   json_object_set_string_member (status_object, "status", status);
   json_object_set_object_member (header, "status", g_steal_pointer (&status_object));
@@ -597,7 +602,18 @@ handle_init (Connection *connection, JsonObject *header)
 
   connection->initialized = TRUE;
   twilsock_of (connection->emulator)->stats.inits++;
-  continuation = g_strdup_printf ("CT%" G_GINT64_FORMAT, g_get_real_time ());
+  {
+    const char *previous =
+        json_object_get_string_member_with_default (header, "continuation_token", NULL);
+
+    if (previous != NULL &&
+        g_hash_table_contains (twilsock_of (connection->emulator)->continuation_tokens, previous))
+      twilsock_of (connection->emulator)->stats.resumed++;
+  }
+  continuation = g_strdup_printf ("CT%" G_GINT64_FORMAT "-%" G_GUINT64_FORMAT, g_get_real_time (),
+                                  connection->serial);
+  g_hash_table_add (twilsock_of (connection->emulator)->continuation_tokens,
+                    g_strdup (continuation));
   reply = reply_header (id, 200, "OK");
   json_object_set_string_member (reply, "continuation_token", continuation);
   json_object_set_string_member (reply, "continuation_token_status", "FRESH");
@@ -650,7 +666,9 @@ on_message (SoupWebsocketConnection *socket, int type, GBytes *message, gpointer
   method = json_object_get_string_member_with_default (header, "method", "");
   if (g_str_equal (method, "reply"))
     {
-      twilsock->stats.acks++;
+      if (g_hash_table_remove (connection->awaiting_ack,
+                               json_object_get_string_member_with_default (header, "id", "")))
+        twilsock->stats.acks++;
       return;
     }
   if (g_str_equal (method, "init"))
@@ -710,6 +728,7 @@ on_websocket (SoupServer *server,
   connection->socket = g_object_ref (socket);
   connection->subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   connection->serial = ++twilsock->last_serial;
+  connection->awaiting_ack = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   soup_websocket_connection_set_max_incoming_payload_size (socket, 16 * 1024 * 1024);
   g_signal_connect (socket, "message", G_CALLBACK (on_message), connection);
   g_signal_connect (socket, "closed", G_CALLBACK (on_closed), connection);
@@ -808,6 +827,7 @@ _flex_emulator_twilsock_new (FlexEmulator *self)
   FlexEmulatorTwilsock *twilsock = g_new0 (FlexEmulatorTwilsock, 1);
 
   twilsock->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) connection_free);
+  twilsock->continuation_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   twilsock->ttl_in_s = 3600;
   twilsock->estimated_delivery_ms = 5000;
   soup_server_add_websocket_handler (self->server, "/v3/wsconnect", NULL, NULL, on_websocket, self,
@@ -821,6 +841,7 @@ _flex_emulator_twilsock_free (FlexEmulatorTwilsock *twilsock)
   if (twilsock == NULL)
     return;
   g_ptr_array_unref (twilsock->connections);
+  g_hash_table_unref (twilsock->continuation_tokens);
   g_free (twilsock);
 }
 
@@ -891,6 +912,7 @@ flex_emulator_twilsock_announce_token_expiry (FlexEmulator *self)
 
       json_object_set_string_member (header, "method", "client_update");
       json_object_set_string_member (header, "id", id);
+      g_hash_table_add (connection->awaiting_ack, g_strdup (id));
       json_object_set_string_member (header, "client_update_type", "token_about_to_expire");
       send_frame (connection, header, NULL);
     }
@@ -989,4 +1011,25 @@ flex_emulator_twilsock_get_n_connections (FlexEmulator *self)
 {
   g_return_val_if_fail (FLEX_IS_EMULATOR (self), 0);
   return twilsock_of (self)->connections->len;
+}
+
+/**
+ * flex_emulator_twilsock_get_unacknowledged:
+ *
+ * Returns: how many messages sent on the open sockets still wait for the
+ *   client's acknowledgement
+ */
+guint
+flex_emulator_twilsock_get_unacknowledged (FlexEmulator *self)
+{
+  FlexEmulatorTwilsock *twilsock;
+  guint count = 0;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), 0);
+
+  twilsock = twilsock_of (self);
+  for (guint i = 0; i < twilsock->connections->len; i++)
+    count += g_hash_table_size (
+        ((Connection *) g_ptr_array_index (twilsock->connections, i))->awaiting_ack);
+  return count;
 }

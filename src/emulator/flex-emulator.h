@@ -105,17 +105,19 @@ flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gbo
  * FlexEmulatorTwilsockStats:
  * @connections: sockets accepted
  * @inits: successful `init`s
+ * @resumed: `init`s that carried a continuation token the emulator issued
  * @updates: successful token `update`s
  * @upstream: CDS requests (`message`), subscriptions included
  * @establishes: `establish` subscription requests
  * @notifications: notifications sent
  * @replayed: events sent again from the log on `establish`
- * @acks: replies received from clients (acknowledgements)
+ * @acks: acknowledgements received for messages the emulator sent
  */
 typedef struct
 {
   guint connections;
   guint inits;
+  guint resumed;
   guint updates;
   guint upstream;
   guint establishes;
@@ -136,5 +138,6 @@ void flex_emulator_twilsock_set_subscription_timing (FlexEmulator *self,
                                                      guint estimated_delivery_ms);
 const FlexEmulatorTwilsockStats *flex_emulator_twilsock_get_stats (FlexEmulator *self);
 guint flex_emulator_twilsock_get_n_connections (FlexEmulator *self);
+guint flex_emulator_twilsock_get_unacknowledged (FlexEmulator *self);
 
 G_END_DECLS
