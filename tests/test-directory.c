@@ -17,6 +17,7 @@
 #include "flex-directory.h"
 #include "flex-emulator.h"
 #include "flex-phone.h"
+#include "flex-test-util.h"
 
 #define USERNAME    "SK0123456789abcdef0123456789abcdef"
 #define WORKER_MAP  "Contacts_WK00000000000000000000000000000001"
@@ -30,22 +31,6 @@ typedef struct
   GString *changes;
   GAsyncResult *result;
 } Fixture;
-
-static void
-on_items_changed (GListModel *model, guint position, guint removed, guint added, GString *changes)
-{
-  g_string_append_printf (changes, "%u", position);
-  if (removed > 0)
-    g_string_append_printf (changes, "-%u", removed);
-  if (added > 0)
-    g_string_append_printf (changes, "+%u", added);
-}
-
-static void
-on_n_items (GObject *object, GParamSpec *pspec, GString *changes)
-{
-  g_string_append_c (changes, '*');
-}
 
 static FlexDirectory *
 new_directory (Fixture *fixture, const char *map_name, FlexDirectoryKind kind)
@@ -61,10 +46,7 @@ new_directory (Fixture *fixture, const char *map_name, FlexDirectoryKind kind)
 static void
 watch (Fixture *fixture)
 {
-  g_signal_connect (fixture->directory, "items-changed", G_CALLBACK (on_items_changed),
-                    fixture->changes);
-  g_signal_connect (fixture->directory, "notify::n-items", G_CALLBACK (on_n_items),
-                    fixture->changes);
+  flex_test_record_changes (fixture->directory, fixture->changes);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "flex-emulator.h"
 #include "flex-map-feed.h"
 #include "flex-sync-stream.h"
+#include "flex-test-util.h"
 #include "flex-token-source.h"
 #include "flex-twilsock.h"
 
@@ -30,20 +31,6 @@
 #define WORKER     "WK00000000000000000000000000000001"
 #define PERSONAL   "Contacts_" WORKER
 #define SHARED     "Contacts_" ACCOUNT
-
-#define WAIT_FOR(expr, timeout_ms)                                                                 \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 deadline_ = g_get_monotonic_time () + (gint64) (timeout_ms) *1000;                      \
-    while (!(expr))                                                                                \
-      {                                                                                            \
-        if (g_get_monotonic_time () > deadline_)                                                   \
-          g_error ("Timed out waiting for %s", #expr);                                             \
-        g_main_context_iteration (NULL, FALSE);                                                    \
-        g_usleep (500);                                                                            \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
 
 typedef struct
 {
@@ -214,7 +201,7 @@ stop_node (Node *node)
   g_autoptr (GError) error = NULL;
 
   command (node, "{\"cmd\":\"quit\"}");
-  WAIT_FOR (node->ended, 10000);
+  FLEX_TEST_WAIT_FOR (node->ended, 10000);
   g_subprocess_wait (node->node, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (node->node));
@@ -309,7 +296,8 @@ test_interop_official_client (void)
   flex_directory_refresh (personal);
   flex_directory_refresh (shared);
   flex_twilsock_start (socket);
-  WAIT_FOR (flex_directory_get_live (personal) && flex_directory_get_live (shared), 10000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (personal) && flex_directory_get_live (shared),
+                      10000);
 
   /* The official client opens the plugin's maps and reads what is there. */
   node = start_node (emulator, PERSONAL "," SHARED);
@@ -329,13 +317,13 @@ test_interop_official_client (void)
                  "\"k-flex\",\"name\":\"Written in Flex\",\"phoneNumber\":\"+13125550111\"}}");
   g_clear_pointer (&said, json_object_unref);
   said = expect (node, "done", "k-flex");
-  WAIT_FOR (lookup (personal, "k-flex") != NULL, 5000);
+  FLEX_TEST_WAIT_FOR (lookup (personal, "k-flex") != NULL, 5000);
   g_assert_cmpstr (flex_contact_get_name (lookup (personal, "k-flex")), ==, "Written in Flex");
 
   /* The app writes: the official client gets it as an event. */
   contact = flex_contact_new (NULL, "Written in the app", "+13125550122", NULL);
   flex_directory_add_contact_async (personal, contact, NULL, on_done, &result);
-  WAIT_FOR (result != NULL, 5000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 5000);
   g_clear_object (&contact);
   contact = flex_directory_write_finish (personal, result, NULL, &error);
   g_assert_no_error (error);
@@ -351,7 +339,7 @@ test_interop_official_client (void)
       "\"allowColdTransfer\":true,\"allowWarmTransfer\":true}",
       NULL);
   flex_sync_map_update_item_async (shared_map, "k-line", data, "0", NULL, on_done, &result);
-  WAIT_FOR (result != NULL, 5000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 5000);
   {
     g_autoptr (FlexSyncItem) item = flex_sync_map_item_finish (shared_map, result, &error);
 
@@ -360,15 +348,15 @@ test_interop_official_client (void)
   g_clear_pointer (&said, json_object_unref);
   said = expect (node, "itemUpdated", "k-line");
   g_assert_cmpstr (data_name (said), ==, "Support Line (24 h)");
-  WAIT_FOR (g_strcmp0 (flex_contact_get_name (lookup (shared, "k-line")), "Support Line (24 h)") ==
-                0,
-            5000);
+  FLEX_TEST_WAIT_FOR (
+      g_strcmp0 (flex_contact_get_name (lookup (shared, "k-line")), "Support Line (24 h)") == 0,
+      5000);
 
   /* It removes an item: gone from the app. */
   command (node, "{\"cmd\":\"remove\",\"map\":\"" PERSONAL "\",\"key\":\"k-amy\"}");
   g_clear_pointer (&said, json_object_unref);
   said = expect (node, "done", "k-amy");
-  WAIT_FOR (lookup (personal, "k-amy") == NULL, 5000);
+  FLEX_TEST_WAIT_FOR (lookup (personal, "k-amy") == NULL, 5000);
 
   stop_node (node);
   flex_twilsock_stop (socket);

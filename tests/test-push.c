@@ -21,6 +21,7 @@
 #include "flex-map-feed.h"
 #include "flex-session.h"
 #include "flex-sync-stream.h"
+#include "flex-test-util.h"
 #include "flex-token-source.h"
 #include "flex-twilsock-frame.h"
 #include "flex-twilsock.h"
@@ -54,20 +55,6 @@ wait_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
     }
   return TRUE;
 }
-
-#define WAIT_FOR(expr, timeout_ms)                                                                 \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 deadline_ = g_get_monotonic_time () + (gint64) (timeout_ms) *1000;                      \
-    while (!(expr))                                                                                \
-      {                                                                                            \
-        if (g_get_monotonic_time () > deadline_)                                                   \
-          g_error ("Timed out waiting for %s", #expr);                                             \
-        g_main_context_iteration (NULL, FALSE);                                                    \
-        g_usleep (200);                                                                            \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
 
 static void
 spin (guint ms)
@@ -248,22 +235,6 @@ typedef struct
 } Fixture;
 
 static void
-on_items_changed (GListModel *model, guint position, guint removed, guint added, GString *changes)
-{
-  g_string_append_printf (changes, "%u", position);
-  if (removed > 0)
-    g_string_append_printf (changes, "-%u", removed);
-  if (added > 0)
-    g_string_append_printf (changes, "+%u", added);
-}
-
-static void
-on_n_items (GObject *object, GParamSpec *pspec, GString *changes)
-{
-  g_string_append_c (changes, '*');
-}
-
-static void
 assert_changes (Fixture *fixture, const char *expected)
 {
   g_assert_cmpstr (fixture->changes->str, ==, expected);
@@ -342,10 +313,7 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   flex_map_feed_set_poll_interval (fixture->feed, 1);
 
   fixture->changes = g_string_new (NULL);
-  g_signal_connect (fixture->directory, "items-changed", G_CALLBACK (on_items_changed),
-                    fixture->changes);
-  g_signal_connect (fixture->directory, "notify::n-items", G_CALLBACK (on_n_items),
-                    fixture->changes);
+  flex_test_record_changes (fixture->directory, fixture->changes);
 
   flex_directory_refresh (fixture->directory);
   flex_twilsock_start (fixture->socket);
@@ -424,7 +392,7 @@ test_push_own_write (Fixture *fixture, gconstpointer data)
                                                  "/v1/Services/default/Maps/" WORKER_MAP "/Items");
 
   flex_directory_add_contact_async (fixture->directory, contact, NULL, on_written, &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   saved = flex_directory_write_finish (fixture->directory, result, NULL, &error);
   g_assert_no_error (error);
   spin (300); /* the event arrives too */
@@ -455,7 +423,7 @@ test_push_replay_after_drop (Fixture *fixture, gconstpointer data)
       if (i % 20 == 0)
         spin (5);
     }
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 202, 10000);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 202, 10000);
   g_assert_cmpuint (flex_twilsock_get_n_connects (fixture->socket), >, connects);
   g_assert_cmpuint (stats->replayed, >, 0);
 
@@ -494,12 +462,12 @@ test_push_close_codes (Fixture *fixture, gconstpointer data)
   const FlexEmulatorTwilsockStats *stats = flex_emulator_twilsock_get_stats (fixture->emulator);
 
   flex_emulator_twilsock_send_close (fixture->emulator, 308, 10);
-  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 1, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 1, 3000);
   g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), ==, minted);
   /* The new init resumed with the continuation token of the last one. */
   g_assert_cmpuint (stats->resumed, ==, 1);
   /* Every notification the client got was acknowledged. */
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
   spin (100);
   g_assert_cmpuint (stats->notifications, >, 0);
   g_assert_cmpuint (stats->acks, >=, stats->notifications);
@@ -507,26 +475,29 @@ test_push_close_codes (Fixture *fixture, gconstpointer data)
 
   /* Any other code (here 500): reconnect after a backoff. */
   flex_emulator_twilsock_send_close (fixture->emulator, 500, -1);
-  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
   /* 401: a fresh token, after a backoff. */
   flex_emulator_twilsock_send_close (fixture->emulator, 401, -1);
-  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 3, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 3, 3000);
   g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), ==, minted + 1);
   connects += 2;
   minted += 1;
 
   flex_emulator_twilsock_send_close (fixture->emulator, 410, -1);
-  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
   g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), ==, minted + 1);
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
 
   flex_emulator_twilsock_send_close (fixture->emulator, 417, -1);
-  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED, 3000);
-  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_CONNECTED, 3000);
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED,
+                      3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_CONNECTED,
+                      3000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
 
   flex_emulator_twilsock_send_close (fixture->emulator, 406, -1);
-  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED,
+                      3000);
   g_assert_true (wait_until (is_polling, fixture, 3000));
   g_assert_nonnull (strstr (flex_directory_get_live_reason (fixture->directory), "406"));
 
@@ -536,7 +507,7 @@ test_push_close_codes (Fixture *fixture, gconstpointer data)
   assert_changes (fixture, "2+1*");
 
   /* After the pause, back to push. */
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 5000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 5000);
   g_assert_cmpuint (flex_directory_get_poll_interval (fixture->directory), >=, 300);
   g_string_truncate (fixture->changes, 0);
 }
@@ -550,7 +521,7 @@ test_push_token_update (Fixture *fixture, gconstpointer data)
       flex_api_key_token_source_get_n_minted (FLEX_API_KEY_TOKEN_SOURCE (fixture->tokens));
 
   flex_emulator_twilsock_announce_token_expiry (fixture->emulator);
-  WAIT_FOR (stats->updates == 1, 3000);
+  FLEX_TEST_WAIT_FOR (stats->updates == 1, 3000);
   g_assert_cmpuint (
       flex_api_key_token_source_get_n_minted (FLEX_API_KEY_TOKEN_SOURCE (fixture->tokens)), ==,
       minted + 1);
@@ -559,7 +530,8 @@ test_push_token_update (Fixture *fixture, gconstpointer data)
   /* A clock past every token: the socket is closed (410) and a new token is
    * refused as expired (20104): the socket fails and the directory polls. */
   flex_emulator_advance_clock (fixture->emulator, 2 * 3600);
-  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED, 5000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED,
+                      5000);
   g_assert_true (wait_until (is_polling, fixture, 3000));
   g_assert_cmpstr (flex_twilsock_get_last_error (fixture->socket), ==,
                    "The live-update service refused the access token");
@@ -605,11 +577,11 @@ test_push_malformed (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (flex_twilsock_get_state (fixture->socket), ==, FLEX_TWILSOCK_STATE_CONNECTED);
 
   flex_emulator_twilsock_send_raw (fixture->emulator, "TWILSOCK V9.9 2\r\n{}\r\n", 21);
-  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 1, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 1, 3000);
   flex_emulator_twilsock_send_raw (fixture->emulator, "\x00\x01garbage", 9);
-  WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 2, 3000);
 
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
   put (fixture, "k-cy", "Cy");
   g_assert_true (wait_until (has_changes, fixture, 3000));
   assert_changes (fixture, "2+1*");
@@ -657,7 +629,8 @@ test_push_silent_server (Fixture *fixture, gconstpointer data)
   flex_emulator_twilsock_set_silent (fixture->emulator, TRUE);
   flex_twilsock_reconnect (fixture->socket);
   g_assert_true (wait_until (is_polling, fixture, 5000));
-  WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_WAITING, 5000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_WAITING,
+                      5000);
   g_assert_nonnull (strstr (flex_directory_get_live_reason (fixture->directory),
                             "The live-update service accepted the connection but did not answer"));
 
@@ -669,7 +642,7 @@ test_push_silent_server (Fixture *fixture, gconstpointer data)
   g_assert_false (flex_directory_get_live (fixture->directory));
 
   flex_emulator_twilsock_set_refuse (fixture->emulator, FALSE);
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 5000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 5000);
 }
 
 /* No subscription_established within estimated_delivery_in_ms: establish
@@ -684,9 +657,9 @@ test_push_subscription_timing (Fixture *fixture, gconstpointer data)
   flex_emulator_twilsock_set_event_delay (fixture->emulator, 400);
   establishes = stats->establishes;
   flex_twilsock_reconnect (fixture->socket);
-  WAIT_FOR (stats->establishes >= establishes + 2, 3000);
+  FLEX_TEST_WAIT_FOR (stats->establishes >= establishes + 2, 3000);
   flex_emulator_twilsock_set_event_delay (fixture->emulator, 0);
-  WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
 
   establishes = stats->establishes;
   spin (1500);
@@ -715,14 +688,14 @@ test_push_map_removed (Fixture *fixture, gconstpointer data)
   gboolean deleted = FALSE;
 
   flex_sync_map_delete_async (map, NULL, on_map_deleted, &deleted);
-  WAIT_FOR (deleted, 3000);
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 0, 3000);
+  FLEX_TEST_WAIT_FOR (deleted, 3000);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 0, 3000);
   assert_changes (fixture, "0-2*");
 
-  WAIT_FOR (flex_map_feed_get_map_sid (fixture->feed) != NULL &&
-                g_strcmp0 (flex_map_feed_get_map_sid (fixture->feed), old_sid) != 0 &&
-                flex_directory_get_live (fixture->directory),
-            5000);
+  FLEX_TEST_WAIT_FOR (flex_map_feed_get_map_sid (fixture->feed) != NULL &&
+                          g_strcmp0 (flex_map_feed_get_map_sid (fixture->feed), old_sid) != 0 &&
+                          flex_directory_get_live (fixture->directory),
+                      5000);
   put (fixture, "k-cy", "Cy");
   g_assert_true (wait_until (has_changes, fixture, 3000));
   assert_changes (fixture, "0+1*");
@@ -747,7 +720,7 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
   gboolean added = TRUE;
 
   flex_sync_stream_open_map_async (fixture->stream, WORKER_MAP, FALSE, NULL, on_opened, &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   info = flex_sync_stream_open_map_finish (fixture->stream, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -755,7 +728,7 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
   /* A stale revision: 412. */
   flex_sync_stream_put_item_async (fixture->stream, info, "k-bo", node, 0, "41", NULL, on_opened,
                                    &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   g_assert_null (flex_sync_stream_put_item_finish (fixture->stream, result, NULL, &error));
   g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_PRECONDITION_FAILED);
   g_assert_cmpint (flex_twilio_error_get_twilio_code (error), ==, 54205);
@@ -765,7 +738,7 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
   /* "-1": only if absent. */
   flex_sync_stream_put_item_async (fixture->stream, info, "k-bo", node, 0, "-1", NULL, on_opened,
                                    &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   g_assert_null (flex_sync_stream_put_item_finish (fixture->stream, result, NULL, &error));
   g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_PRECONDITION_FAILED);
   g_clear_error (&error);
@@ -774,7 +747,7 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
   /* The right revision: updated, and pushed back to us as one change. */
   flex_sync_stream_put_item_async (fixture->stream, info, "k-bo", node, 0, "0", NULL, on_opened,
                                    &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   revision = flex_sync_stream_put_item_finish (fixture->stream, result, &added, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (revision, ==, "1");
@@ -785,7 +758,7 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
 
   /* A stale delete: 412, and nothing removed. */
   flex_sync_stream_delete_item_async (fixture->stream, info, "k-bo", "0", NULL, on_opened, &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   g_assert_false (flex_sync_stream_delete_item_finish (fixture->stream, result, &error));
   g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_PRECONDITION_FAILED);
 }
@@ -807,16 +780,16 @@ test_push_cds_listing (Fixture *fixture, gconstpointer data)
       put (fixture, key, key);
     }
   g_assert_true (wait_until (has_changes, fixture, 3000));
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 250, 5000);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 250, 5000);
   g_string_truncate (fixture->changes, 0);
 
   flex_sync_stream_open_map_async (fixture->stream, WORKER_MAP, FALSE, NULL, on_opened, &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   info = flex_sync_stream_open_map_finish (fixture->stream, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   flex_sync_stream_list_items_async (fixture->stream, info, NULL, on_opened, &result);
-  WAIT_FOR (result != NULL, 3000);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   items = flex_sync_stream_list_items_finish (fixture->stream, result, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 250);
@@ -894,12 +867,12 @@ test_push_emulator_restart (void)
   flex_map_feed_set_fallback_delay (feed, 5000);
   flex_directory_refresh (directory);
   flex_twilsock_start (socket);
-  WAIT_FOR (flex_directory_get_live (directory), 5000);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (directory), 5000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (directory)), ==, 20);
 
   /* Stop it, and start it again from its file on the same port. */
   g_assert_finalize_object (emulator);
-  WAIT_FOR (flex_twilsock_get_state (socket) != FLEX_TWILSOCK_STATE_CONNECTED, 3000);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (socket) != FLEX_TWILSOCK_STATE_CONNECTED, 3000);
   emulator = flex_emulator_new ();
   flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
   g_assert_true (flex_emulator_set_data_file (emulator, data_file, &error));
@@ -914,7 +887,7 @@ test_push_emulator_restart (void)
     }
   flex_emulator_remove_item (emulator, WORKER_MAP, "k-00");
 
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (directory)) == 39, 10000);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (directory)) == 39, 10000);
   g_assert_null (flex_directory_lookup (directory, "k-00"));
   g_assert_nonnull (flex_directory_lookup (directory, "k-39"));
   g_assert_cmpuint (flex_emulator_twilsock_get_stats (emulator)->replayed, ==, 21);

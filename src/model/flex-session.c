@@ -327,12 +327,16 @@ apply_layers (FlexSession *self)
   update_shared_editable (self);
 }
 
+/* A live directory has nothing to learn from a check: skip it (every check
+ * is a read on Sync's budget). */
 static void
 refresh_directories (FlexSession *self)
 {
-  flex_directory_refresh (self->recents);
-  flex_directory_refresh (self->personal);
-  flex_directory_refresh (self->shared);
+  FlexDirectory *directories[] = { self->recents, self->personal, self->shared };
+
+  for (guint i = 0; i < G_N_ELEMENTS (directories); i++)
+    if (!flex_directory_get_live (directories[i]))
+      flex_directory_refresh (directories[i]);
 }
 
 static void schedule_worker_poll (FlexSession *self);

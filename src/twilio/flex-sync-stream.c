@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flex-sync-stream.h"
+#include "flex-json.h"
 #include "flex-twilio-error.h"
 
 /*
@@ -78,24 +79,6 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FlexSyncStream, flex_sync_stream, G_TYPE_OBJECT)
-
-/* Members that may be missing or of another type (json-glib 1.6's getters
- * are critical about both). */
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static G_GNUC_UNUSED JsonArray *
-array_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
 
 void
 flex_sync_event_free (FlexSyncEvent *event)
@@ -181,41 +164,16 @@ join_url (const char *base, const char *path)
   return g_strconcat (base, path, NULL);
 }
 
-static const char *
-get_string (JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-get_int (JsonObject *object, const char *member, gint64 fallback)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-  return fallback;
-}
-
 static FlexSyncMapInfo *
 parse_map_info (JsonNode *node, GError **error)
 {
   JsonObject *object =
       node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  JsonObject *links = object != NULL ? object_member (object, "links") : NULL;
+  JsonObject *links = object != NULL ? flex_json_object_member (object, "links") : NULL;
   FlexSyncMapInfo *info;
 
-  if (object == NULL || get_string (object, "sid") == NULL || links == NULL ||
-      get_string (links, "items") == NULL)
+  if (object == NULL || flex_json_string_member (object, "sid") == NULL || links == NULL ||
+      flex_json_string_member (links, "items") == NULL)
     {
       flex_twilio_set_error (error, FLEX_TWILIO_ERROR_MALFORMED, 0, 0, NULL,
                              "The map descriptor has no sid or items link");
@@ -223,15 +181,27 @@ parse_map_info (JsonNode *node, GError **error)
     }
 
   info = g_new0 (FlexSyncMapInfo, 1);
-  info->sid = g_strdup (get_string (object, "sid"));
-  info->unique_name = g_strdup (get_string (object, "unique_name"));
-  info->revision = g_strdup (get_string (object, "revision"));
-  info->last_event_id = get_int (object, "last_event_id", 0);
-  info->items_url = g_strdup (get_string (links, "items"));
+  info->sid = g_strdup (flex_json_string_member (object, "sid"));
+  info->unique_name = g_strdup (flex_json_string_member (object, "unique_name"));
+  info->revision = g_strdup (flex_json_string_member (object, "revision"));
+  info->last_event_id = flex_json_int_member (object, "last_event_id", 0);
+  info->items_url = g_strdup (flex_json_string_member (links, "items"));
   return info;
 }
 
 /* Open a map: descriptor, else create it, else (a race) descriptor again */
+
+static void
+return_map_info (GTask *task, JsonNode *body)
+{
+  g_autoptr (GError) error = NULL;
+  FlexSyncMapInfo *info = parse_map_info (body, &error);
+
+  if (info == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, info, (GDestroyNotify) flex_sync_map_info_free);
+}
 
 typedef struct
 {
@@ -255,7 +225,6 @@ on_map_created (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) body = NULL;
-  FlexSyncMapInfo *info;
 
   body = flex_twilsock_send_upstream_finish (FLEX_TWILSOCK (object), result, NULL, &error);
   if (body == NULL)
@@ -272,11 +241,7 @@ on_map_created (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  info = parse_map_info (body, &error);
-  if (info == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, info, (GDestroyNotify) flex_sync_map_info_free);
+  return_map_info (task, body);
 }
 
 static void
@@ -287,7 +252,6 @@ on_descriptor (GObject *object, GAsyncResult *result, gpointer user_data)
   OpenData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) body = NULL;
-  FlexSyncMapInfo *info;
 
   body = flex_twilsock_send_upstream_finish (FLEX_TWILSOCK (object), result, NULL, &error);
   if (body == NULL)
@@ -308,11 +272,7 @@ on_descriptor (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  info = parse_map_info (body, &error);
-  if (info == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, info, (GDestroyNotify) flex_sync_map_info_free);
+  return_map_info (task, body);
 }
 
 static void
@@ -411,8 +371,8 @@ on_page (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   object_body = JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
-  items = object_body != NULL ? array_member (object_body, "items") : NULL;
-  meta = object_body != NULL ? object_member (object_body, "meta") : NULL;
+  items = object_body != NULL ? flex_json_array_member (object_body, "items") : NULL;
+  meta = object_body != NULL ? flex_json_object_member (object_body, "meta") : NULL;
   if (items == NULL)
     {
       g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
@@ -436,13 +396,13 @@ on_page (GObject *object, GAsyncResult *result, gpointer user_data)
       /* What the listing shows is as new as its last_event_id: older events
        * of that key are dropped as duplicates. */
       advance_key (subscription, item->key,
-                   get_int (json_node_get_object (node), "last_event_id", -1));
+                   flex_json_int_member (json_node_get_object (node), "last_event_id", -1));
       g_ptr_array_add (data->items, item);
     }
 
-  if (meta != NULL && get_string (meta, "next_token") != NULL)
+  if (meta != NULL && flex_json_string_member (meta, "next_token") != NULL)
     {
-      list_page (g_steal_pointer (&task), get_string (meta, "next_token"));
+      list_page (g_steal_pointer (&task), flex_json_string_member (meta, "next_token"));
       return;
     }
   g_task_return_pointer (task, g_ptr_array_ref (data->items), (GDestroyNotify) g_ptr_array_unref);
@@ -546,7 +506,7 @@ on_put (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   if (JSON_NODE_HOLDS_OBJECT (body))
-    revision = get_string (json_node_get_object (body), "revision");
+    revision = flex_json_string_member (json_node_get_object (body), "revision");
   if (revision == NULL)
     {
       g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
@@ -768,13 +728,13 @@ on_poked (GObject *object, GAsyncResult *result, gpointer user_data)
       poke_data_free (data);
       return;
     }
-  value = get_int (answer, "max_batch_size", 0);
+  value = flex_json_int_member (answer, "max_batch_size", 0);
   if (value > 0)
     self->max_batch_size = (guint) MIN (value, 1000);
-  value = get_int (answer, "ttl_in_s", 0);
+  value = flex_json_int_member (answer, "ttl_in_s", 0);
   if (value > 0 && self->ttl_id == 0)
     self->ttl_id = g_timeout_add_seconds ((guint) MIN (value, 24 * 3600), on_ttl_elapsed, self);
-  value = get_int (answer, "estimated_delivery_in_ms", 0);
+  value = flex_json_int_member (answer, "estimated_delivery_in_ms", 0);
   if (data->establish && value > 0)
     {
       DeliveryCheck *check = g_new0 (DeliveryCheck, 1);
@@ -931,9 +891,9 @@ item_from_event (JsonObject *event, GError **error)
 static void
 apply_item_event (FlexSyncStream *self, const char *event_type, JsonObject *event)
 {
-  const char *sid = get_string (event, "map_sid");
-  const char *key = get_string (event, "item_key");
-  gint64 id = get_int (event, "id", -1);
+  const char *sid = flex_json_string_member (event, "map_sid");
+  const char *key = flex_json_string_member (event, "item_key");
+  gint64 id = flex_json_int_member (event, "id", -1);
   Subscription *subscription = sid != NULL ? get_subscription (self, sid, FALSE) : NULL;
   g_autoptr (FlexSyncEvent) change = NULL;
   g_autoptr (GError) error = NULL;
@@ -952,7 +912,7 @@ apply_item_event (FlexSyncStream *self, const char *event_type, JsonObject *even
   change = g_new0 (FlexSyncEvent, 1);
   change->map_sid = g_strdup (sid);
   change->id = id;
-  change->map_revision = g_strdup (get_string (event, "map_revision"));
+  change->map_revision = g_strdup (flex_json_string_member (event, "map_revision"));
 
   if (g_str_equal (event_type, "map_removed"))
     {
@@ -1001,7 +961,7 @@ apply_subscription_event (FlexSyncStream *self,
                           gint64 correlation_id,
                           JsonObject *event)
 {
-  const char *sid = get_string (event, "object_sid");
+  const char *sid = flex_json_string_member (event, "object_sid");
   Subscription *subscription = sid != NULL ? get_subscription (self, sid, FALSE) : NULL;
 
   if (subscription == NULL || !subscription->wanted)
@@ -1012,8 +972,8 @@ apply_subscription_event (FlexSyncStream *self,
 
   if (g_str_equal (event_type, "subscription_established"))
     {
-      const char *replay = get_string (event, "replay_status");
-      gint64 last = get_int (event, "last_event_id", -1);
+      const char *replay = flex_json_string_member (event, "replay_status");
+      gint64 last = flex_json_int_member (event, "last_event_id", -1);
 
       if (correlation_id != subscription->correlation_id)
         {
@@ -1066,15 +1026,15 @@ on_notification (FlexTwilsock *socket,
       return;
     }
   object = json_node_get_object (payload);
-  event_type = get_string (object, "event_type");
-  correlation_id = get_int (object, "correlation_id", 0);
+  event_type = flex_json_string_member (object, "event_type");
+  correlation_id = flex_json_int_member (object, "correlation_id", 0);
   if (event_type == NULL)
     {
       g_debug ("A notification without event_type; ignored");
       return;
     }
 
-  events = array_member (object, "events");
+  events = flex_json_array_member (object, "events");
   for (guint i = 0, n = events != NULL ? json_array_get_length (events) : 1; i < n; i++)
     {
       JsonNode *node = events != NULL ? json_array_get_element (events, i)

@@ -14,6 +14,7 @@
 
 #include "flex-twilsock.h"
 #include "flex-twilio-client.h"
+#include "flex-json.h"
 #include "flex-twilio-error.h"
 #include "flex-twilsock-frame.h"
 
@@ -134,24 +135,6 @@ flex_twilsock_state_get_type (void)
     }
 
   return type;
-}
-
-/* Members that may be missing or of another type (json-glib 1.6's getters
- * are critical about both). */
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static G_GNUC_UNUSED JsonArray *
-array_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 static char *
@@ -514,7 +497,7 @@ schedule_token_refresh (FlexTwilsock *self)
 static int
 status_code (JsonObject *header, const char *member, int *error_code)
 {
-  JsonObject *status = object_member (header, member);
+  JsonObject *status = flex_json_object_member (header, member);
 
   if (status == NULL)
     return 0;
@@ -567,7 +550,8 @@ handle_init_reply (FlexTwilsock *self, JsonObject *header, JsonNode *payload)
 
       if (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
         {
-          JsonObject *policy = object_member (json_node_get_object (payload), "backoff_policy");
+          JsonObject *policy =
+              flex_json_object_member (json_node_get_object (payload), "backoff_policy");
 
           if (policy != NULL)
             delay = json_object_get_int_member_with_default (policy, "reconnect_min_ms", -1);
@@ -688,7 +672,8 @@ handle_close (FlexTwilsock *self, JsonObject *header, GBytes *bytes)
 
           if (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
             {
-              JsonObject *policy = object_member (json_node_get_object (payload), "backoff_policy");
+              JsonObject *policy =
+                  flex_json_object_member (json_node_get_object (payload), "backoff_policy");
 
               if (policy != NULL)
                 delay = json_object_get_int_member_with_default (policy, "reconnect_min_ms", delay);

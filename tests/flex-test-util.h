@@ -1,0 +1,58 @@
+/* flex-test-util.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Helpers shared by the tests: waiting on the main context, and recording a
+ * list model's items-changed as a short string, as GTK's own list model
+ * tests do: "3+1*" is one item added at 3 (and n-items notified), "1-1+1"
+ * one item replaced in place at 1, "0-1*" one removed at 0.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+/* Iterates the main context until @expr holds; fails the test after
+ * @timeout_ms. */
+#define FLEX_TEST_WAIT_FOR(expr, timeout_ms)                                                       \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 deadline_ = g_get_monotonic_time () + (gint64) (timeout_ms) *1000;                      \
+    while (!(expr))                                                                                \
+      {                                                                                            \
+        if (g_get_monotonic_time () > deadline_)                                                   \
+          g_error ("Timed out waiting for %s", #expr);                                             \
+        g_main_context_iteration (NULL, FALSE);                                                    \
+        g_usleep (200);                                                                            \
+      }                                                                                            \
+  }                                                                                                \
+  G_STMT_END
+
+static inline void
+flex_test_on_items_changed (
+    GListModel *model, guint position, guint removed, guint added, GString *changes)
+{
+  g_string_append_printf (changes, "%u", position);
+  if (removed > 0)
+    g_string_append_printf (changes, "-%u", removed);
+  if (added > 0)
+    g_string_append_printf (changes, "+%u", added);
+}
+
+static inline void
+flex_test_on_n_items (GObject *object, GParamSpec *pspec, GString *changes)
+{
+  g_string_append_c (changes, '*');
+}
+
+/* Appends every items-changed of @model (and n-items notification) to
+ * @changes; disconnect with g_signal_handlers_disconnect_by_data (model,
+ * changes). */
+static inline void
+flex_test_record_changes (gpointer model, GString *changes)
+{
+  g_signal_connect (model, "items-changed", G_CALLBACK (flex_test_on_items_changed), changes);
+  g_signal_connect (model, "notify::n-items", G_CALLBACK (flex_test_on_n_items), changes);
+}
