@@ -551,6 +551,28 @@ raw_frame (const char *header, const char *payload)
                           payload != NULL ? payload : "");
 }
 
+/* Tokens are renewed before they expire, without the server asking. */
+static void
+test_push_token_timer (Fixture *fixture, gconstpointer data)
+{
+  const FlexEmulatorTwilsockStats *stats = flex_emulator_twilsock_get_stats (fixture->emulator);
+  FlexApiKeyTokenSource *tokens = FLEX_API_KEY_TOKEN_SOURCE (fixture->tokens);
+  guint connects = flex_twilsock_get_n_connects (fixture->socket);
+  guint minted;
+
+  /* Two-second tokens from now on; 410 makes the client take a new one. */
+  flex_api_key_token_source_set_ttl (tokens, 2);
+  flex_emulator_twilsock_send_close (fixture->emulator, 410, -1);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_n_connects (fixture->socket) == connects + 1, 3000);
+  minted = flex_api_key_token_source_get_n_minted (tokens);
+  g_assert_cmpuint (stats->updates, ==, 0);
+
+  FLEX_TEST_WAIT_FOR (stats->updates >= 1, 5000);
+  g_assert_cmpuint (flex_api_key_token_source_get_n_minted (tokens), >, minted);
+  g_assert_cmpuint (flex_twilsock_get_n_connects (fixture->socket), ==, connects + 1);
+  flex_api_key_token_source_set_ttl (tokens, 3600);
+}
+
 /* Garbage from the server: the socket is dropped and made again, nothing in
  * the directory changes. Unknown methods and events are ignored. */
 static void
@@ -919,6 +941,7 @@ main (int argc, char *argv[])
   ADD ("replay-after-drop", test_push_replay_after_drop);
   ADD ("close-codes", test_push_close_codes);
   ADD ("token-update", test_push_token_update);
+  ADD ("token-timer", test_push_token_timer);
   ADD ("malformed", test_push_malformed);
   ADD ("duplicate-events", test_push_duplicate_events);
   ADD ("silent-server", test_push_silent_server);
