@@ -823,6 +823,47 @@ test_push_cds_listing (Fixture *fixture, gconstpointer data)
                     upstream + 4);
 }
 
+/* A server that takes the TCP connection and never answers the WebSocket
+ * handshake: the client gives up in time and tries again later. */
+static gboolean
+on_incoming (GSocketService *service,
+             GSocketConnection *connection,
+             GObject *source,
+             GPtrArray *held)
+{
+  g_ptr_array_add (held, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_push_handshake_timeout (void)
+{
+  g_autoptr (GSocketService) service = g_socket_service_new ();
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexTokenSource) tokens = NULL;
+  g_autoptr (FlexTwilsock) socket = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming), held);
+  g_socket_service_start (service);
+
+  tokens = flex_api_key_token_source_new (ACCOUNT, KEY_SID, KEY_SECRET, "agent", "default", &error);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect", port);
+  socket = flex_twilsock_new (url, tokens);
+  flex_twilsock_set_timing (socket, 300, 5000, 10000, 10000);
+  flex_twilsock_start (socket);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (socket) == FLEX_TWILSOCK_STATE_WAITING, 3000);
+  g_assert_cmpuint (held->len, ==, 1);
+  g_assert_cmpstr (flex_twilsock_get_last_error (socket), ==,
+                   "The live-update service did not accept the connection in time");
+  flex_twilsock_stop (socket);
+  g_socket_service_stop (service);
+}
+
 /* A session whose account has no API key says why it polls. */
 static void
 test_push_unavailable_with_auth_token (void)
@@ -934,6 +975,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/push/frame/garbage", test_frame_garbage);
   g_test_add_func ("/push/session/auth-token", test_push_unavailable_with_auth_token);
   g_test_add_func ("/push/emulator-restart", test_push_emulator_restart);
+  g_test_add_func ("/push/handshake-timeout", test_push_handshake_timeout);
 #define ADD(path, func)                                                                            \
   g_test_add ("/push/live/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("remote-edits", test_push_remote_edits);

@@ -86,6 +86,7 @@ struct _FlexTwilsock
   guint backoff_ms;
   guint reconnect_id;
   guint token_refresh_id;
+  guint connect_timeout_id;
 
   guint request_timeout_ms;
   guint backoff_min_ms;
@@ -214,6 +215,7 @@ teardown (FlexTwilsock *self, const char *reason)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->token_refresh_id, g_source_remove);
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
 
   if (self->connection != NULL)
     {
@@ -802,6 +804,8 @@ on_connected (GObject *object, GAsyncResult *result, gpointer user_data)
   SoupWebsocketConnection *connection;
 
   connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  if (connection != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   if (connection == NULL)
     {
       g_autofree char *reason = NULL;
@@ -813,6 +817,12 @@ on_connected (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  if (self->state != FLEX_TWILSOCK_STATE_CONNECTING)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (connection);
+      return;
+    }
   self->connection = connection;
   soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_INCOMING_PAYLOAD);
   soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_INTERVAL_S);
@@ -820,6 +830,17 @@ on_connected (GObject *object, GAsyncResult *result, gpointer user_data)
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   g_signal_connect (connection, "error", G_CALLBACK (on_error), self);
   send_init (self);
+}
+
+/* The WebSocket handshake itself did not finish in time. */
+static gboolean
+on_connect_timeout (gpointer user_data)
+{
+  FlexTwilsock *self = user_data;
+
+  self->connect_timeout_id = 0;
+  schedule_reconnect (self, "The live-update service did not accept the connection in time", -1);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -836,6 +857,7 @@ open_socket (FlexTwilsock *self)
   self->cancellable = g_cancellable_new ();
   soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
                                         self->cancellable, on_connected, g_object_ref (self));
+  self->connect_timeout_id = g_timeout_add (self->request_timeout_ms, on_connect_timeout, self);
 }
 
 static void
