@@ -864,6 +864,33 @@ test_push_handshake_timeout (void)
   g_socket_service_stop (service);
 }
 
+/* A token signed with another secret is refused for good (401): the socket
+ * fails, with the reason, and is not retried at once. */
+static void
+test_push_bad_signature (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexEmulator) emulator = flex_emulator_new ();
+  g_autoptr (FlexTokenSource) tokens = NULL;
+  g_autoptr (FlexTwilsock) socket = NULL;
+  g_autofree char *url = NULL;
+
+  flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
+  g_assert_true (flex_emulator_listen (emulator, 0, &error));
+  tokens = flex_api_key_token_source_new (ACCOUNT, KEY_SID, "not-the-secret", "agent", "default",
+                                          &error);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect", flex_emulator_get_port (emulator));
+  socket = flex_twilsock_new (url, tokens);
+  flex_twilsock_set_timing (socket, 1000, 50, 100, 60000);
+  flex_twilsock_start (socket);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (socket) == FLEX_TWILSOCK_STATE_FAILED, 3000);
+  g_assert_cmpstr (flex_twilsock_get_last_error (socket), ==,
+                   "The live-update service refused the access token");
+  g_assert_cmpuint (flex_emulator_twilsock_get_stats (emulator)->inits, ==, 0);
+  g_assert_cmpuint (flex_emulator_twilsock_get_stats (emulator)->connections, ==, 1);
+  flex_twilsock_stop (socket);
+}
+
 /* A session whose account has no API key says why it polls. */
 static void
 test_push_unavailable_with_auth_token (void)
@@ -976,6 +1003,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/push/session/auth-token", test_push_unavailable_with_auth_token);
   g_test_add_func ("/push/emulator-restart", test_push_emulator_restart);
   g_test_add_func ("/push/handshake-timeout", test_push_handshake_timeout);
+  g_test_add_func ("/push/bad-signature", test_push_bad_signature);
 #define ADD(path, func)                                                                            \
   g_test_add ("/push/live/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("remote-edits", test_push_remote_edits);
