@@ -169,11 +169,11 @@ install_packages (void)
 }
 
 static Node *
-start_node (FlexEmulator *emulator, const char *maps)
+start_node (FlexEmulator *emulator, const char *script_name, const char *maps)
 {
   const char *source = g_getenv ("FLEX_INTEROP_SOURCE");
   g_autofree char *modules = install_packages ();
-  g_autofree char *script = g_build_filename (source, "sync-interop.js", NULL);
+  g_autofree char *script = g_build_filename (source, script_name, NULL);
   g_autofree char *port = g_strdup_printf ("%u", flex_emulator_get_port (emulator));
   g_autoptr (GSubprocessLauncher) launcher =
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -185,7 +185,8 @@ start_node (FlexEmulator *emulator, const char *maps)
   g_subprocess_launcher_setenv (launcher, "FLEX_ACCOUNT_SID", ACCOUNT, TRUE);
   g_subprocess_launcher_setenv (launcher, "FLEX_KEY_SID", KEY_SID, TRUE);
   g_subprocess_launcher_setenv (launcher, "FLEX_KEY_SECRET", KEY_SECRET, TRUE);
-  g_subprocess_launcher_setenv (launcher, "FLEX_MAPS", maps, TRUE);
+  if (maps != NULL)
+    g_subprocess_launcher_setenv (launcher, "FLEX_MAPS", maps, TRUE);
   node->node = g_subprocess_launcher_spawn (launcher, &error, "node", script, NULL);
   g_assert_no_error (error);
   node->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (node->node));
@@ -196,11 +197,12 @@ start_node (FlexEmulator *emulator, const char *maps)
 }
 
 static void
-stop_node (Node *node)
+stop_node (Node *node, gboolean quit)
 {
   g_autoptr (GError) error = NULL;
 
-  command (node, "{\"cmd\":\"quit\"}");
+  if (quit)
+    command (node, "{\"cmd\":\"quit\"}");
   FLEX_TEST_WAIT_FOR (node->ended, 10000);
   g_subprocess_wait (node->node, NULL, &error);
   g_assert_no_error (error);
@@ -300,7 +302,7 @@ test_interop_official_client (void)
                       10000);
 
   /* The official client opens the plugin's maps and reads what is there. */
-  node = start_node (emulator, PERSONAL "," SHARED);
+  node = start_node (emulator, "sync-interop.js", PERSONAL "," SHARED);
   opened = expect (node, "opened", NULL);
   g_assert_cmpstr (json_object_get_string_member (opened, "map"), ==, PERSONAL);
   items = json_object_get_array_member (opened, "items");
@@ -358,8 +360,59 @@ test_interop_official_client (void)
   said = expect (node, "done", "k-amy");
   FLEX_TEST_WAIT_FOR (lookup (personal, "k-amy") == NULL, 5000);
 
-  stop_node (node);
+  stop_node (node, TRUE);
   flex_twilsock_stop (socket);
+}
+
+/* Twilio's REST SDK (twilio@5, keep-alive) against the emulator's REST v1:
+ * the answers it reads are Twilio's, the errors carry Twilio's codes. */
+static void
+test_interop_rest_sdk (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexEmulator) emulator = flex_emulator_new ();
+  const char *checks[] = { "map account_sid",
+                           "item account_sid",
+                           "update with If-Match",
+                           "stale If-Match is 412 / 54205",
+                           "request after a delete (keep-alive)",
+                           "paging through 120 items",
+                           "a 257-character key is 400 / 54209",
+                           "a 256-character key is fine",
+                           "a SID-shaped unique name is 400 / 54302",
+                           "a removed map is 404 / 54200" };
+  Node *node;
+
+  flex_emulator_listen (emulator, 0, &error);
+  g_assert_no_error (error);
+  flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
+  flex_emulator_set_account_sid (emulator, ACCOUNT);
+
+  node = start_node (emulator, "rest-interop.js", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autoptr (JsonObject) said = NULL;
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      /* Lines come in order: the next one must be this check. */
+      while (g_queue_is_empty (&node->lines) && !node->ended && g_get_monotonic_time () < deadline)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (500);
+        }
+      g_assert_false (g_queue_is_empty (&node->lines));
+      said = json_object_ref (json_node_get_object (g_queue_peek_head (&node->lines)));
+      json_node_unref (g_queue_pop_head (&node->lines));
+      g_test_message ("%s", checks[i]);
+      g_assert_cmpstr (json_object_get_string_member_with_default (said, "event", ""), !=, "error");
+      g_assert_cmpstr (json_object_get_string_member_with_default (said, "check", ""), ==,
+                       checks[i]);
+      g_assert_true (json_object_get_boolean_member_with_default (said, "ok", FALSE));
+    }
+  {
+    g_autoptr (JsonObject) done = expect (node, "done", NULL);
+  }
+  stop_node (node, FALSE);
 }
 
 int
@@ -367,5 +420,6 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/interop/twilio-sync-4.0.1", test_interop_official_client);
+  g_test_add_func ("/interop/twilio-5-rest", test_interop_rest_sdk);
   return g_test_run ();
 }

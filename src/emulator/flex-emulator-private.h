@@ -43,6 +43,7 @@ struct _FlexEmulator
   guint port;
   char *base_url;
   char *account_sid;
+  char *request_account_sid; /* the Account SID that authenticated this request */
   char *auth_username;
   char *auth_password;
   char *data_file;

@@ -21,7 +21,7 @@
  * paging, If-Match and Twilio's error codes.
  */
 
-#define MAX_KEY_LENGTH    320
+#define MAX_KEY_LENGTH    256 /* error 54209 says 1–256, whatever the spec says */
 #define MAX_DATA_BYTES    (16 * 1024)
 #define DEFAULT_PAGE_SIZE 50
 #define MAX_PAGE_SIZE     1000
@@ -544,6 +544,11 @@ handle_create_map (FlexEmulatorContext *context)
     return;
 
   unique_name = g_hash_table_lookup (context->form, "UniqueName");
+  if (unique_name != NULL && _flex_emulator_is_sid (unique_name, "MP"))
+    {
+      _flex_emulator_error (context, 400, 54302, "Invalid unique name: it cannot look like a SID");
+      return;
+    }
   if (unique_name != NULL && find_map (self, service, unique_name, NULL) != NULL)
     {
       _flex_emulator_error (context, 409, 54301, "Unique name already exists: %s", unique_name);

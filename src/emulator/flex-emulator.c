@@ -196,8 +196,9 @@ _flex_emulator_state_changed (FlexEmulator *self)
 
 /* Request handling */
 
+/* Checks Basic auth; on success *@username is the SID that authenticated. */
 static gboolean
-check_auth (FlexEmulator *self, SoupServerMessage *message)
+check_auth (FlexEmulator *self, SoupServerMessage *message, char **username)
 {
   const char *header = soup_message_headers_get_one (
       soup_server_message_get_request_headers (message), "Authorization");
@@ -217,6 +218,7 @@ check_auth (FlexEmulator *self, SoupServerMessage *message)
     return FALSE;
   *colon = '\0';
   password = colon + 1;
+  *username = g_strdup (pair);
 
   if (self->auth_username != NULL)
     return g_str_equal (pair, self->auth_username) && g_str_equal (password, self->auth_password);
@@ -393,6 +395,7 @@ handle_request (SoupServer *server,
   Fault *fault;
   guint delay_ms = self->latency_ms;
   gboolean path_matched = FALSE;
+  g_autofree char *username = NULL;
 
   exchange = g_new0 (FlexEmulatorExchange, 1);
   exchange->method = g_strdup (method);
@@ -477,14 +480,22 @@ handle_request (SoupServer *server,
           exchange->path_template = route->path_template;
         }
 
-      if (!check_auth (self, message))
+      if (!check_auth (self, message, &username))
         {
           _flex_emulator_error (&context, 401, 20003, "Authentication Error - invalid username");
           soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                         "WWW-Authenticate", "Basic realm=\"Twilio API\"");
         }
       else if (route != NULL)
-        route->handler (&context);
+        {
+          /* Answers name the account that asked: an Account SID is one; an
+           * API key belongs to the emulator's account. */
+          g_free (self->request_account_sid);
+          self->request_account_sid =
+              _flex_emulator_is_sid (username, "AC") ? g_strdup (username) : NULL;
+          route->handler (&context);
+          g_clear_pointer (&self->request_account_sid, g_free);
+        }
       else if (path_matched)
         _flex_emulator_error (&context, 405, 20004, "Method not allowed");
       else
@@ -510,6 +521,11 @@ handle_request (SoupServer *server,
   if (response_text != NULL)
     soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, response_text,
                                       strlen (response_text));
+  else
+    /* No body (204): libsoup 3.2's server then ends the response by closing
+     * the connection; say so, or a keep-alive client sends its next request
+     * on a dead connection ("socket hang up"). */
+    soup_message_headers_replace (response_headers, "Connection", "close");
 
   if (delay_ms > 0)
     {
@@ -542,6 +558,7 @@ flex_emulator_finalize (GObject *object)
   g_clear_object (&self->server);
   g_free (self->base_url);
   g_free (self->account_sid);
+  g_free (self->request_account_sid);
   g_free (self->auth_username);
   g_free (self->auth_password);
   g_free (self->data_file);
@@ -637,7 +654,23 @@ const char *
 flex_emulator_get_account_sid (FlexEmulator *self)
 {
   g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
-  return self->account_sid;
+  return self->request_account_sid != NULL ? self->request_account_sid : self->account_sid;
+}
+
+/**
+ * flex_emulator_set_account_sid:
+ *
+ * The account the emulator stands for: what answers to API-key requests
+ * name as `account_sid`.
+ */
+void
+flex_emulator_set_account_sid (FlexEmulator *self, const char *account_sid)
+{
+  g_return_if_fail (FLEX_IS_EMULATOR (self));
+  g_return_if_fail (_flex_emulator_is_sid (account_sid, "AC"));
+
+  g_free (self->account_sid);
+  self->account_sid = g_strdup (account_sid);
 }
 
 /**

@@ -51,6 +51,7 @@ const char *flex_emulator_get_base_url (FlexEmulator *self);
 const char *flex_emulator_get_account_sid (FlexEmulator *self);
 
 void flex_emulator_set_auth (FlexEmulator *self, const char *username, const char *password);
+void flex_emulator_set_account_sid (FlexEmulator *self, const char *account_sid);
 gboolean flex_emulator_set_data_file (FlexEmulator *self, const char *path, GError **error);
 gboolean flex_emulator_load_json (FlexEmulator *self, JsonNode *state, GError **error);
 JsonNode *flex_emulator_dump_json (FlexEmulator *self);

@@ -55,11 +55,14 @@ main (int argc, char *argv[])
   int rate_limit = 0;
   double drop_rate = 0;
   int event_delay_ms = 0;
+  g_autofree char *account = NULL;
   gboolean no_push = FALSE;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: pick a free one)", "N" },
     { "auth", 'a', 0, G_OPTION_ARG_STRING, &auth,
       "Accept only these credentials (otherwise any well-formed ones)", "SID:SECRET" },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &account,
+      "The Account SID the emulator stands for (answers to API-key requests name it)", "AC…" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, "Load the state from FILE and save it there",
       "FILE" },
     { "latency", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Answer every request this late", "MS" },
@@ -93,6 +96,19 @@ main (int argc, char *argv[])
     }
 
   emulator = flex_emulator_new ();
+  if (account != NULL)
+    {
+      gboolean hex = strlen (account) == 34;
+
+      for (guint i = 2; hex && i < 34; i++)
+        hex = g_ascii_isxdigit (account[i]);
+      if (!g_str_has_prefix (account, "AC") || !hex)
+        {
+          g_printerr ("--account takes an Account SID (AC and 32 hex digits)\n");
+          return EXIT_FAILURE;
+        }
+      flex_emulator_set_account_sid (emulator, account);
+    }
   if (auth != NULL)
     {
       char *colon = strchr (auth, ':');
