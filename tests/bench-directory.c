@@ -27,10 +27,13 @@
 #include "flex-directory-page.h"
 #include "flex-window.h"
 
-#define N_CONTACTS 10000
-#define ACCOUNT    "AC00000000000000000000000000000000"
-#define MAP_NAME   "Contacts_" ACCOUNT
-#define USERNAME   "SK0123456789abcdef0123456789abcdef"
+#define DEFAULT_CONTACTS 10000
+
+/* --contacts N: the size of the shared map (README documents 100,000). */
+static guint n_contacts = DEFAULT_CONTACTS;
+#define ACCOUNT  "AC00000000000000000000000000000000"
+#define MAP_NAME "Contacts_" ACCOUNT
+#define USERNAME "SK0123456789abcdef0123456789abcdef"
 
 static gint64
 read_status_kib (const char *field)
@@ -58,7 +61,7 @@ write_state (const char *dir)
                     "\",\"revision\":1,\"items\":[");
   char *path = g_build_filename (dir, "state.json", NULL);
 
-  for (guint i = 0; i < N_CONTACTS; i++)
+  for (guint i = 0; i < n_contacts; i++)
     {
       g_autofree char *key = g_uuid_string_random ();
 
@@ -209,9 +212,17 @@ main (int argc, char *argv[])
   adw_init ();
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
-  if (argc < 2)
+  for (int i = 1; i + 1 < argc; i++)
+    if (g_str_equal (argv[i], "--contacts"))
+      {
+        n_contacts = (guint) g_ascii_strtoull (argv[i + 1], NULL, 10);
+        memmove (&argv[i], &argv[i + 2], (argc - i - 2) * sizeof (char *));
+        argc -= 2;
+        break;
+      }
+  if (argc < 2 || n_contacts < 2000)
     {
-      g_printerr ("usage: %s FLEX_SYNC_EMULATOR\n", argv[0]);
+      g_printerr ("usage: %s [--contacts N (at least 2000)] FLEX_SYNC_EMULATOR\n", argv[0]);
       return 2;
     }
   emulator_path = g_strdup (argv[1]);
@@ -267,8 +278,8 @@ main (int argc, char *argv[])
   while (g_main_context_iteration (NULL, FALSE))
     ;
   hwm_loaded = read_status_kib ("VmHWM:");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shared)), ==, N_CONTACTS);
-  per_contact = (hwm_loaded - rss_empty) * 1024.0 / N_CONTACTS;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shared)), ==, n_contacts);
+  per_contact = (hwm_loaded - rss_empty) * 1024.0 / n_contacts;
 
   /* One keystroke: the search text grows by a letter, 26 times. */
   page = FLEX_DIRECTORY_PAGE (
@@ -295,7 +306,7 @@ main (int argc, char *argv[])
   measure_remote_edit (shared, other_map, 1234, TRUE, &moved);
   flex_directory_set_poll_interval (shared, 0);
 
-  g_print ("contacts:                      %d\n", N_CONTACTS);
+  g_print ("contacts:                      %u\n", n_contacts);
   g_print ("first load:                    %u requests, %.0f ms\n", requests, load_ms);
   g_print ("peak RSS above empty window:   %.1f MiB, %.0f bytes a contact (target < 2048)\n",
            (hwm_loaded - rss_empty) / 1024.0, per_contact);

@@ -891,6 +891,70 @@ test_push_bad_signature (void)
   flex_twilsock_stop (socket);
 }
 
+/* CDS paging in both orders, forwards and back, and From: what the Sync SDK
+ * may ask. "keys|previous|next". */
+static char *
+cds_page (Fixture *fixture, const char *query)
+{
+  g_autofree char *url = g_strdup_printf (
+      "https://cds.us1.twilio.com/v3/Maps/" WORKER_MAP "/Items?HideExpired=true&%s", query);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  JsonObject *meta;
+  JsonArray *items;
+
+  flex_twilsock_send_upstream_async (fixture->socket, "GET", url, NULL, NULL, NULL, on_opened,
+                                     &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
+  body = flex_twilsock_send_upstream_finish (fixture->socket, result, NULL, &error);
+  g_assert_no_error (error);
+  items = json_object_get_array_member (json_node_get_object (body), "items");
+  meta = json_object_get_object_member (json_node_get_object (body), "meta");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_string_append_printf (
+        text, "%s%s", i > 0 ? "," : "",
+        json_object_get_string_member (json_array_get_object_element (items, i), "key"));
+  g_string_append_printf (text, "|%s|%s",
+                          json_object_get_string_member_with_default (meta, "previous_token", "-"),
+                          json_object_get_string_member_with_default (meta, "next_token", "-"));
+  return g_strdup (text->str);
+}
+
+#define ASSERT_PAGE(query, expected)                                                               \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    g_autofree char *page_ = cds_page (fixture, query);                                            \
+    g_assert_cmpstr (page_, ==, expected);                                                         \
+  }                                                                                                \
+  G_STMT_END
+
+static void
+test_push_cds_paging (Fixture *fixture, gconstpointer data)
+{
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("p-%03u", i);
+
+      put (fixture, key, key);
+    }
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 7, 3000);
+  g_string_truncate (fixture->changes, 0);
+
+  ASSERT_PAGE ("PageSize=3&Order=asc", "k-amy,k-bo,p-000|-|a:p-000");
+  ASSERT_PAGE ("PageSize=3&PageToken=a:p-000", "p-001,p-002,p-003|b:p-001|a:p-003");
+  ASSERT_PAGE ("PageSize=3&PageToken=a:p-003", "p-004|b:p-004|-");
+  ASSERT_PAGE ("PageSize=3&PageToken=b:p-004", "p-001,p-002,p-003|b:p-001|a:p-003");
+  ASSERT_PAGE ("PageSize=3&Order=desc", "p-004,p-003,p-002|-|a:p-002");
+  ASSERT_PAGE ("PageSize=3&Order=desc&PageToken=a:p-002", "p-001,p-000,k-bo|b:p-001|a:k-bo");
+  ASSERT_PAGE ("PageSize=3&Order=desc&PageToken=a:k-bo", "k-amy|b:k-amy|-");
+  ASSERT_PAGE ("PageSize=3&Order=desc&PageToken=b:k-amy", "p-001,p-000,k-bo|b:p-001|a:k-bo");
+  ASSERT_PAGE ("PageSize=2&From=p-001", "p-001,p-002|b:p-001|a:p-002");
+  ASSERT_PAGE ("PageSize=2&From=p-001&Order=desc", "p-001,p-000|b:p-001|a:p-000");
+  ASSERT_PAGE ("Key=p-003", "p-003|-|-");
+}
+
 /* A session whose account has no API key says why it polls. */
 static void
 test_push_unavailable_with_auth_token (void)
@@ -1019,6 +1083,7 @@ main (int argc, char *argv[])
   ADD ("map-removed", test_push_map_removed);
   ADD ("cds-conflicts", test_push_cds_conflicts);
   ADD ("cds-listing", test_push_cds_listing);
+  ADD ("cds-paging", test_push_cds_paging);
 #undef ADD
 
   return g_test_run ();

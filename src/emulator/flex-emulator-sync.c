@@ -37,7 +37,9 @@ typedef struct
   gint64 updated_us;
   gint64 expires_us; /* 0: never */
   char *created_by;
-  guint64 last_event_id; /* of the event that last changed it */
+  guint64 last_event_id;    /* of the event that last changed it */
+  GSequenceIter *by_key;    /* in Map.ordered */
+  GSequenceIter *by_expiry; /* in Map.expiring, when it expires */
 } Item;
 
 typedef struct
@@ -48,7 +50,9 @@ typedef struct
   gint64 created_us;
   gint64 updated_us;
   char *created_by;
-  GHashTable *items;     /* key → Item */
+  GHashTable *items;     /* key → Item, owns them */
+  GSequence *ordered;    /* Item by key: pages and writes in O(log n) */
+  GSequence *expiring;   /* Item with a TTL, by expiry: purging in O(expired · log n) */
   guint64 last_event_id; /* per-map event ids, 1, 2, … */
   GQueue events;         /* the last MAX_EVENT_LOG events, oldest first, for replay */
 } Map;
@@ -80,6 +84,8 @@ map_free (Map *map)
   g_free (map->sid);
   g_free (map->unique_name);
   g_free (map->created_by);
+  g_sequence_free (map->ordered);
+  g_sequence_free (map->expiring);
   g_hash_table_unref (map->items);
   g_queue_clear_full (&map->events, (GDestroyNotify) json_node_unref);
   g_free (map);
@@ -115,6 +121,8 @@ map_new (FlexEmulator *self, const char *unique_name)
   map->created_us = map->updated_us = flex_emulator_now_us (self);
   map->created_by = g_strdup ("system");
   map->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) item_free);
+  map->ordered = g_sequence_new (NULL);
+  map->expiring = g_sequence_new (NULL);
   g_queue_init (&map->events);
   return map;
 }
@@ -159,6 +167,75 @@ default_service (FlexEmulator *self)
   return g_ptr_array_index (self->sync->services, 0);
 }
 
+/* The item index */
+
+static int
+compare_item_keys (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  return strcmp (((const Item *) a)->key, ((const Item *) b)->key);
+}
+
+static int
+compare_item_expiry (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const Item *x = a, *y = b;
+
+  if (x->expires_us != y->expires_us)
+    return x->expires_us < y->expires_us ? -1 : 1;
+  return strcmp (x->key, y->key);
+}
+
+/* Sets when @item expires (0: never), keeping the expiry index. */
+static void
+item_set_expiry (Map *map, Item *item, gint64 expires_us)
+{
+  if (item->by_expiry != NULL)
+    {
+      g_sequence_remove (item->by_expiry);
+      item->by_expiry = NULL;
+    }
+  item->expires_us = expires_us;
+  if (expires_us != 0)
+    item->by_expiry = g_sequence_insert_sorted (map->expiring, item, compare_item_expiry, NULL);
+}
+
+static void
+map_add_item (Map *map, Item *item)
+{
+  gint64 expires_us = item->expires_us;
+
+  g_hash_table_insert (map->items, item->key, item);
+  item->by_key = g_sequence_insert_sorted (map->ordered, item, compare_item_keys, NULL);
+  item->expires_us = 0;
+  item_set_expiry (map, item, expires_us);
+}
+
+static void
+map_remove_item (Map *map, Item *item)
+{
+  g_sequence_remove (item->by_key);
+  item_set_expiry (map, item, 0);
+  g_hash_table_remove (map->items, item->key); /* frees it */
+}
+
+/* The first item whose key sorts after @key (or is @key, with @inclusive). */
+static GSequenceIter *
+first_after (Map *map, const char *key, gboolean inclusive)
+{
+  Item probe = { .key = (char *) key };
+  GSequenceIter *iter = g_sequence_search (map->ordered, &probe, compare_item_keys, NULL);
+
+  /* g_sequence_search lands after any equal item. */
+  if (inclusive && !g_sequence_iter_is_begin (iter))
+    {
+      GSequenceIter *previous = g_sequence_iter_prev (iter);
+
+      if (strcmp (((Item *) g_sequence_get (previous))->key, key) == 0)
+        return previous;
+    }
+  return iter;
+}
+
 static void
 record_event (FlexEmulator *self, Map *map, const char *type, Item *item, JsonNode *old_data);
 static void touch_map (FlexEmulator *self, Map *map);
@@ -169,23 +246,20 @@ static void
 purge_expired (FlexEmulator *self, Map *map)
 {
   gint64 now = flex_emulator_now_us (self);
-  g_autoptr (GPtrArray) expired = g_ptr_array_new ();
-  GHashTableIter iter;
-  Item *item;
+  gboolean changed = FALSE;
 
-  g_hash_table_iter_init (&iter, map->items);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
-    if (item->expires_us != 0 && item->expires_us <= now)
-      g_ptr_array_add (expired, item);
-
-  for (guint i = 0; i < expired->len; i++)
+  while (g_sequence_get_length (map->expiring) > 0)
     {
-      item = g_ptr_array_index (expired, i);
+      Item *item = g_sequence_get (g_sequence_get_begin_iter (map->expiring));
+
+      if (item->expires_us > now)
+        break;
       touch_map (self, map);
       record_event (self, map, "map_item_removed", item, NULL);
-      g_hash_table_remove (map->items, item->key);
+      map_remove_item (map, item);
+      changed = TRUE;
     }
-  if (expired->len > 0)
+  if (changed)
     _flex_emulator_state_changed (self);
 }
 
@@ -634,10 +708,33 @@ handle_list_maps (FlexEmulatorContext *context)
 
 /* Items */
 
-static int
-compare_keys (gconstpointer a, gconstpointer b)
+/* Positions in the key index: a page is O(log n + page), whatever the size
+ * of the map. */
+static gint
+position_after (Map *map, const char *key, gboolean inclusive)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return g_sequence_iter_get_position (first_after (map, key, inclusive));
+}
+
+/* Up to @limit items from position @start, stepping by @step (+1 or -1),
+ * staying within [@low, @high). */
+static GPtrArray *
+collect_page (Map *map, gint start, gint step, guint limit, gint low, gint high)
+{
+  GPtrArray *page = g_ptr_array_new ();
+  GSequenceIter *iter;
+
+  if (start < low || start >= high)
+    return page;
+  iter = g_sequence_get_iter_at_pos (map->ordered, start);
+  for (gint position = start; position >= low && position < high && page->len < limit;
+       position += step)
+    {
+      g_ptr_array_add (page, g_sequence_get (iter));
+      iter = step > 0 ? g_sequence_iter_next (iter)
+                      : (g_sequence_iter_is_begin (iter) ? iter : g_sequence_iter_prev (iter));
+    }
+  return page;
 }
 
 static void
@@ -646,7 +743,7 @@ handle_list_items (FlexEmulatorContext *context)
   FlexEmulator *self = context->emulator;
   Service *service = context_service (context);
   Map *map = service != NULL ? context_map (context, service, "MapSid", NULL) : NULL;
-  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (GPtrArray) page_items = NULL;
   g_autoptr (GPtrArray) elements = NULL;
   g_autofree char *base = NULL;
   g_autofree char *list_url = NULL;
@@ -654,9 +751,8 @@ handle_list_items (FlexEmulatorContext *context)
   const char *order;
   gboolean descending;
   guint page_size, page;
-  guint start = 0;
-  GHashTableIter iter;
-  gpointer key;
+  gint length, start;
+  gboolean more;
 
   if (map == NULL || !paging_params (context, &page_size, &page))
     return;
@@ -664,50 +760,33 @@ handle_list_items (FlexEmulatorContext *context)
   order = context->query != NULL ? g_hash_table_lookup (context->query, "Order") : NULL;
   descending = g_strcmp0 (order, "desc") == 0;
   token = context->query != NULL ? g_hash_table_lookup (context->query, "PageToken") : NULL;
+  length = g_sequence_get_length (map->ordered);
 
   /* Items are ordered by key; the page token is the last key already sent. */
-  keys = g_ptr_array_new ();
-  g_hash_table_iter_init (&iter, map->items);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_keys);
-  if (descending)
-    for (guint i = 0; i < keys->len / 2; i++)
-      {
-        gpointer tmp = keys->pdata[i];
-
-        keys->pdata[i] = keys->pdata[keys->len - 1 - i];
-        keys->pdata[keys->len - 1 - i] = tmp;
-      }
-
   if (token != NULL)
-    {
-      while (start < keys->len)
-        {
-          int cmp = strcmp (g_ptr_array_index (keys, start), token);
-
-          if (descending ? cmp < 0 : cmp > 0)
-            break;
-          start++;
-        }
-    }
+    start = descending ? position_after (map, token, TRUE) - 1 : position_after (map, token, FALSE);
+  else if ((guint64) page * page_size >= (guint64) length)
+    start = descending ? -1 : length;
   else
-    start = MIN ((guint64) page * page_size, keys->len);
+    start = descending ? length - 1 - (gint) (page * page_size) : (gint) (page * page_size);
+
+  page_items = collect_page (map, start, descending ? -1 : 1, page_size, 0, length);
+  more = descending ? start - (gint) page_items->len >= 0 : start + (gint) page_items->len < length;
 
   elements = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  for (guint i = start; i < keys->len && elements->len < page_size; i++)
+  for (guint i = 0; i < page_items->len; i++)
     g_ptr_array_add (elements,
-                     item_to_json (self, service, map,
-                                   g_hash_table_lookup (map->items, g_ptr_array_index (keys, i))));
+                     item_to_json (self, service, map, g_ptr_array_index (page_items, i)));
 
   base = map_url (self, service, map);
   list_url = g_strconcat (base, "/Items", NULL);
-  _flex_emulator_reply (context, 200,
-                        build_page ("items", elements, list_url, page, page_size,
-                                    start + elements->len < keys->len
-                                        ? g_ptr_array_index (keys, start + elements->len - 1)
-                                        : NULL),
-                        NULL);
+  _flex_emulator_reply (
+      context, 200,
+      build_page ("items", elements, list_url, page, page_size,
+                  more && page_items->len > 0
+                      ? ((Item *) g_ptr_array_index (page_items, page_items->len - 1))->key
+                      : NULL),
+      NULL);
 }
 
 static gboolean
@@ -759,7 +838,7 @@ handle_create_item (FlexEmulatorContext *context)
   item->created_us = item->updated_us = flex_emulator_now_us (self);
   item->expires_us = ttl > 0 ? item->created_us + ttl * G_USEC_PER_SEC : 0;
   item->created_by = g_strdup ("system");
-  g_hash_table_insert (map->items, item->key, item);
+  map_add_item (map, item);
   touch_map (self, map);
   record_event (self, map, "map_item_added", item, NULL);
   _flex_emulator_state_changed (self);
@@ -831,7 +910,7 @@ handle_update_item (FlexEmulatorContext *context)
     }
   item->updated_us = flex_emulator_now_us (self);
   if (ttl > 0)
-    item->expires_us = item->updated_us + ttl * G_USEC_PER_SEC;
+    item_set_expiry (map, item, item->updated_us + ttl * G_USEC_PER_SEC);
   item->revision++;
   touch_map (self, map);
   record_event (self, map, "map_item_updated", item, NULL);
@@ -852,7 +931,7 @@ handle_delete_item (FlexEmulatorContext *context)
 
   touch_map (self, map);
   record_event (self, map, "map_item_removed", item, NULL);
-  g_hash_table_remove (map->items, item->key);
+  map_remove_item (map, item);
   _flex_emulator_state_changed (self);
   _flex_emulator_reply (context, 204, NULL, NULL);
 }
@@ -1009,29 +1088,6 @@ cds_create_map (CdsRequest *request)
   request->response = cds_map_to_json (request, map);
 }
 
-/* Keys in order, for paging: ascending, or descending. */
-static GPtrArray *
-sorted_keys (Map *map, gboolean descending)
-{
-  GPtrArray *keys = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, map->items);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_keys);
-  if (descending)
-    for (guint i = 0; i < keys->len / 2; i++)
-      {
-        gpointer tmp = keys->pdata[i];
-
-        keys->pdata[i] = keys->pdata[keys->len - 1 - i];
-        keys->pdata[keys->len - 1 - i] = tmp;
-      }
-  return keys;
-}
-
 /* Page tokens: "a:<key>" for the page after <key>, "b:<key>" for the page
  * before it, each in the request's order. */
 static void
@@ -1043,10 +1099,11 @@ cds_list_items (CdsRequest *request, Map *map)
   const char *size = cds_param (request, "PageSize");
   gboolean descending = g_strcmp0 (cds_param (request, "Order"), "desc") == 0;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (GPtrArray) page_items = NULL;
   guint64 page_size = CDS_PAGE_SIZE;
-  guint start = 0, end;
-  gboolean backwards = FALSE;
+  gint length = g_sequence_get_length (map->ordered);
+  gint start, step = descending ? -1 : 1;
+  gint low = 0, high = length;
 
   if (size != NULL && !g_ascii_string_to_unsigned (size, 10, 1, 1000, &page_size, NULL))
     {
@@ -1077,24 +1134,27 @@ cds_list_items (CdsRequest *request, Map *map)
       return;
     }
 
-  keys = sorted_keys (map, descending);
   if (token != NULL && strlen (token) > 2 && token[1] == ':' &&
       (token[0] == 'a' || token[0] == 'b'))
     {
       const char *pivot = token + 2;
 
-      backwards = token[0] == 'b';
-      while (start < keys->len)
+      if (token[0] == 'a')
+        /* The page after the pivot, in the request's order. */
+        start =
+            descending ? position_after (map, pivot, TRUE) - 1 : position_after (map, pivot, FALSE);
+      else if (!descending)
         {
-          int cmp = strcmp (g_ptr_array_index (keys, start), pivot);
-
-          if (descending ? cmp <= 0 : cmp >= 0)
-            break;
-          start++;
+          /* The page before the pivot: the last page_size keys below it. */
+          high = position_after (map, pivot, TRUE);
+          start = MAX (0, high - (gint) page_size);
         }
-      /* start: the first key at or after the pivot, in the order. */
-      if (!backwards && start < keys->len && g_str_equal (g_ptr_array_index (keys, start), pivot))
-        start++;
+      else
+        {
+          /* Before it in descending order: the page_size keys above it. */
+          low = position_after (map, pivot, FALSE);
+          start = MIN (length - 1, low + (gint) page_size - 1);
+        }
     }
   else if (token != NULL)
     {
@@ -1102,43 +1162,29 @@ cds_list_items (CdsRequest *request, Map *map)
       return;
     }
   else if (from != NULL)
-    {
-      while (start < keys->len)
-        {
-          int cmp = strcmp (g_ptr_array_index (keys, start), from);
-
-          if (descending ? cmp <= 0 : cmp >= 0)
-            break;
-          start++;
-        }
-    }
-
-  if (backwards)
-    {
-      end = start;
-      start = end > page_size ? end - (guint) page_size : 0;
-    }
+    start = descending ? position_after (map, from, FALSE) - 1 : position_after (map, from, TRUE);
   else
-    end = MIN (start + (guint) page_size, keys->len);
+    start = descending ? length - 1 : 0;
 
-  for (guint i = start; i < end; i++)
+  page_items = collect_page (map, start, step, page_size, low, high);
+  for (guint i = 0; i < page_items->len; i++)
     json_builder_add_value (
-        builder,
-        cds_item_to_json (request, map,
-                          g_hash_table_lookup (map->items, g_ptr_array_index (keys, i)), TRUE));
+        builder, cds_item_to_json (request, map, g_ptr_array_index (page_items, i), TRUE));
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "meta");
   json_builder_begin_object (builder);
   {
-    g_autofree char *previous =
-        start > 0 && end > start
-            ? g_strconcat ("b:", (char *) g_ptr_array_index (keys, start), NULL)
-            : NULL;
-    g_autofree char *next =
-        end < keys->len && end > start
-            ? g_strconcat ("a:", (char *) g_ptr_array_index (keys, end - 1), NULL)
-            : NULL;
+    Item *first = page_items->len > 0 ? g_ptr_array_index (page_items, 0) : NULL;
+    Item *last = page_items->len > 0 ? g_ptr_array_index (page_items, page_items->len - 1) : NULL;
+    gint first_position = first != NULL ? g_sequence_iter_get_position (first->by_key) : 0;
+    gint last_position = last != NULL ? g_sequence_iter_get_position (last->by_key) : 0;
+    gboolean has_previous =
+        first != NULL && (descending ? first_position < length - 1 : first_position > 0);
+    gboolean has_next =
+        last != NULL && (descending ? last_position > 0 : last_position < length - 1);
+    g_autofree char *previous = has_previous ? g_strconcat ("b:", first->key, NULL) : NULL;
+    g_autofree char *next = has_next ? g_strconcat ("a:", last->key, NULL) : NULL;
 
     add_string_or_null (builder, "previous_token", previous);
     add_string_or_null (builder, "next_token", next);
@@ -1216,7 +1262,7 @@ cds_put_item (CdsRequest *request, Map *map, const char *key)
       item->key = g_strdup (key);
       item->created_us = flex_emulator_now_us (self);
       item->created_by = g_strdup ("system");
-      g_hash_table_insert (map->items, item->key, item);
+      map_add_item (map, item);
     }
   else
     item->revision++;
@@ -1224,7 +1270,7 @@ cds_put_item (CdsRequest *request, Map *map, const char *key)
   item->data = json_node_copy (data);
   item->updated_us = flex_emulator_now_us (self);
   if (ttl > 0)
-    item->expires_us = item->updated_us + ttl * G_USEC_PER_SEC;
+    item_set_expiry (map, item, item->updated_us + ttl * G_USEC_PER_SEC);
   touch_map (self, map);
   record_event (self, map, added ? "map_item_added" : "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
@@ -1256,7 +1302,7 @@ cds_delete_item (CdsRequest *request, Map *map, const char *key)
   json_builder_add_int_value (builder, (gint64) map->last_event_id);
   add_date (builder, "date_updated", map->updated_us);
   json_builder_end_object (builder);
-  g_hash_table_remove (map->items, key);
+  map_remove_item (map, item);
   _flex_emulator_state_changed (self);
 
   request->status = 200;
@@ -1504,7 +1550,7 @@ flex_emulator_put_item (FlexEmulator *self,
       item->key = g_strdup (key);
       item->created_us = flex_emulator_now_us (self);
       item->created_by = g_strdup ("system");
-      g_hash_table_insert (map->items, item->key, item);
+      map_add_item (map, item);
     }
   else
     item->revision++;
@@ -1512,7 +1558,7 @@ flex_emulator_put_item (FlexEmulator *self,
   g_clear_pointer (&item->data, json_node_unref);
   item->data = json_parser_steal_root (parser);
   item->updated_us = flex_emulator_now_us (self);
-  item->expires_us = ttl_s > 0 ? item->updated_us + (gint64) ttl_s * G_USEC_PER_SEC : 0;
+  item_set_expiry (map, item, ttl_s > 0 ? item->updated_us + (gint64) ttl_s * G_USEC_PER_SEC : 0);
   touch_map (self, map);
   record_event (self, map, added ? "map_item_added" : "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
@@ -1534,7 +1580,7 @@ flex_emulator_remove_item (FlexEmulator *self, const char *map_name, const char 
 
   touch_map (self, map);
   record_event (self, map, "map_item_removed", item, NULL);
-  g_hash_table_remove (map->items, key);
+  map_remove_item (map, item);
   _flex_emulator_state_changed (self);
   return TRUE;
 }
@@ -1712,7 +1758,12 @@ _flex_emulator_sync_load (FlexEmulator *self, JsonNode *node, GError **error)
               item->expires_us = _flex_emulator_parse_date (
                   json_object_get_string_member_with_default (item_object, "date_expires", NULL));
               item->created_by = g_strdup ("system");
-              g_hash_table_insert (map->items, item->key, item);
+              if (g_hash_table_contains (map->items, item->key))
+                {
+                  item_free (item);
+                  return load_error (error, "two items have the same key");
+                }
+              map_add_item (map, item);
             }
         }
     }
