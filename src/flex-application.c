@@ -115,6 +115,13 @@ start_session (FlexApplication *self, const FlexAccount *account)
   self->session = flex_session_new (client, account->account_sid, account->worker_sid,
                                     account->service_sid, self->config);
   enable_push (self->session, account);
+  {
+    /* The lists open from the last snapshot (never in --sandbox). */
+    g_autofree char *directory = flex_map_cache_default_directory (account->account_sid);
+    g_autoptr (FlexMapCache) cache = flex_map_cache_new (directory, account->account_sid);
+
+    flex_session_set_cache (self->session, cache);
+  }
   load_session (self);
 }
 
@@ -290,7 +297,19 @@ on_account_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_clear_object (&self->session);
+  /* The snapshots go too: the session is dropped first, so that a pending
+   * save cannot write them again. */
+  {
+    g_autoptr (FlexMapCache) cache =
+        self->session != NULL && flex_session_get_cache (self->session) != NULL
+            ? g_object_ref (flex_session_get_cache (self->session))
+            : NULL;
+    g_autoptr (GError) cache_error = NULL;
+
+    g_clear_object (&self->session);
+    if (cache != NULL && !flex_map_cache_delete_all (cache, &cache_error))
+      g_debug ("Could not delete the cached lists: %s", cache_error->message);
+  }
   g_clear_pointer (&self->account, flex_account_free);
   g_application_hold (G_APPLICATION (self));
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));

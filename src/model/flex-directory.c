@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "flex-directory.h"
+#include "flex-map-cache.h"
 
 /*
  * FlexDirectory: a live, sorted GListModel of one Sync map (DESIGN.md §1).
@@ -29,6 +30,7 @@
  */
 
 #define POLL_JITTER_PERCENT 20
+#define SAVE_DELAY_MS       1000
 
 struct _FlexDirectory
 {
@@ -47,8 +49,11 @@ struct _FlexDirectory
   gboolean offline;
   char *error_message;
   gint64 last_updated;
-  gboolean live;     /* changes are pushed: no refresh after our writes */
-  char *live_reason; /* when not live, why (for a tooltip) */
+  gboolean live; /* changes are pushed: no refresh after our writes */
+  FlexMapCache *cache;
+  guint save_id;      /* a save of the snapshot, after changes settle */
+  gint64 shown_since; /* when what is shown was last known current (µs), for "offline" */
+  char *live_reason;  /* when not live, why (for a tooltip) */
 
   guint poll_interval;
   guint poll_source;
@@ -147,6 +152,8 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
+static void schedule_save (FlexDirectory *self);
+
 /* The one place that emits items-changed (STYLE.md rule 5). */
 static void
 items_changed (FlexDirectory *self, guint position, guint removed, guint added)
@@ -157,6 +164,7 @@ items_changed (FlexDirectory *self, guint position, guint removed, guint added)
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  schedule_save (self);
 }
 
 /* Order */
@@ -389,7 +397,7 @@ set_status (FlexDirectory *self, gboolean offline, const char *error_message)
 
   if (!offline)
     {
-      self->last_updated = g_get_real_time ();
+      self->last_updated = self->shown_since = g_get_real_time ();
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
       if (!self->loaded)
         {
@@ -593,6 +601,69 @@ schedule_poll (FlexDirectory *self)
                             "[flex-directory] poll");
 }
 
+/* The on-disk snapshot */
+
+static FlexSyncItem *
+item_to_sync_item (FlexDirectory *self, gpointer item)
+{
+  g_autoptr (JsonNode) data = NULL;
+
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      FlexRecent *recent = item;
+
+      /* Its dateTime, already resolved, stands for the item's creation:
+       * read again, it resolves to itself. */
+      data = flex_recent_to_json (recent);
+      return flex_sync_item_new (
+          flex_recent_get_key (recent),
+          flex_recent_get_revision (recent) != NULL ? flex_recent_get_revision (recent) : "", data,
+          flex_recent_get_date_time (recent), NULL, flex_recent_get_date_expires (recent));
+    }
+
+  data = flex_contact_to_json (item, self->kind == FLEX_DIRECTORY_KIND_SHARED);
+  return flex_sync_item_new (
+      flex_contact_get_key (item),
+      flex_contact_get_revision (item) != NULL ? flex_contact_get_revision (item) : "", data, NULL,
+      NULL, NULL);
+}
+
+static void
+save_now (FlexDirectory *self)
+{
+  g_autoptr (FlexMapSnapshot) snapshot = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->cache == NULL || !self->loaded)
+    return;
+  snapshot = flex_map_snapshot_new (self->revision, -1);
+  for (guint i = 0; i < self->items->len; i++)
+    g_ptr_array_add (snapshot->items, item_to_sync_item (self, g_ptr_array_index (self->items, i)));
+  /* A full disk or a read-only directory costs the snapshot, nothing else. */
+  if (!flex_map_cache_save (self->cache, flex_sync_map_get_unique_name (self->map), snapshot,
+                            &error))
+    g_debug ("Could not save the snapshot of %s: %s", flex_sync_map_get_unique_name (self->map),
+             error->message);
+}
+
+static gboolean
+on_save (gpointer user_data)
+{
+  FlexDirectory *self = user_data;
+
+  self->save_id = 0;
+  save_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (FlexDirectory *self)
+{
+  if (self->cache == NULL || self->save_id != 0)
+    return;
+  self->save_id = g_timeout_add (SAVE_DELAY_MS, on_save, self);
+}
+
 /* GObject */
 
 static void
@@ -602,6 +673,13 @@ flex_directory_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->poll_source, g_source_remove);
+  if (self->save_id != 0)
+    {
+      /* Quitting right after a change: keep it. */
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      save_now (self);
+    }
+  g_clear_object (&self->cache);
 
   G_OBJECT_CLASS (flex_directory_parent_class)->dispose (object);
 }
@@ -1505,4 +1583,100 @@ flex_directory_set_live (FlexDirectory *self, gboolean live, const char *reason)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE_REASON]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The on-disk snapshot (public) */
+
+/**
+ * flex_directory_set_cache:
+ * @cache: (nullable): where the directory keeps its snapshot
+ *
+ * Set before the first refresh. The directory saves a snapshot a second
+ * after its rows change (and when it is disposed with a save pending), and
+ * flex_directory_load_cached() shows it at start.
+ */
+void
+flex_directory_set_cache (FlexDirectory *self, FlexMapCache *cache)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (cache == NULL || FLEX_IS_MAP_CACHE (cache));
+
+  g_set_object (&self->cache, cache);
+}
+
+/**
+ * flex_directory_load_cached:
+ *
+ * Shows the saved snapshot, if there is a usable one and nothing is shown
+ * yet: the rows appear before any request, the directory counts as loaded,
+ * and the next check lists the map only if its revision moved. Recents
+ * expired meanwhile stay hidden.
+ *
+ * Returns: whether rows came from the snapshot
+ */
+gboolean
+flex_directory_load_cached (FlexDirectory *self)
+{
+  g_autoptr (FlexMapSnapshot) snapshot = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) listing = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+
+  if (self->cache == NULL || self->loaded || self->items->len > 0)
+    return FALSE;
+  snapshot = flex_map_cache_load (self->cache, flex_sync_map_get_unique_name (self->map), &error);
+  if (snapshot == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_debug ("%s", error->message);
+      return FALSE;
+    }
+
+  listing = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < snapshot->items->len; i++)
+    {
+      g_autoptr (GError) item_error = NULL;
+      gpointer item = parse_item (self, g_ptr_array_index (snapshot->items, i), &item_error);
+
+      if (item == NULL)
+        {
+          g_debug ("A cached item of %s does not parse: %s",
+                   flex_sync_map_get_unique_name (self->map), item_error->message);
+          continue;
+        }
+      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, now))
+        {
+          g_object_unref (item);
+          continue;
+        }
+      g_ptr_array_add (listing, item);
+    }
+
+  apply_listing (self, listing);
+  g_clear_handle_id (&self->save_id, g_source_remove); /* it is on disk already */
+  g_free (self->revision);
+  self->revision = g_strdup (snapshot->revision);
+  self->shown_since = snapshot->saved_at_us;
+  self->last_updated = snapshot->saved_at_us;
+  self->loaded = TRUE;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
+/**
+ * flex_directory_get_shown_since:
+ *
+ * Returns: when the rows shown were last known to be current (real time,
+ *   µs): the last successful check, or the snapshot's time; 0 when never
+ */
+gint64
+flex_directory_get_shown_since (FlexDirectory *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), 0);
+  return self->shown_since;
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "flex-contact.h"
+#include "flex-map-cache.h"
 #include "flex-model-error.h"
 #include "flex-recent.h"
 #include "flex-sync-map.h"
@@ -83,6 +84,11 @@ void flex_directory_clear_async (FlexDirectory *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data);
 gboolean flex_directory_clear_finish (FlexDirectory *self, GAsyncResult *result, GError **error);
+
+/* The on-disk snapshot */
+void flex_directory_set_cache (FlexDirectory *self, FlexMapCache *cache);
+gboolean flex_directory_load_cached (FlexDirectory *self);
+gint64 flex_directory_get_shown_since (FlexDirectory *self);
 
 /* Pushed changes, from the directory's feed */
 const char *flex_directory_get_revision (FlexDirectory *self);

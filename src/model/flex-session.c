@@ -45,6 +45,7 @@ struct _FlexSession
   FlexSyncStream *stream;
   FlexMapFeed *feeds[3];
   char *push_unavailable;
+  FlexMapCache *cache;
 
   FlexConfiguration *configuration;
   FlexWorker *worker;
@@ -95,6 +96,7 @@ flex_session_finalize (GObject *object)
   g_clear_object (&self->stream);
   g_clear_object (&self->socket);
   g_free (self->push_unavailable);
+  g_clear_object (&self->cache);
   g_clear_object (&self->recents);
   g_clear_object (&self->personal);
   g_clear_object (&self->shared);
@@ -681,4 +683,44 @@ flex_session_get_feed (FlexSession *self, guint index)
   g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
   g_return_val_if_fail (index < G_N_ELEMENTS (self->feeds), NULL);
   return self->feeds[index];
+}
+
+/* The on-disk snapshots */
+
+/**
+ * flex_session_set_cache:
+ * @cache: where the directories keep their snapshots
+ *
+ * Call before flex_session_load_async(): the directories show their saved
+ * rows at once, then check them.
+ */
+void
+flex_session_set_cache (FlexSession *self, FlexMapCache *cache)
+{
+  FlexDirectory *directories[3];
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+  g_return_if_fail (FLEX_IS_MAP_CACHE (cache));
+
+  g_set_object (&self->cache, cache);
+  directories[0] = self->recents;
+  directories[1] = self->personal;
+  directories[2] = self->shared;
+  for (guint i = 0; i < G_N_ELEMENTS (directories); i++)
+    {
+      flex_directory_set_cache (directories[i], cache);
+      flex_directory_load_cached (directories[i]);
+    }
+}
+
+/**
+ * flex_session_get_cache:
+ *
+ * Returns: (transfer none) (nullable): the snapshots' cache
+ */
+FlexMapCache *
+flex_session_get_cache (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->cache;
 }

@@ -59,5 +59,7 @@ void flex_session_enable_push (FlexSession *self,
 const char *flex_session_get_push_unavailable (FlexSession *self);
 FlexTwilsock *flex_session_get_socket (FlexSession *self);
 FlexMapFeed *flex_session_get_feed (FlexSession *self, guint index);
+void flex_session_set_cache (FlexSession *self, FlexMapCache *cache);
+FlexMapCache *flex_session_get_cache (FlexSession *self);
 
 G_END_DECLS

@@ -138,6 +138,38 @@ flex_sync_item_new_from_json (JsonNode *node, GError **error)
   return g_steal_pointer (&item);
 }
 
+/**
+ * flex_sync_item_new:
+ * @data: the item data (copied)
+ * @date_created: (nullable):
+ * @date_updated: (nullable):
+ * @date_expires: (nullable):
+ *
+ * Returns: (transfer full): an item made from its parts
+ */
+FlexSyncItem *
+flex_sync_item_new (const char *key,
+                    const char *revision,
+                    JsonNode *data,
+                    GDateTime *date_created,
+                    GDateTime *date_updated,
+                    GDateTime *date_expires)
+{
+  FlexSyncItem *item;
+
+  g_return_val_if_fail (key != NULL && revision != NULL && data != NULL, NULL);
+
+  item = g_new0 (FlexSyncItem, 1);
+  g_atomic_ref_count_init (&item->ref_count);
+  item->key = g_strdup (key);
+  item->revision = g_strdup (revision);
+  item->data = json_node_copy (data);
+  item->date_created = date_created != NULL ? g_date_time_ref (date_created) : NULL;
+  item->date_updated = date_updated != NULL ? g_date_time_ref (date_updated) : NULL;
+  item->date_expires = date_expires != NULL ? g_date_time_ref (date_expires) : NULL;
+  return item;
+}
+
 /* FlexSyncMap */
 
 static void

@@ -127,6 +127,22 @@ update_status (FlexDirectoryPage *self)
       return;
     }
 
+  if (flex_directory_get_offline (self->directory) &&
+      flex_directory_get_shown_since (self->directory) > 0)
+    {
+      g_autoptr (GDateTime) since = g_date_time_new_from_unix_local (
+          flex_directory_get_shown_since (self->directory) / G_USEC_PER_SEC);
+      g_autofree char *time = g_date_time_format (since, "%X");
+      g_autofree char *offline = NULL;
+
+      /* TRANSLATORS: the footer when Twilio cannot be reached; %s is a time */
+      offline = g_strdup_printf (_ ("Offline — showing what was current at %s"), time);
+      gtk_label_set_label (self->status_label, offline);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                                   flex_directory_get_error_message (self->directory));
+      return;
+    }
+
   if (flex_directory_get_offline (self->directory))
     {
       gtk_label_set_label (self->status_label, _ ("Offline"));
