@@ -62,20 +62,31 @@ static void
 update_derived (FlexContact *self)
 {
   g_autofree char *folded = NULL;
-  g_autofree char *joined = NULL;
-  g_autofree char *normalized = NULL;
 
   g_free (self->sort_key);
   folded = g_utf8_casefold (self->name != NULL ? self->name : "", -1);
   self->sort_key = g_utf8_collate_key (folded, -1);
 
-  /* Every shown field, casefolded once here rather than on every keystroke. */
-  g_free (self->search_text);
+  /* The search text is made when first asked for (the first search), not
+   * for each of 10,000 contacts at start. */
+  g_clear_pointer (&self->search_text, g_free);
+}
+
+/* Every shown field, casefolded once rather than on every keystroke. */
+static const char *
+ensure_search_text (FlexContact *self)
+{
+  g_autofree char *joined = NULL;
+  g_autofree char *normalized = NULL;
+
+  if (self->search_text != NULL)
+    return self->search_text;
   joined = g_strjoin ("\n", self->name != NULL ? self->name : "",
                       self->phone_number != NULL ? self->phone_number : "",
                       self->notes != NULL ? self->notes : "", NULL);
   normalized = g_utf8_normalize (joined, -1, G_NORMALIZE_ALL);
   self->search_text = g_utf8_casefold (normalized != NULL ? normalized : joined, -1);
+  return self->search_text;
 }
 
 static void
@@ -140,7 +151,7 @@ flex_contact_get_property (GObject *object, guint prop_id, GValue *value, GParam
         g_value_set_string (value, self->revision);
         break;
       case PROP_SEARCH_TEXT:
-        g_value_set_string (value, self->search_text);
+        g_value_set_string (value, ensure_search_text (self));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -426,9 +437,15 @@ GETTER (gboolean, allow_cold_transfer, allow_cold_transfer, FALSE)
 GETTER (gboolean, allow_warm_transfer, allow_warm_transfer, FALSE)
 GETTER (const char *, revision, revision, NULL)
 GETTER (const char *, sort_key, sort_key, NULL)
-GETTER (const char *, search_text, search_text, NULL)
 
 #undef GETTER
+
+const char *
+flex_contact_get_search_text (FlexContact *self)
+{
+  g_return_val_if_fail (FLEX_IS_CONTACT (self), NULL);
+  return ensure_search_text (self);
+}
 
 void
 flex_contact_set_key (FlexContact *self, const char *key)

@@ -170,6 +170,36 @@ flex_sync_item_new (const char *key,
   return item;
 }
 
+/**
+ * flex_sync_item_new_take:
+ * @data: (transfer full): the item data, kept as it is (not copied)
+ *
+ * Like flex_sync_item_new(), without copying @data: for callers that parsed
+ * it themselves and will not change it.
+ */
+FlexSyncItem *
+flex_sync_item_new_take (const char *key,
+                         const char *revision,
+                         JsonNode *data,
+                         GDateTime *date_created,
+                         GDateTime *date_updated,
+                         GDateTime *date_expires)
+{
+  FlexSyncItem *item;
+
+  g_return_val_if_fail (key != NULL && revision != NULL && data != NULL, NULL);
+
+  item = g_new0 (FlexSyncItem, 1);
+  g_atomic_ref_count_init (&item->ref_count);
+  item->key = g_strdup (key);
+  item->revision = g_strdup (revision);
+  item->data = data;
+  item->date_created = date_created != NULL ? g_date_time_ref (date_created) : NULL;
+  item->date_updated = date_updated != NULL ? g_date_time_ref (date_updated) : NULL;
+  item->date_expires = date_expires != NULL ? g_date_time_ref (date_expires) : NULL;
+  return item;
+}
+
 /* FlexSyncMap */
 
 static void

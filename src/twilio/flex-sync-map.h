@@ -49,6 +49,12 @@ typedef struct
 
 GType flex_sync_item_get_type (void) G_GNUC_CONST;
 FlexSyncItem *flex_sync_item_new_from_json (JsonNode *node, GError **error);
+FlexSyncItem *flex_sync_item_new_take (const char *key,
+                                       const char *revision,
+                                       JsonNode *data,
+                                       GDateTime *date_created,
+                                       GDateTime *date_updated,
+                                       GDateTime *date_expires);
 FlexSyncItem *flex_sync_item_new (const char *key,
                                   const char *revision,
                                   JsonNode *data,
