@@ -167,6 +167,35 @@ check(response[0] == 400 and response[1]['code'] == 54302,
       f'a SID-shaped unique name answered {response[0]} {response[1]}')
 emulator.stop()
 
+# --demo --data: a whole fake Flex account (configuration, workspace,
+# worker, maps) that survives a restart without --demo.
+with tempfile.TemporaryDirectory() as directory:
+    state = os.path.join(directory, 'whole.json')
+    emulator = Emulator('--demo', '--data', state, '--account', SID)
+    status, configuration, _ = emulator.request('GET', '/v1/Configuration')
+    workspace = configuration and configuration.get('taskrouter_workspace_sid')
+    check(status == 200 and workspace and workspace.startswith('WS'),
+          f'--demo: the configuration names no workspace ({status})')
+    status, workers, _ = emulator.request('GET', f'/v1/Workspaces/{workspace}/Workers')
+    check(status == 200 and len(workers['workers']) == 1, f'--demo: {workers}')
+    worker = workers['workers'][0]['sid']
+    status, maps, _ = emulator.request('GET', '/v1/Services/default/Maps')
+    names = sorted(m['unique_name'] for m in maps['maps'])
+    check(names == sorted([f'Contacts_{worker}', f'Contacts_Recent_{worker}', f'Contacts_{SID}']),
+          f'--demo maps: {names}')
+    emulator.stop()
+
+    emulator = Emulator('--data', state, '--account', SID)
+    status, again, _ = emulator.request('GET', '/v1/Configuration')
+    check(again.get('taskrouter_workspace_sid') == workspace,
+          'the configuration did not survive a restart')
+    status, workers, _ = emulator.request('GET', f'/v1/Workspaces/{workspace}/Workers')
+    check(status == 200 and [w['sid'] for w in workers['workers']] == [worker],
+          f'the worker did not survive a restart: {status} {workers}')
+    status, maps, _ = emulator.request('GET', '/v1/Services/default/Maps')
+    check(len(maps['maps']) == 3, 'the maps did not survive a restart')
+    emulator.stop()
+
 if failures:
     sys.exit(1)
 print('flex-sync-emulator command line: ok')

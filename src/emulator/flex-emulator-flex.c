@@ -155,5 +155,32 @@ flex_emulator_set_configuration (FlexEmulator *self, const char *json, GError **
   while (json_object_iter_next (&iter, &member, &value))
     json_object_set_member (self->flex->configuration, member, json_node_copy (value));
   self->flex->updated_us = flex_emulator_now_us (self);
+  _flex_emulator_state_changed (self);
+  return TRUE;
+}
+
+/* Persistence: the configuration's members. */
+JsonNode *
+_flex_emulator_flex_dump (FlexEmulator *self)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, self->flex->configuration);
+  return node;
+}
+
+gboolean
+_flex_emulator_flex_load (FlexEmulator *self, JsonNode *node, GError **error)
+{
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Invalid emulator state: flex is not an object");
+      return FALSE;
+    }
+  json_object_unref (self->flex->configuration);
+  self->flex->configuration = json_object_ref (json_node_get_object (node));
   return TRUE;
 }

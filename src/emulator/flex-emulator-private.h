@@ -121,10 +121,14 @@ void _flex_emulator_twilsock_clock_changed (FlexEmulator *self);
 FlexEmulatorFlex *_flex_emulator_flex_new (FlexEmulator *self);
 void _flex_emulator_flex_free (FlexEmulatorFlex *flex);
 void _flex_emulator_flex_add_routes (FlexEmulator *self);
+JsonNode *_flex_emulator_flex_dump (FlexEmulator *self);
+gboolean _flex_emulator_flex_load (FlexEmulator *self, JsonNode *node, GError **error);
 
 /* flex-emulator-taskrouter.c: TaskRouter Workers */
 FlexEmulatorTaskRouter *_flex_emulator_taskrouter_new (FlexEmulator *self);
 void _flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter);
 void _flex_emulator_taskrouter_add_routes (FlexEmulator *self);
+JsonNode *_flex_emulator_taskrouter_dump (FlexEmulator *self);
+gboolean _flex_emulator_taskrouter_load (FlexEmulator *self, JsonNode *node, GError **error);
 
 G_END_DECLS

@@ -470,6 +470,7 @@ handle_create_task (FlexEmulatorContext *context)
   task = task_to_json (self, sid, attributes != NULL ? attributes : "{}", target, (gint64) timeout,
                        (gint64) priority);
   g_ptr_array_add (taskrouter->tasks, json_node_ref (task));
+  _flex_emulator_state_changed (self);
   _flex_emulator_reply (context, 201, task, NULL);
 }
 
@@ -521,6 +522,7 @@ flex_emulator_add_worker (FlexEmulator *self,
   worker->online = online;
   worker->created_us = worker->updated_us = worker->status_changed_us = flex_emulator_now_us (self);
   g_ptr_array_add (self->taskrouter->workers, worker);
+  _flex_emulator_state_changed (self);
 
   return g_strdup (worker->sid);
 }
@@ -538,6 +540,7 @@ flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gbo
     return FALSE;
   worker->online = online;
   worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
+  _flex_emulator_state_changed (self);
   return TRUE;
 }
 
@@ -577,4 +580,148 @@ flex_emulator_get_tasks (FlexEmulator *self)
   node = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (node, array);
   return node;
+}
+
+/* Persistence: the workspace, its activities, workflow and queue, its
+ * workers and the tasks made in it. */
+
+static void
+add_string (JsonObject *object, const char *name, const char *value)
+{
+  json_object_set_string_member (object, name, value);
+}
+
+JsonNode *
+_flex_emulator_taskrouter_dump (FlexEmulator *self)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  JsonObject *object = json_object_new ();
+  JsonArray *workers = json_array_new ();
+  JsonArray *tasks = json_array_new ();
+  JsonNode *node;
+
+  add_string (object, "workspace_sid", taskrouter->workspace_sid);
+  add_string (object, "offline_activity_sid", taskrouter->offline_activity_sid);
+  add_string (object, "available_activity_sid", taskrouter->available_activity_sid);
+  add_string (object, "workflow_sid", taskrouter->workflow_sid);
+  add_string (object, "task_queue_sid", taskrouter->task_queue_sid);
+  add_string (object, "voice_channel_sid", taskrouter->voice_channel_sid);
+  for (guint i = 0; i < taskrouter->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (taskrouter->workers, i);
+      JsonObject *entry = json_object_new ();
+      g_autofree char *created = _flex_emulator_format_date (worker->created_us);
+      g_autofree char *updated = _flex_emulator_format_date (worker->updated_us);
+
+      add_string (entry, "sid", worker->sid);
+      add_string (entry, "friendly_name", worker->friendly_name);
+      add_string (entry, "attributes", worker->attributes);
+      json_object_set_boolean_member (entry, "online", worker->online);
+      add_string (entry, "date_created", created);
+      add_string (entry, "date_updated", updated);
+      json_array_add_object_element (workers, entry);
+    }
+  for (guint i = 0; i < taskrouter->tasks->len; i++)
+    json_array_add_element (tasks, json_node_copy (g_ptr_array_index (taskrouter->tasks, i)));
+  json_object_set_array_member (object, "workers", workers);
+  json_object_set_array_member (object, "tasks", tasks);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
+}
+
+static gboolean
+load_sid (JsonObject *object, const char *name, const char *prefix, char **field, GError **error)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, NULL);
+
+  if (value == NULL)
+    return TRUE; /* keep the one made at start */
+  if (!_flex_emulator_is_sid (value, prefix))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Invalid emulator state: taskrouter.%s is not a %s SID", name, prefix);
+      return FALSE;
+    }
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+gboolean
+_flex_emulator_taskrouter_load (FlexEmulator *self, JsonNode *node, GError **error)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  g_autoptr (GPtrArray) workers = NULL;
+  JsonObject *object;
+  JsonNode *member;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Invalid emulator state: taskrouter is not an object");
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+  if (!load_sid (object, "workspace_sid", "WS", &taskrouter->workspace_sid, error) ||
+      !load_sid (object, "offline_activity_sid", "WA", &taskrouter->offline_activity_sid, error) ||
+      !load_sid (object, "available_activity_sid", "WA", &taskrouter->available_activity_sid,
+                 error) ||
+      !load_sid (object, "workflow_sid", "WW", &taskrouter->workflow_sid, error) ||
+      !load_sid (object, "task_queue_sid", "WQ", &taskrouter->task_queue_sid, error) ||
+      !load_sid (object, "voice_channel_sid", "TC", &taskrouter->voice_channel_sid, error))
+    return FALSE;
+
+  workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
+  member = json_object_get_member (object, "workers");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *entry =
+              JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          const char *sid = entry != NULL
+                                ? json_object_get_string_member_with_default (entry, "sid", NULL)
+                                : NULL;
+          Worker *worker;
+
+          if (!_flex_emulator_is_sid (sid, "WK"))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "Invalid emulator state: a worker has no WK SID");
+              return FALSE;
+            }
+          worker = g_new0 (Worker, 1);
+          worker->sid = g_strdup (sid);
+          worker->friendly_name =
+              g_strdup (json_object_get_string_member_with_default (entry, "friendly_name", ""));
+          worker->attributes =
+              g_strdup (json_object_get_string_member_with_default (entry, "attributes", "{}"));
+          worker->online = json_object_get_boolean_member_with_default (entry, "online", FALSE);
+          worker->created_us = _flex_emulator_parse_date (
+              json_object_get_string_member_with_default (entry, "date_created", NULL));
+          worker->updated_us = worker->status_changed_us = _flex_emulator_parse_date (
+              json_object_get_string_member_with_default (entry, "date_updated", NULL));
+          g_ptr_array_add (workers, worker);
+        }
+    }
+  g_ptr_array_unref (taskrouter->workers);
+  taskrouter->workers = g_steal_pointer (&workers);
+
+  g_ptr_array_set_size (taskrouter->tasks, 0);
+  member = json_object_get_member (object, "tasks");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_ptr_array_add (taskrouter->tasks, json_node_copy (json_array_get_element (array, i)));
+    }
+  return TRUE;
 }

@@ -732,8 +732,29 @@ flex_emulator_load_json (FlexEmulator *self, JsonNode *state, GError **error)
       return FALSE;
     }
 
-  return _flex_emulator_sync_load (
-      self, json_object_get_member (json_node_get_object (state), "sync"), error);
+  {
+    JsonObject *object = json_node_get_object (state);
+    const char *account = json_object_get_string_member_with_default (object, "account_sid", NULL);
+
+    if (account != NULL && !_flex_emulator_is_sid (account, "AC"))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "Invalid emulator state: account_sid is not an Account SID");
+        return FALSE;
+      }
+    if (!_flex_emulator_sync_load (self, json_object_get_member (object, "sync"), error) ||
+        !_flex_emulator_flex_load (self, json_object_get_member (object, "flex"), error) ||
+        !_flex_emulator_taskrouter_load (self, json_object_get_member (object, "taskrouter"),
+                                         error))
+      return FALSE;
+    /* An Account SID given with --auth wins over the file's. */
+    if (account != NULL && !_flex_emulator_is_sid (self->auth_username, "AC"))
+      {
+        g_free (self->account_sid);
+        self->account_sid = g_strdup (account);
+      }
+    return TRUE;
+  }
 }
 
 /**
@@ -747,7 +768,10 @@ flex_emulator_dump_json (FlexEmulator *self)
   JsonObject *object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
+  json_object_set_string_member (object, "account_sid", self->account_sid);
   json_object_set_member (object, "sync", _flex_emulator_sync_dump (self));
+  json_object_set_member (object, "flex", _flex_emulator_flex_dump (self));
+  json_object_set_member (object, "taskrouter", _flex_emulator_taskrouter_dump (self));
   json_node_take_object (node, object);
   return node;
 }

@@ -86,6 +86,9 @@ gboolean flex_emulator_put_item (FlexEmulator *self,
 gboolean flex_emulator_remove_item (FlexEmulator *self, const char *map_name, const char *key);
 char *flex_emulator_get_map_revision (FlexEmulator *self, const char *map_name);
 
+/* Demo data (--sandbox, --demo) */
+char *flex_emulator_add_demo_data (FlexEmulator *self, GError **error);
+
 /* Flex Configuration and TaskRouter */
 gboolean flex_emulator_set_configuration (FlexEmulator *self, const char *json, GError **error);
 const char *flex_emulator_get_workspace_sid (FlexEmulator *self);

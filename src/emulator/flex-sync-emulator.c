@@ -57,6 +57,7 @@ main (int argc, char *argv[])
   int event_delay_ms = 0;
   g_autofree char *account = NULL;
   gboolean no_push = FALSE;
+  gboolean demo = FALSE;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: pick a free one)", "N" },
     { "auth", 'a', 0, G_OPTION_ARG_STRING, &auth,
@@ -75,6 +76,8 @@ main (int argc, char *argv[])
       "Close the connection of this share of requests (0 to 1) without an answer", "SHARE" },
     { "event-delay", 0, 0, G_OPTION_ARG_INT, &event_delay_ms,
       "Push every Twilsock event (and subscription answer) this late", "MS" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
+      "Seed the demo account of --sandbox (unless --data already holds a state)", NULL },
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &no_push,
       "Close every Twilsock connection at once (clients fall back to polling)", NULL },
     { NULL }
@@ -121,11 +124,27 @@ main (int argc, char *argv[])
       username = g_strndup (auth, colon - auth);
       flex_emulator_set_auth (emulator, username, colon + 1);
     }
-  if (data != NULL && !flex_emulator_set_data_file (emulator, data, &error))
-    {
-      g_printerr ("Could not use %s: %s\n", data, error->message);
-      return EXIT_FAILURE;
-    }
+  {
+    gboolean fresh = data == NULL || !g_file_test (data, G_FILE_TEST_EXISTS);
+
+    if (data != NULL && !flex_emulator_set_data_file (emulator, data, &error))
+      {
+        g_printerr ("Could not use %s: %s\n", data, error->message);
+        return EXIT_FAILURE;
+      }
+    if (demo && fresh)
+      {
+        g_autofree char *worker = flex_emulator_add_demo_data (emulator, &error);
+
+        if (worker == NULL)
+          {
+            g_printerr ("Could not seed the demo: %s\n", error->message);
+            return EXIT_FAILURE;
+          }
+        g_printerr ("Demo account %s, worker %s (alex.agent@example.com)\n",
+                    flex_emulator_get_account_sid (emulator), worker);
+      }
+  }
 
   flex_emulator_set_latency (emulator, (guint) latency_ms);
   flex_emulator_set_error_rate (emulator, error_rate, (guint) error_status);
