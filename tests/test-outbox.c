@@ -1,0 +1,340 @@
+/* test-outbox.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * FlexOutbox: edits kept on disk until they can be sent, replayed in order
+ * with If-Match, each reaching the server exactly once (also when the app
+ * was killed after sending and before forgetting), conflicts kept for a
+ * person, retryable failures kept in order, unreadable files set aside.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "flex-emulator.h"
+#include "flex-outbox.h"
+#include "flex-test-util.h"
+
+#define ACCOUNT  "AC0123456789abcdef0123456789abcdef"
+#define USERNAME "SK0123456789abcdef0123456789abcdef"
+#define MAP      "Contacts_WK00000000000000000000000000000001"
+
+typedef struct
+{
+  FlexEmulator *emulator;
+  FlexTwilioClient *client;
+  char *dir;
+  char *path;
+} Fixture;
+
+static JsonNode *
+contact (const char *key, const char *name)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"key\":\"%s\",\"name\":\"%s\",\"phoneNumber\":\"+13125550100\"}", key, name);
+
+  return json_from_string (json, NULL);
+}
+
+static void
+put (Fixture *fixture, const char *key, const char *name)
+{
+  g_autoptr (JsonNode) node = contact (key, name);
+  g_autofree char *json = json_to_string (node, FALSE);
+  g_autoptr (GError) error = NULL;
+
+  flex_emulator_put_item (fixture->emulator, MAP, key, json, 0, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+server_name (Fixture *fixture, const char *key)
+{
+  g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
+  JsonArray *maps = json_object_get_array_member (
+      json_array_get_object_element (
+          json_object_get_array_member (
+              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
+          0),
+      "maps");
+
+  for (guint m = 0; m < json_array_get_length (maps); m++)
+    {
+      JsonObject *map = json_array_get_object_element (maps, m);
+      JsonArray *items;
+
+      if (g_strcmp0 (json_object_get_string_member (map, "unique_name"), MAP) != 0)
+        continue;
+      items = json_object_get_array_member (map, "items");
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+
+          if (g_str_equal (json_object_get_string_member (item, "key"), key))
+            return g_strdup (json_object_get_string_member (
+                json_object_get_object_member (item, "data"), "name"));
+        }
+    }
+  return NULL;
+}
+
+static guint
+server_count (Fixture *fixture)
+{
+  g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
+  JsonArray *maps = json_object_get_array_member (
+      json_array_get_object_element (
+          json_object_get_array_member (
+              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
+          0),
+      "maps");
+
+  for (guint m = 0; m < json_array_get_length (maps); m++)
+    {
+      JsonObject *map = json_array_get_object_element (maps, m);
+
+      if (g_strcmp0 (json_object_get_string_member (map, "unique_name"), MAP) == 0)
+        return json_array_get_length (json_object_get_array_member (map, "items"));
+    }
+  return 0;
+}
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->emulator = flex_emulator_new ();
+  flex_emulator_listen (fixture->emulator, 0, &error);
+  g_assert_no_error (error);
+  fixture->client = flex_twilio_client_new (USERNAME, "secret");
+  flex_twilio_client_set_base_url (fixture->client, FLEX_TWILIO_API_SYNC,
+                                   flex_emulator_get_base_url (fixture->emulator), &error);
+  g_assert_no_error (error);
+  flex_twilio_client_set_retry_policy (fixture->client, 0, 1, 10);
+  fixture->dir = g_dir_make_tmp ("flex-outbox-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, ACCOUNT, "outbox.json", NULL);
+  put (fixture, "k-amy", "Amy");
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *account_dir = g_path_get_dirname (fixture->path);
+  g_autoptr (GDir) dir = g_dir_open (account_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (account_dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (account_dir);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+  g_assert_finalize_object (fixture->client);
+  g_assert_finalize_object (fixture->emulator);
+}
+
+static FlexOutbox *
+open_outbox (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  FlexOutbox *outbox = flex_outbox_new (fixture->path, ACCOUNT);
+
+  g_assert_true (flex_outbox_load (outbox, &error));
+  g_assert_no_error (error);
+  return outbox;
+}
+
+static void
+on_replayed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError **error = user_data;
+
+  flex_outbox_replay_finish (FLEX_OUTBOX (object), result, error);
+  *(gboolean *) g_object_get_data (object, "done") = TRUE;
+}
+
+static gboolean
+replay (Fixture *fixture, FlexOutbox *outbox, GError **error)
+{
+  gboolean done = FALSE;
+
+  g_object_set_data (G_OBJECT (outbox), "done", &done);
+  flex_outbox_replay_async (outbox, fixture->client, "default", NULL, on_replayed, error);
+  FLEX_TEST_WAIT_FOR (done, 10000);
+  return error == NULL || *error == NULL;
+}
+
+static void
+queue (FlexOutbox *outbox,
+       FlexOutboxKind kind,
+       const char *key,
+       const char *name,
+       const char *if_match)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) data = name != NULL ? contact (key, name) : NULL;
+
+  g_assert_nonnull (flex_outbox_queue (outbox, MAP, kind, key, data, if_match, &error));
+  g_assert_no_error (error);
+}
+
+/* Kept on disk (0600) in order, read back whole; replayed in order. */
+static void
+test_outbox_survives_and_replays (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) first = open_outbox (fixture);
+  g_autoptr (FlexOutbox) second = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  struct stat info;
+
+  queue (first, FLEX_OUTBOX_ADD, "k-new", "New", NULL);
+  queue (first, FLEX_OUTBOX_UPDATE, "k-new", "Newer", "0");
+  queue (first, FLEX_OUTBOX_UPDATE, "k-amy", "Amy B.", "0");
+  g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  g_clear_object (&first); /* the app quits before sending */
+
+  second = open_outbox (fixture);
+  g_assert_cmpuint (flex_outbox_get_n_entries (second), ==, 3);
+  g_assert_cmpint (flex_outbox_get_entry (second, 0)->kind, ==, FLEX_OUTBOX_ADD);
+  g_assert_cmpstr (flex_outbox_get_entry (second, 1)->if_match, ==, "0");
+  g_assert_true (replay (fixture, second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (flex_outbox_get_n_entries (second), ==, 0);
+  name = server_name (fixture, "k-new");
+  g_assert_cmpstr (name, ==, "Newer");
+  g_free (name);
+  name = server_name (fixture, "k-amy");
+  g_assert_cmpstr (name, ==, "Amy B.");
+}
+
+/* Sent, then killed before it was forgotten: the replay finds it there and
+ * sends nothing twice. */
+static void
+test_outbox_exactly_once (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  queue (outbox, FLEX_OUTBOX_ADD, "k-new", "New", NULL);
+  queue (outbox, FLEX_OUTBOX_UPDATE, "k-amy", "Amy B.", "0");
+  queue (outbox, FLEX_OUTBOX_DELETE, "k-gone", NULL, "0");
+  /* What the first sends did before the crash. */
+  put (fixture, "k-new", "New");
+  put (fixture, "k-amy", "Amy B.");
+  g_assert_cmpuint (server_count (fixture), ==, 2);
+
+  g_assert_true (replay (fixture, outbox, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
+  g_assert_cmpuint (server_count (fixture), ==, 2);
+  name = server_name (fixture, "k-amy");
+  g_assert_cmpstr (name, ==, "Amy B.");
+}
+
+/* Someone else changed it meanwhile: kept as a conflict, with theirs, on
+ * disk; nothing overwritten. */
+static void
+test_outbox_conflict (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (FlexOutbox) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  const FlexOutboxEntry *entry;
+
+  queue (outbox, FLEX_OUTBOX_UPDATE, "k-amy", "Mine", "0");
+  queue (outbox, FLEX_OUTBOX_ADD, "k-new", "New", NULL);
+  put (fixture, "k-amy", "Theirs");
+
+  g_assert_true (replay (fixture, outbox, &error));
+  g_assert_no_error (error);
+  name = server_name (fixture, "k-amy");
+  g_assert_cmpstr (name, ==, "Theirs");
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 1);
+  entry = flex_outbox_get_entry (outbox, 0);
+  g_assert_cmpint (entry->state, ==, FLEX_OUTBOX_CONFLICT);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (entry->theirs), "name"), ==,
+                   "Theirs");
+  g_assert_cmpstr (entry->their_revision, ==, "1");
+
+  again = open_outbox (fixture);
+  g_assert_cmpint (flex_outbox_get_entry (again, 0)->state, ==, FLEX_OUTBOX_CONFLICT);
+  g_assert_true (flex_outbox_discard (again, flex_outbox_get_entry (again, 0)->id, &error));
+  g_assert_cmpuint (flex_outbox_get_n_entries (again), ==, 0);
+}
+
+/* Twilio unreachable or failing: nothing lost, the order kept. */
+static void
+test_outbox_retryable (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (GError) error = NULL;
+
+  queue (outbox, FLEX_OUTBOX_UPDATE, "k-amy", "Amy B.", "0");
+  queue (outbox, FLEX_OUTBOX_ADD, "k-new", "New", NULL);
+  flex_emulator_fail_next (fixture->emulator, 1, 503, 0);
+  g_assert_false (replay (fixture, outbox, &error));
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 2);
+  g_assert_cmpstr (flex_outbox_get_entry (outbox, 0)->key, ==, "k-amy");
+
+  g_assert_true (replay (fixture, outbox, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
+  g_assert_cmpuint (server_count (fixture), ==, 2);
+}
+
+/* A file that cannot be read is kept aside, never overwritten. */
+static void
+test_outbox_unreadable (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = flex_outbox_new (fixture->path, ACCOUNT);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *account_dir = g_path_get_dirname (fixture->path);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+  gboolean aside = FALSE;
+
+  g_mkdir_with_parents (account_dir, 0700);
+  g_assert_true (
+      g_file_set_contents (fixture->path, "{\"format\":\"flex-contacts-outbox\",", -1, NULL));
+  g_assert_false (flex_outbox_load (outbox, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (account_dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    aside = aside || g_str_has_prefix (name, "outbox.json.unreadable-");
+  g_assert_true (aside);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/outbox/survives-and-replays", test_outbox_survives_and_replays);
+  ADD ("/outbox/exactly-once", test_outbox_exactly_once);
+  ADD ("/outbox/conflict", test_outbox_conflict);
+  ADD ("/outbox/retryable", test_outbox_retryable);
+  ADD ("/outbox/unreadable", test_outbox_unreadable);
+#undef ADD
+
+  return g_test_run ();
+}
