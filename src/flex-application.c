@@ -13,6 +13,7 @@
 
 #include "flex-application.h"
 #include "flex-dialer.h"
+#include "flex-outbox.h"
 #include "flex-preferences-window.h"
 #include "flex-sandbox.h"
 #include "flex-setup-window.h"
@@ -121,6 +122,17 @@ start_session (FlexApplication *self, const FlexAccount *account)
     g_autoptr (FlexMapCache) cache = flex_map_cache_new (directory, account->account_sid);
 
     flex_session_set_cache (self->session, cache);
+
+    /* Edits made while Twilio cannot be reached wait there, on disk. */
+    {
+      g_autofree char *path = g_build_filename (directory, "outbox.json", NULL);
+      g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, account->account_sid);
+      g_autoptr (GError) error = NULL;
+
+      if (!flex_outbox_load (outbox, &error))
+        g_message ("%s", error->message);
+      flex_session_set_outbox (self->session, outbox);
+    }
   }
   load_session (self);
 }

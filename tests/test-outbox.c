@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "flex-directory.h"
 #include "flex-emulator.h"
 #include "flex-outbox.h"
 #include "flex-test-util.h"
@@ -323,6 +324,180 @@ test_outbox_unreadable (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
 }
 
+/* A directory with an outbox: edits made while Twilio cannot be reached
+ * show at once as not sent yet, are sent by the next good check, and end as
+ * the server's version. */
+
+static void
+go_offline (Fixture *fixture, gboolean offline)
+{
+  g_autoptr (GError) error = NULL;
+
+  flex_twilio_client_set_base_url (
+      fixture->client, FLEX_TWILIO_API_SYNC,
+      offline ? "http://127.0.0.1:9" : flex_emulator_get_base_url (fixture->emulator), &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_checked_directory (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  flex_directory_refresh_finish (FLEX_DIRECTORY (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+check_directory (FlexDirectory *directory)
+{
+  gboolean done = FALSE;
+
+  flex_directory_refresh_async (directory, NULL, on_checked_directory, &done);
+  FLEX_TEST_WAIT_FOR (done, 10000);
+}
+
+static void
+on_written_directory (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static FlexContact *
+write_contact (FlexDirectory *directory, const char *how, FlexContact *contact, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  if (g_str_equal (how, "add"))
+    flex_directory_add_contact_async (directory, contact, NULL, on_written_directory, &result);
+  else if (g_str_equal (how, "update"))
+    flex_directory_update_contact_async (directory, contact, NULL, on_written_directory, &result);
+  else
+    flex_directory_delete_contact_async (directory, contact, NULL, on_written_directory, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  return flex_directory_write_finish (directory, result, NULL, error);
+}
+
+/* Lets every request under way end, so that nothing outlives the test. */
+static void
+settle (FlexDirectory *directory)
+{
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  check_directory (directory);
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static FlexDirectory *
+open_directory (Fixture *fixture, FlexOutbox *outbox)
+{
+  g_autoptr (FlexSyncMap) map = flex_sync_map_new (fixture->client, "default", MAP);
+  FlexDirectory *directory = flex_directory_new (map, FLEX_DIRECTORY_KIND_PERSONAL);
+
+  flex_directory_set_editable (directory, TRUE);
+  flex_directory_set_outbox (directory, outbox);
+  check_directory (directory);
+  return directory;
+}
+
+static void
+test_directory_offline_edits (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (FlexDirectory) directory = open_directory (fixture, outbox);
+  g_autoptr (FlexContact) added = NULL;
+  g_autoptr (FlexContact) again = NULL;
+  g_autoptr (FlexContact) edited = NULL;
+  g_autoptr (FlexContact) draft = flex_contact_new (NULL, "Offline Olga", "+13125550155", NULL);
+  g_autoptr (GString) changes = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  FlexContact *amy;
+
+  flex_test_record_changes (directory, changes);
+  go_offline (fixture, TRUE);
+
+  /* Added while offline: shown at once, as not sent yet. */
+  added = write_contact (directory, "add", draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (flex_contact_get_sync (added), ==, FLEX_CONTACT_PENDING);
+  g_assert_cmpstr (changes->str, ==, "1+1*");
+  g_string_truncate (changes, 0);
+
+  /* Edited again while waiting: still one edit, an add. */
+  edited = flex_contact_copy (added);
+  flex_contact_set_name (edited, "Offline Olga K.");
+  again = write_contact (directory, "update", edited, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 1);
+  g_assert_cmpint (flex_outbox_get_entry (outbox, 0)->kind, ==, FLEX_OUTBOX_ADD);
+  g_assert_cmpstr (changes->str, ==, "1-1+1");
+  g_string_truncate (changes, 0);
+
+  /* Deleted while offline: hidden at once. */
+  amy = flex_directory_lookup (directory, "k-amy");
+  g_assert_null (write_contact (directory, "delete", amy, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (changes->str, ==, "0-1*");
+  g_string_truncate (changes, 0);
+  g_assert_cmpuint (server_count (fixture), ==, 1);
+
+  /* Back online: the next check sends both, in order; the rows end as the
+   * server's. */
+  go_offline (fixture, FALSE);
+  check_directory (directory);
+  FLEX_TEST_WAIT_FOR (flex_outbox_get_n_entries (outbox) == 0, 10000);
+  FLEX_TEST_WAIT_FOR (flex_directory_lookup (directory, flex_contact_get_key (added)) != NULL &&
+                          flex_contact_get_sync (flex_directory_lookup (
+                              directory, flex_contact_get_key (added))) == FLEX_CONTACT_SYNCED,
+                      10000);
+  g_assert_cmpuint (server_count (fixture), ==, 1);
+  name = server_name (fixture, flex_contact_get_key (added));
+  g_assert_cmpstr (name, ==, "Offline Olga K.");
+  g_assert_null (flex_directory_lookup (directory, "k-amy"));
+  g_signal_handlers_disconnect_by_data (directory, changes);
+  settle (directory);
+}
+
+/* Edited offline while someone else changed it: the row says conflict,
+ * mine and theirs are both there; "keep theirs" shows theirs. */
+static void
+test_directory_offline_conflict (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (FlexDirectory) directory = open_directory (fixture, outbox);
+  g_autoptr (FlexContact) edited = flex_contact_copy (flex_directory_lookup (directory, "k-amy"));
+  g_autoptr (FlexContact) saved = NULL;
+  g_autoptr (FlexContact) mine = NULL;
+  g_autoptr (FlexContact) theirs = NULL;
+  g_autoptr (GError) error = NULL;
+
+  go_offline (fixture, TRUE);
+  flex_contact_set_name (edited, "Amy (mine)");
+  saved = write_contact (directory, "update", edited, &error);
+  g_assert_no_error (error);
+  put (fixture, "k-amy", "Amy (theirs)");
+
+  go_offline (fixture, FALSE);
+  check_directory (directory);
+  FLEX_TEST_WAIT_FOR (flex_outbox_get_entry (outbox, 0)->state == FLEX_OUTBOX_CONFLICT, 10000);
+  FLEX_TEST_WAIT_FOR (flex_contact_get_sync (flex_directory_lookup (directory, "k-amy")) ==
+                          FLEX_CONTACT_CONFLICT,
+                      10000);
+  mine = flex_directory_get_conflict (directory, "k-amy", &theirs);
+  g_assert_cmpstr (flex_contact_get_name (mine), ==, "Amy (mine)");
+  g_assert_cmpstr (flex_contact_get_name (theirs), ==, "Amy (theirs)");
+  /* Saving mine means: based on theirs. */
+  g_assert_cmpstr (flex_contact_get_revision (mine), ==, flex_contact_get_revision (theirs));
+
+  g_assert_true (flex_directory_keep_theirs (directory, "k-amy", &error));
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_contact_get_name (flex_directory_lookup (directory, "k-amy")),
+                                 "Amy (theirs)") == 0 &&
+                          flex_contact_get_sync (flex_directory_lookup (directory, "k-amy")) ==
+                              FLEX_CONTACT_SYNCED,
+                      10000);
+  settle (directory);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -334,6 +509,8 @@ main (int argc, char *argv[])
   ADD ("/outbox/conflict", test_outbox_conflict);
   ADD ("/outbox/retryable", test_outbox_retryable);
   ADD ("/outbox/unreadable", test_outbox_unreadable);
+  ADD ("/outbox/directory/offline-edits", test_directory_offline_edits);
+  ADD ("/outbox/directory/conflict", test_directory_offline_conflict);
 #undef ADD
 
   return g_test_run ();

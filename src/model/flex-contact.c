@@ -34,6 +34,7 @@ struct _FlexContact
 
   char *sort_key;
   char *search_text;
+  FlexContactSync sync; /* local only: not sent yet, or in conflict */
 };
 
 enum
@@ -351,6 +352,7 @@ flex_contact_copy (FlexContact *self)
   copy->allow_cold_transfer = self->allow_cold_transfer;
   copy->allow_warm_transfer = self->allow_warm_transfer;
   copy->revision = g_strdup (self->revision);
+  copy->sync = self->sync;
   if (self->extra != NULL)
     {
       copy->extra = json_object_new ();
@@ -502,4 +504,24 @@ flex_contact_set_allow_warm_transfer (FlexContact *self, gboolean allow)
     return;
   self->allow_warm_transfer = allow;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_WARM_TRANSFER]);
+}
+
+/**
+ * flex_contact_get_sync:
+ *
+ * Returns: whether this is the server's version, an edit not sent yet, or
+ *   one in conflict with a newer version there
+ */
+FlexContactSync
+flex_contact_get_sync (FlexContact *self)
+{
+  g_return_val_if_fail (FLEX_IS_CONTACT (self), FLEX_CONTACT_SYNCED);
+  return self->sync;
+}
+
+void
+flex_contact_set_sync (FlexContact *self, FlexContactSync sync)
+{
+  g_return_if_fail (FLEX_IS_CONTACT (self));
+  self->sync = sync;
 }

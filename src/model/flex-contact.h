@@ -42,4 +42,20 @@ void flex_contact_set_allow_warm_transfer (FlexContact *self, gboolean allow);
 void flex_contact_set_key (FlexContact *self, const char *key);
 void flex_contact_set_revision (FlexContact *self, const char *revision);
 
+/**
+ * FlexContactSync:
+ * @FLEX_CONTACT_SYNCED: as on the server
+ * @FLEX_CONTACT_PENDING: an edit waiting in the outbox
+ * @FLEX_CONTACT_CONFLICT: an edit the server refused: it has a newer version
+ */
+typedef enum
+{
+  FLEX_CONTACT_SYNCED,
+  FLEX_CONTACT_PENDING,
+  FLEX_CONTACT_CONFLICT,
+} FlexContactSync;
+
+FlexContactSync flex_contact_get_sync (FlexContact *self);
+void flex_contact_set_sync (FlexContact *self, FlexContactSync sync);
+
 G_END_DECLS

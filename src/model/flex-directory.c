@@ -14,6 +14,7 @@
 
 #include "flex-directory.h"
 #include "flex-map-cache.h"
+#include "flex-outbox.h"
 
 /*
  * FlexDirectory: a live, sorted GListModel of one Sync map (DESIGN.md §1).
@@ -51,9 +52,11 @@ struct _FlexDirectory
   gint64 last_updated;
   gboolean live; /* changes are pushed: no refresh after our writes */
   FlexMapCache *cache;
-  guint save_id;      /* a save of the snapshot, after changes settle */
-  gint64 shown_since; /* when what is shown was last known current (µs), for "offline" */
-  char *live_reason;  /* when not live, why (for a tooltip) */
+  FlexOutbox *outbox;
+  GHashTable *overlaid; /* keys shown from the outbox */
+  guint save_id;        /* a save of the snapshot, after changes settle */
+  gint64 shown_since;   /* when what is shown was last known current (µs), for "offline" */
+  char *live_reason;    /* when not live, why (for a tooltip) */
 
   guint poll_interval;
   guint poll_source;
@@ -153,6 +156,9 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 static void schedule_save (FlexDirectory *self);
+static void replay_outbox (FlexDirectory *self);
+static gpointer outbox_version (FlexDirectory *self, const char *key, gboolean *hide);
+static void start_refresh (FlexDirectory *self);
 
 /* The one place that emits items-changed (STYLE.md rule 5). */
 static void
@@ -333,12 +339,70 @@ on_listed_item (FlexSyncItem *sync_item, gpointer user_data)
   g_ptr_array_add (self->listing, item);
 }
 
+/* Whether @a and @b show the same thing: the same revision, and for an
+ * edit not sent yet, the same data and state too. */
+static gboolean
+same_item (FlexDirectory *self, gpointer a, gpointer b)
+{
+  if (g_strcmp0 (item_revision (self, a), item_revision (self, b)) != 0)
+    return FALSE;
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    return TRUE;
+  if (flex_contact_get_sync (a) != flex_contact_get_sync (b))
+    return FALSE;
+  return flex_contact_get_sync (a) == FLEX_CONTACT_SYNCED || flex_contact_equal (a, b);
+}
+
+/* The server's listing with the edits not sent yet on top: their version
+ * replaces the server's, a deletion hides it, an addition joins. */
+static GPtrArray *
+overlay_listing (FlexDirectory *self, GPtrArray *listing)
+{
+  GPtrArray *overlaid = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *map = flex_sync_map_get_unique_name (self->map);
+
+  if (self->outbox == NULL || self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      for (guint i = 0; i < listing->len; i++)
+        g_ptr_array_add (overlaid, g_object_ref (g_ptr_array_index (listing, i)));
+      return overlaid;
+    }
+
+  for (guint i = 0; i < listing->len; i++)
+    {
+      gpointer item = g_ptr_array_index (listing, i);
+      gboolean hide = FALSE;
+      gpointer version = outbox_version (self, item_key (self, item), &hide);
+
+      g_hash_table_add (seen, (gpointer) item_key (self, item));
+      if (hide)
+        continue;
+      g_ptr_array_add (overlaid, version != NULL ? version : g_object_ref (item));
+    }
+  for (guint i = 0; i < flex_outbox_get_n_entries (self->outbox); i++)
+    {
+      const FlexOutboxEntry *entry = flex_outbox_get_entry (self->outbox, i);
+      gboolean hide = FALSE;
+      gpointer version;
+
+      if (!g_str_equal (entry->map, map) || g_hash_table_contains (seen, entry->key))
+        continue;
+      g_hash_table_add (seen, entry->key);
+      version = outbox_version (self, entry->key, &hide);
+      if (version != NULL)
+        g_ptr_array_add (overlaid, version);
+    }
+  return overlaid;
+}
+
 /* Applies a full listing as the smallest set of changes. */
 static void
-apply_listing (FlexDirectory *self, GPtrArray *listing)
+apply_listing (FlexDirectory *self, GPtrArray *server_listing)
 {
   g_autoptr (GHashTable) incoming = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) parsed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) listing = overlay_listing (self, server_listing);
 
   for (guint i = 0; i < listing->len; i++)
     {
@@ -383,7 +447,7 @@ apply_listing (FlexDirectory *self, GPtrArray *listing)
 
       if (old_item == NULL)
         insert_item (self, g_object_ref (item));
-      else if (g_strcmp0 (item_revision (self, old_item), item_revision (self, item)) != 0)
+      else if (!same_item (self, old_item, item))
         replace_item (self, old_item, g_object_ref (item));
     }
 }
@@ -445,7 +509,10 @@ finish_refresh (FlexDirectory *self, const GError *error)
   if (error != NULL)
     set_status (self, TRUE, error->message);
   else
-    set_status (self, FALSE, NULL);
+    {
+      set_status (self, FALSE, NULL);
+      replay_outbox (self);
+    }
 
   for (guint i = 0; i < waiters->len; i++)
     {
@@ -680,6 +747,9 @@ flex_directory_dispose (GObject *object)
       save_now (self);
     }
   g_clear_object (&self->cache);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
 
   G_OBJECT_CLASS (flex_directory_parent_class)->dispose (object);
 }
@@ -699,6 +769,7 @@ flex_directory_finalize (GObject *object)
   g_ptr_array_unref (self->refresh_waiters);
   g_ptr_array_unref (self->next_waiters);
   g_hash_table_unref (self->writes);
+  g_hash_table_unref (self->overlaid);
   g_free (self->revision);
   g_free (self->error_message);
   g_free (self->live_reason);
@@ -817,6 +888,7 @@ flex_directory_init (FlexDirectory *self)
   self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->writes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->overlaid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->time_zone = g_time_zone_new_local ();
 }
@@ -1111,6 +1183,123 @@ on_conflict_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
                                : _ ("Someone else deleted this contact meanwhile"));
 }
 
+/* The outbox */
+
+static gboolean
+write_retryable (const GError *error)
+{
+  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_SERVER) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_RATE_LIMITED);
+}
+
+/* Shows the outbox's version of @key (or hides it, or shows the server's
+ * again when there is no entry left), in one items-changed at most. */
+static void
+show_outbox_key (FlexDirectory *self, const char *key)
+{
+  gboolean hide = FALSE;
+  gpointer version = outbox_version (self, key, &hide);
+  gpointer old_item = g_hash_table_lookup (self->by_key, key);
+
+  if (hide)
+    {
+      if (old_item != NULL)
+        remove_item (self, old_item);
+      return;
+    }
+  if (version == NULL)
+    return;
+  if (old_item == NULL)
+    insert_item (self, version);
+  else if (!same_item (self, old_item, version))
+    replace_item (self, old_item, version);
+  else
+    g_object_unref (version);
+}
+
+/* Puts an edit in the outbox: a new entry, or the newer version of the
+ * item's entry (an add edited again stays an add, an add deleted again is
+ * forgotten, an edit of a conflict is "keep mine", based on theirs).
+ * @shown: what the row shows now (%NULL after a delete) */
+static gboolean
+queue_write (FlexDirectory *self, WriteData *data, FlexContact **shown, GError **error)
+{
+  const char *map = flex_sync_map_get_unique_name (self->map);
+  const FlexOutboxEntry *entry = flex_outbox_lookup (self->outbox, map, data->key);
+  g_autoptr (JsonNode) json = NULL;
+  FlexOutboxKind kind;
+  const char *if_match;
+  gboolean ok;
+
+  if (data->kind != WRITE_DELETE)
+    json = flex_contact_to_json (data->contact, self->kind == FLEX_DIRECTORY_KIND_SHARED);
+  kind = data->kind == WRITE_ADD      ? FLEX_OUTBOX_ADD
+         : data->kind == WRITE_UPDATE ? FLEX_OUTBOX_UPDATE
+                                      : FLEX_OUTBOX_DELETE;
+  if_match = data->kind == WRITE_ADD ? NULL : flex_contact_get_revision (data->contact);
+
+  if (entry == NULL)
+    ok = flex_outbox_queue (self->outbox, map, kind, data->key, json, if_match, error) != NULL;
+  else if (entry->kind == FLEX_OUTBOX_ADD && kind == FLEX_OUTBOX_DELETE)
+    ok = flex_outbox_discard (self->outbox, entry->id, error);
+  else
+    {
+      g_autofree char *id = g_strdup (entry->id);
+      g_autofree char *base =
+          g_strdup (entry->state == FLEX_OUTBOX_CONFLICT ? entry->their_revision : entry->if_match);
+
+      ok = flex_outbox_replace (self->outbox, id,
+                                entry->kind == FLEX_OUTBOX_ADD ? FLEX_OUTBOX_ADD : kind, json,
+                                entry->kind == FLEX_OUTBOX_ADD ? NULL : base, error);
+    }
+  if (!ok)
+    return FALSE;
+
+  g_hash_table_add (self->overlaid, g_strdup (data->key));
+  show_outbox_key (self, data->key);
+  if (data->kind == WRITE_DELETE)
+    *shown = NULL;
+  else
+    {
+      FlexContact *row = g_hash_table_lookup (self->by_key, data->key);
+
+      *shown = g_object_ref (row != NULL ? row : data->contact);
+    }
+  return TRUE;
+}
+
+static void
+on_replayed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!flex_outbox_replay_finish (FLEX_OUTBOX (object), result, &error))
+    g_debug ("Unsent changes wait for the next check: %s", error->message);
+}
+
+static void
+replay_outbox (FlexDirectory *self)
+{
+  const char *map = flex_sync_map_get_unique_name (self->map);
+
+  if (self->outbox == NULL)
+    return;
+  for (guint i = 0; i < flex_outbox_get_n_entries (self->outbox); i++)
+    {
+      const FlexOutboxEntry *entry = flex_outbox_get_entry (self->outbox, i);
+
+      if (entry->state == FLEX_OUTBOX_PENDING && g_str_equal (entry->map, map))
+        {
+          flex_outbox_replay_async (self->outbox, flex_sync_map_get_client (self->map),
+                                    flex_sync_map_get_service_sid (self->map), NULL, on_replayed,
+                                    NULL);
+          return;
+        }
+    }
+}
+
 static void
 on_written (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -1126,6 +1315,21 @@ on_written (GObject *object, GAsyncResult *result, gpointer user_data)
     flex_sync_map_delete_item_finish (FLEX_SYNC_MAP (object), result, &error);
   else
     item = flex_sync_map_item_finish (FLEX_SYNC_MAP (object), result, &error);
+
+  if (error != NULL && write_retryable (error) && self->outbox != NULL)
+    {
+      g_autoptr (GError) queue_error = NULL;
+      FlexContact *pending = NULL;
+
+      /* Twilio cannot be reached: keep the edit on disk, show it, send it
+       * when a check succeeds. */
+      end_write (task);
+      if (!queue_write (self, data, &pending, &queue_error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, pending, pending != NULL ? g_object_unref : NULL);
+      return;
+    }
 
   if (error != NULL)
     {
@@ -1237,6 +1441,23 @@ start_write (FlexDirectory *self,
     {
       g_task_return_new_error (task, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_BUSY,
                                _ ("This contact is being saved already"));
+      return;
+    }
+
+  /* An edit of an item that already waits in the outbox joins it there, so
+   * that the order is kept. */
+  if (self->outbox != NULL &&
+      flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), data->key) !=
+          NULL)
+    {
+      g_autoptr (GError) queue_error = NULL;
+      FlexContact *pending = NULL;
+
+      end_write (task);
+      if (!queue_write (self, data, &pending, &queue_error))
+        g_task_return_error (task, g_steal_pointer (&queue_error));
+      else
+        g_task_return_pointer (task, pending, pending != NULL ? g_object_unref : NULL);
       return;
     }
 
@@ -1469,6 +1690,15 @@ flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event)
   g_return_if_fail (FLEX_IS_DIRECTORY (self));
   g_return_if_fail (event != NULL);
 
+  /* An edit not sent yet stays on screen over the server's version. */
+  if (event->key != NULL && self->outbox != NULL &&
+      flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), event->key) !=
+          NULL)
+    {
+      set_revision (self, event->map_revision);
+      return;
+    }
+
   switch (event->type)
     {
       case FLEX_SYNC_EVENT_ITEM_ADDED:
@@ -1679,4 +1909,150 @@ flex_directory_get_shown_since (FlexDirectory *self)
 {
   g_return_val_if_fail (FLEX_IS_DIRECTORY (self), 0);
   return self->shown_since;
+}
+
+/* The outbox (public) */
+
+/* The version of @key an edit in the outbox shows, or %NULL (none, or the
+ * server's stays); @hide when a deletion waits. */
+static gpointer
+outbox_version (FlexDirectory *self, const char *key, gboolean *hide)
+{
+  const FlexOutboxEntry *entry;
+  g_autoptr (FlexSyncItem) item = NULL;
+  FlexContact *contact;
+
+  *hide = FALSE;
+  if (self->outbox == NULL || self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    return NULL;
+  entry = flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), key);
+  if (entry == NULL)
+    return NULL;
+  if (entry->kind == FLEX_OUTBOX_DELETE)
+    {
+      *hide = entry->state == FLEX_OUTBOX_PENDING;
+      return NULL;
+    }
+  item = flex_sync_item_new (key, entry->if_match != NULL ? entry->if_match : "", entry->data, NULL,
+                             NULL, NULL);
+  contact = flex_contact_new_from_item (item, NULL);
+  if (contact == NULL)
+    return NULL;
+  flex_contact_set_sync (contact, entry->state == FLEX_OUTBOX_CONFLICT ? FLEX_CONTACT_CONFLICT
+                                                                       : FLEX_CONTACT_PENDING);
+  return contact;
+}
+
+/* The outbox changed: show what waits; a key whose entry is gone (sent, or
+ * theirs kept) shows the server's version after a check. */
+static void
+on_outbox_changed (FlexOutbox *outbox, FlexDirectory *self)
+{
+  const char *map = flex_sync_map_get_unique_name (self->map);
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  const char *key;
+
+  g_hash_table_iter_init (&iter, self->overlaid);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    if (flex_outbox_lookup (outbox, map, key) == NULL)
+      g_ptr_array_add (gone, g_strdup (key));
+  for (guint i = 0; i < gone->len; i++)
+    g_hash_table_remove (self->overlaid, g_ptr_array_index (gone, i));
+
+  for (guint i = 0; i < flex_outbox_get_n_entries (outbox); i++)
+    {
+      const FlexOutboxEntry *entry = flex_outbox_get_entry (outbox, i);
+
+      if (!g_str_equal (entry->map, map))
+        continue;
+      g_hash_table_add (self->overlaid, g_strdup (entry->key));
+      show_outbox_key (self, entry->key);
+    }
+  if (gone->len > 0)
+    {
+      /* Forget the revision we saw: the next check lists the map. */
+      g_clear_pointer (&self->revision, g_free);
+      start_refresh (self);
+    }
+}
+
+/**
+ * flex_directory_set_outbox:
+ * @outbox: (nullable): where edits wait when Twilio cannot be reached
+ *
+ * With an outbox, an edit that fails for a reason that passes (no network,
+ * 5xx, 429) is kept there and shown as not sent yet; every successful check
+ * sends what waits, in order; an edit of an item that waits joins it.
+ */
+void
+flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (outbox == NULL || FLEX_IS_OUTBOX (outbox));
+
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_set_object (&self->outbox, outbox);
+  if (outbox != NULL)
+    {
+      g_signal_connect (outbox, "changed", G_CALLBACK (on_outbox_changed), self);
+      on_outbox_changed (outbox, self);
+    }
+}
+
+/**
+ * flex_directory_get_conflict:
+ * @theirs: (out) (transfer full) (nullable): the server's version (%NULL:
+ *   deleted there)
+ *
+ * Returns: (transfer full) (nullable): my version, when an edit of @key is
+ *   in conflict; %NULL otherwise
+ */
+FlexContact *
+flex_directory_get_conflict (FlexDirectory *self, const char *key, FlexContact **theirs)
+{
+  const FlexOutboxEntry *entry;
+  g_autoptr (FlexSyncItem) mine_item = NULL;
+  FlexContact *mine;
+
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+
+  *theirs = NULL;
+  if (self->outbox == NULL)
+    return NULL;
+  entry = flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), key);
+  if (entry == NULL || entry->state != FLEX_OUTBOX_CONFLICT || entry->data == NULL)
+    return NULL;
+  if (entry->theirs != NULL)
+    {
+      g_autoptr (FlexSyncItem) their_item =
+          flex_sync_item_new (key, entry->their_revision != NULL ? entry->their_revision : "",
+                              entry->theirs, NULL, NULL, NULL);
+
+      *theirs = flex_contact_new_from_item (their_item, NULL);
+    }
+  mine_item = flex_sync_item_new (key, entry->their_revision != NULL ? entry->their_revision : "",
+                                  entry->data, NULL, NULL, NULL);
+  mine = flex_contact_new_from_item (mine_item, NULL);
+  return mine;
+}
+
+/**
+ * flex_directory_keep_theirs:
+ *
+ * Drops my edit of @key (in conflict or waiting): the server's version
+ * shows again.
+ */
+gboolean
+flex_directory_keep_theirs (FlexDirectory *self, const char *key, GError **error)
+{
+  const FlexOutboxEntry *entry;
+
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+
+  if (self->outbox == NULL)
+    return TRUE;
+  entry = flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), key);
+  return entry == NULL || flex_outbox_discard (self->outbox, entry->id, error);
 }

@@ -85,6 +85,13 @@ void flex_directory_clear_async (FlexDirectory *self,
                                  gpointer user_data);
 gboolean flex_directory_clear_finish (FlexDirectory *self, GAsyncResult *result, GError **error);
 
+/* Edits kept while Twilio cannot be reached */
+typedef struct _FlexOutbox FlexOutbox;
+void flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox);
+FlexContact *
+flex_directory_get_conflict (FlexDirectory *self, const char *key, FlexContact **theirs);
+gboolean flex_directory_keep_theirs (FlexDirectory *self, const char *key, GError **error);
+
 /* The on-disk snapshot */
 void flex_directory_set_cache (FlexDirectory *self, FlexMapCache *cache);
 gboolean flex_directory_load_cached (FlexDirectory *self);

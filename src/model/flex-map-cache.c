@@ -361,7 +361,9 @@ flex_map_cache_load (FlexMapCache *self, const char *map_name, GError **error)
 /**
  * flex_map_cache_delete_all:
  *
- * Deletes the account's cache directory and everything in it (sign out).
+ * Deletes the account's snapshots (sign out), and the directory when
+ * nothing else is left in it: edits that were never sent (the outbox) are
+ * not a cache, and stay until they are sent or a person drops them.
  */
 gboolean
 flex_map_cache_delete_all (FlexMapCache *self, GError **error)
@@ -384,6 +386,8 @@ flex_map_cache_delete_all (FlexMapCache *self, GError **error)
     {
       g_autofree char *path = g_build_filename (self->directory, name, NULL);
 
+      if (g_str_has_prefix (name, "outbox"))
+        continue;
       if (g_unlink (path) != 0)
         {
           int saved_errno = errno;
@@ -393,7 +397,7 @@ flex_map_cache_delete_all (FlexMapCache *self, GError **error)
           return FALSE;
         }
     }
-  if (g_rmdir (self->directory) != 0)
+  if (g_rmdir (self->directory) != 0 && errno != ENOTEMPTY && errno != EEXIST)
     {
       int saved_errno = errno;
 

@@ -439,6 +439,46 @@ flex_outbox_discard (FlexOutbox *self, const char *id, GError **error)
   return TRUE;
 }
 
+/**
+ * flex_outbox_replace:
+ * @data: (nullable): the new data (add, update)
+ *
+ * Puts a newer edit of the same item in an entry's place (one entry an item:
+ * an add edited again is still an add), pending again.
+ */
+gboolean
+flex_outbox_replace (FlexOutbox *self,
+                     const char *id,
+                     FlexOutboxKind kind,
+                     JsonNode *data,
+                     const char *if_match,
+                     GError **error)
+{
+  FlexOutboxEntry *entry;
+
+  g_return_val_if_fail (FLEX_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (kind == FLEX_OUTBOX_DELETE || data != NULL, FALSE);
+
+  entry = find (self, id, NULL);
+  if (entry == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No such unsent change");
+      return FALSE;
+    }
+  entry->kind = kind;
+  g_clear_pointer (&entry->data, json_node_unref);
+  entry->data = data != NULL ? json_node_copy (data) : NULL;
+  g_free (entry->if_match);
+  entry->if_match = g_strdup (if_match);
+  entry->state = FLEX_OUTBOX_PENDING;
+  g_clear_pointer (&entry->theirs, json_node_unref);
+  g_clear_pointer (&entry->their_revision, g_free);
+  if (!save (self, error))
+    return FALSE;
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
 /* Replay */
 
 typedef struct

@@ -83,6 +83,12 @@ guint flex_outbox_get_n_entries (FlexOutbox *self);
 const FlexOutboxEntry *flex_outbox_get_entry (FlexOutbox *self, guint index);
 const FlexOutboxEntry *flex_outbox_lookup (FlexOutbox *self, const char *map, const char *key);
 gboolean flex_outbox_discard (FlexOutbox *self, const char *id, GError **error);
+gboolean flex_outbox_replace (FlexOutbox *self,
+                              const char *id,
+                              FlexOutboxKind kind,
+                              JsonNode *data,
+                              const char *if_match,
+                              GError **error);
 
 void flex_outbox_replay_async (FlexOutbox *self,
                                FlexTwilioClient *client,

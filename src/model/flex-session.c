@@ -13,6 +13,7 @@
 
 #include "flex-session.h"
 #include "flex-map-feed.h"
+#include "flex-outbox.h"
 
 /*
  * FlexSession: what the UI needs of one signed-in worker. It reads the Flex
@@ -46,6 +47,7 @@ struct _FlexSession
   FlexMapFeed *feeds[3];
   char *push_unavailable;
   FlexMapCache *cache;
+  FlexOutbox *outbox;
 
   FlexConfiguration *configuration;
   FlexWorker *worker;
@@ -97,6 +99,7 @@ flex_session_finalize (GObject *object)
   g_clear_object (&self->socket);
   g_free (self->push_unavailable);
   g_clear_object (&self->cache);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->recents);
   g_clear_object (&self->personal);
   g_clear_object (&self->shared);
@@ -723,4 +726,22 @@ flex_session_get_cache (FlexSession *self)
 {
   g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
   return self->cache;
+}
+
+/**
+ * flex_session_set_outbox:
+ * @outbox: where edits wait while Twilio cannot be reached (loaded)
+ *
+ * My Contacts and Shared Contacts keep edits there when they cannot be sent,
+ * and send them at the next good check.
+ */
+void
+flex_session_set_outbox (FlexSession *self, FlexOutbox *outbox)
+{
+  g_return_if_fail (FLEX_IS_SESSION (self));
+  g_return_if_fail (FLEX_IS_OUTBOX (outbox));
+
+  g_set_object (&self->outbox, outbox);
+  flex_directory_set_outbox (self->personal, outbox);
+  flex_directory_set_outbox (self->shared, outbox);
 }

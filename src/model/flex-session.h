@@ -61,5 +61,6 @@ FlexTwilsock *flex_session_get_socket (FlexSession *self);
 FlexMapFeed *flex_session_get_feed (FlexSession *self, guint index);
 void flex_session_set_cache (FlexSession *self, FlexMapCache *cache);
 FlexMapCache *flex_session_get_cache (FlexSession *self);
+void flex_session_set_outbox (FlexSession *self, FlexOutbox *outbox);
 
 G_END_DECLS

@@ -277,6 +277,32 @@ bind_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
 }
 
+/* A contact's name, and whether an edit of it waits to be sent or needs a
+ * choice. */
+static void
+bind_contact_name (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexContact *contact = gtk_list_item_get_item (list_item);
+  GtkInscription *inscription = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
+  g_autofree char *text = NULL;
+
+  switch (flex_contact_get_sync (contact))
+    {
+      case FLEX_CONTACT_PENDING:
+        /* TRANSLATORS: a contact edited while Twilio could not be reached */
+        text = g_strdup_printf (_ ("%s (not sent yet)"), flex_contact_get_name (contact));
+        break;
+      case FLEX_CONTACT_CONFLICT:
+        /* TRANSLATORS: an edit sent later met a newer version: edit to choose */
+        text = g_strdup_printf (_ ("%s (changed elsewhere: edit to choose)"),
+                                flex_contact_get_name (contact));
+        break;
+      default:
+        break;
+    }
+  gtk_inscription_set_text (inscription, text != NULL ? text : flex_contact_get_name (contact));
+}
+
 static void
 channel_icon (FlexRecent *recent, const char **icon, const char **label)
 {
@@ -577,8 +603,8 @@ build_columns (FlexDirectoryPage *self)
     }
   else
     {
-      add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                  flex_contact_get_name, TRUE);
+      add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_contact_name), NULL,
+                  TRUE);
       add_column (self, _ ("Phone Number"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
                   flex_contact_get_phone_number, TRUE);
     }
@@ -680,6 +706,15 @@ on_conflict_response (AdwMessageDialog *dialog, const char *response, gpointer u
     save_contact (conflict->page, conflict->mine, FALSE);
   else if (g_strcmp0 (response, "edit") == 0)
     open_dialog (conflict->page, conflict->mine);
+  else
+    {
+      g_autoptr (GError) error = NULL;
+
+      /* "Keep theirs": an edit of mine still waiting is dropped. */
+      if (!flex_directory_keep_theirs (conflict->page->directory,
+                                       flex_contact_get_key (conflict->mine), &error))
+        toast (conflict->page, error->message);
+    }
 }
 
 /* Someone else saved first: show theirs, let the person choose. */
@@ -757,11 +792,24 @@ static void
 edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
-  FlexContact *contact =
-      flex_directory_lookup (self->directory, g_variant_get_string (parameter, NULL));
+  const char *key = g_variant_get_string (parameter, NULL);
+  FlexContact *contact = flex_directory_lookup (self->directory, key);
+  g_autoptr (FlexContact) theirs = NULL;
+  g_autoptr (FlexContact) mine = NULL;
 
-  if (contact != NULL)
-    open_dialog (self, contact);
+  if (contact == NULL)
+    return;
+  /* An edit sent later met a newer version: the person chooses first. */
+  if (flex_contact_get_sync (contact) == FLEX_CONTACT_CONFLICT &&
+      (mine = flex_directory_get_conflict (self->directory, key, &theirs)) != NULL)
+    {
+      if (theirs != NULL)
+        show_conflict (self, mine, theirs);
+      else
+        open_dialog (self, mine);
+      return;
+    }
+  open_dialog (self, contact);
 }
 
 static void
