@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include "flex-application.h"
@@ -20,6 +22,7 @@
 #include "flex-emulator.h"
 #include "flex-directory-page.h"
 #include "flex-sandbox.h"
+#include "flex-outbox.h"
 #include "flex-window.h"
 
 static FlexApplication *the_app;
@@ -712,6 +715,30 @@ test_offline_disables_calling (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_is_sensitive (dial_button));
 }
 
+static void
+on_result (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* FLEX_UI_SCREENSHOT_DIR=DIR: tests save the screen they look at as
+ * DIR/NAME.png with ImageMagick's import (to look at by eye; nothing is
+ * compared). */
+static void
+maybe_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("FLEX_UI_SCREENSHOT_DIR");
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  /* Let a few frames be drawn. */
+  for (gint64 until = g_get_monotonic_time () + 700 * 1000; g_get_monotonic_time () < until;)
+    g_main_context_iteration (NULL, FALSE);
+  command = g_strdup_printf ("import -window root '%s/%s.png'", dir, name);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
 /* Push: the footer says Live, and a change made elsewhere shows up on
  * screen with no polling at all (the interval is 0 here). */
 static void
@@ -750,6 +777,61 @@ test_live_footer_and_push (Fixture *fixture, gconstpointer data)
   g_assert_true (g_str_has_prefix (names, "Aaron Pushed,"));
 }
 
+/* Twilio unreachable: the rows stay and the footer says since when they are
+ * known to be current. */
+static void
+test_offline_footer (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (
+      GTK_WIDGET (personal_page), FLEX_TYPE_DIRECTORY_PAGE, "status_label"));
+  FlexTwilioClient *client = flex_session_get_client (fixture->session);
+  guint rows = g_list_model_get_n_items (G_LIST_MODEL (personal));
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  flex_twilio_client_set_retry_policy (client, 0, 1, 10);
+  flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC, "http://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  flex_directory_refresh (personal);
+  while (!flex_directory_get_offline (personal) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+  g_assert_true (flex_directory_get_offline (personal));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (personal)), ==, rows);
+  g_assert_true (
+      g_str_has_prefix (gtk_label_get_label (status), "Offline — showing what was current at "));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (status)));
+
+  /* An edit made now waits in the outbox and shows as not sent yet. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("flex-ui-outbox-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "outbox.json", NULL);
+    g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, "AC00000000000000000000000000000000");
+    g_autoptr (FlexContact) draft = flex_contact_new (NULL, "Aaron Offline", "+13125550166", NULL);
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (FlexContact) saved = NULL;
+    AdwViewStack *stack = ADW_VIEW_STACK (
+        gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "stack"));
+
+    g_assert_true (flex_outbox_load (outbox, NULL));
+    flex_session_set_outbox (fixture->session, outbox);
+    flex_directory_add_contact_async (personal, draft, NULL, on_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    saved = flex_directory_write_finish (personal, result, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (flex_contact_get_sync (saved), ==, FLEX_CONTACT_PENDING);
+    g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 1);
+    adw_view_stack_set_visible_child_name (stack, "personal");
+    drain ();
+    maybe_screenshot (GTK_WIDGET (fixture->window), "offline");
+    g_unlink (path);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -780,6 +862,7 @@ main (int argc, char *argv[])
   ADD ("/ui/tel-link-confirms", test_tel_link_confirms);
   ADD ("/ui/offline-disables-calling", test_offline_disables_calling);
   ADD ("/ui/live-footer-and-push", test_live_footer_and_push);
+  ADD ("/ui/offline-footer", test_offline_footer);
 #undef ADD
 
   ret = g_test_run ();
