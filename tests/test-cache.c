@@ -58,6 +58,16 @@ remove_tree (const char *directory)
   g_rmdir (directory);
 }
 
+/* Removes the temporary base of an account directory made by make_dir(). */
+static void
+remove_base (const char *account_directory)
+{
+  g_autofree char *parent = g_path_get_dirname (account_directory);
+  g_autofree char *base = g_path_get_dirname (parent);
+
+  remove_tree (base);
+}
+
 static FlexSyncItem *
 item (const char *key, const char *revision, const char *json)
 {
@@ -138,7 +148,7 @@ test_cache_round_trip (void)
   g_assert_no_error (error);
   g_assert_false (g_file_test (directory, G_FILE_TEST_EXISTS));
   g_assert_true (flex_map_cache_delete_all (cache, &error)); /* twice is fine */
-  remove_tree (g_path_get_dirname (g_path_get_dirname (directory)));
+  remove_base (directory);
 }
 
 /* Damaged files: every truncation, flipped bytes, other formats and
@@ -232,7 +242,7 @@ test_cache_damaged (void)
     g_assert_nonnull (error);
     g_clear_error (&error);
   }
-  remove_tree (g_path_get_dirname (g_path_get_dirname (directory)));
+  remove_base (directory);
 }
 
 /* A directory started from its snapshot. */
@@ -279,7 +289,7 @@ fixture_teardown (Fixture *fixture, gconstpointer data)
 {
   g_assert_finalize_object (fixture->client);
   g_assert_finalize_object (fixture->emulator);
-  remove_tree (g_path_get_dirname (g_path_get_dirname (fixture->cache_dir)));
+  remove_base (fixture->cache_dir);
   g_free (fixture->cache_dir);
   g_string_free (fixture->changes, TRUE);
 }
