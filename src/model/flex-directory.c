@@ -54,9 +54,11 @@ struct _FlexDirectory
   FlexMapCache *cache;
   FlexOutbox *outbox;
   GHashTable *overlaid; /* keys shown from the outbox */
-  guint save_id;        /* a save of the snapshot, after changes settle */
-  gint64 shown_since;   /* when what is shown was last known current (µs), for "offline" */
-  char *live_reason;    /* when not live, why (for a tooltip) */
+  guint replay_id;      /* the next attempt to send what waits */
+  guint replay_delay_ms;
+  guint save_id;      /* a save of the snapshot, after changes settle */
+  gint64 shown_since; /* when what is shown was last known current (µs), for "offline" */
+  char *live_reason;  /* when not live, why (for a tooltip) */
 
   guint poll_interval;
   guint poll_source;
@@ -157,6 +159,7 @@ list_model_iface_init (GListModelInterface *iface)
 
 static void schedule_save (FlexDirectory *self);
 static void replay_outbox (FlexDirectory *self);
+static void schedule_replay (FlexDirectory *self);
 static gpointer outbox_version (FlexDirectory *self, const char *key, gboolean *hide);
 static void start_refresh (FlexDirectory *self);
 
@@ -740,6 +743,7 @@ flex_directory_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_handle_id (&self->replay_id, g_source_remove);
   if (self->save_id != 0)
     {
       /* Quitting right after a change: keep it. */
@@ -1259,6 +1263,7 @@ queue_write (FlexDirectory *self, WriteData *data, FlexContact **shown, GError *
 
   g_hash_table_add (self->overlaid, g_strdup (data->key));
   show_outbox_key (self, data->key);
+  schedule_replay (self);
   if (data->kind == WRITE_DELETE)
     *shown = NULL;
   else
@@ -1273,10 +1278,18 @@ queue_write (FlexDirectory *self, WriteData *data, FlexContact **shown, GError *
 static void
 on_replayed (GObject *object, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (FlexDirectory) self = user_data;
   g_autoptr (GError) error = NULL;
 
   if (!flex_outbox_replay_finish (FLEX_OUTBOX (object), result, &error))
-    g_debug ("Unsent changes wait for the next check: %s", error->message);
+    {
+      /* Again later, backing off: Twilio is still away. */
+      g_debug ("Unsent changes wait: %s", error->message);
+      if (!g_cancellable_is_cancelled (self->cancellable))
+        schedule_replay (self);
+      return;
+    }
+  self->replay_delay_ms = 0;
 }
 
 static void
@@ -1286,6 +1299,7 @@ replay_outbox (FlexDirectory *self)
 
   if (self->outbox == NULL)
     return;
+  g_clear_handle_id (&self->replay_id, g_source_remove);
   for (guint i = 0; i < flex_outbox_get_n_entries (self->outbox); i++)
     {
       const FlexOutboxEntry *entry = flex_outbox_get_entry (self->outbox, i);
@@ -1293,11 +1307,33 @@ replay_outbox (FlexDirectory *self)
       if (entry->state == FLEX_OUTBOX_PENDING && g_str_equal (entry->map, map))
         {
           flex_outbox_replay_async (self->outbox, flex_sync_map_get_client (self->map),
-                                    flex_sync_map_get_service_sid (self->map), NULL, on_replayed,
-                                    NULL);
+                                    flex_sync_map_get_service_sid (self->map), self->cancellable,
+                                    on_replayed, g_object_ref (self));
           return;
         }
     }
+}
+
+static gboolean
+on_replay_timeout (gpointer user_data)
+{
+  FlexDirectory *self = user_data;
+
+  self->replay_id = 0;
+  replay_outbox (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sending what waits does not wait for a poll (there may be none while
+ * push is live): tries again after 1 s, 2 s, … up to a minute. */
+static void
+schedule_replay (FlexDirectory *self)
+{
+  if (self->outbox == NULL || self->replay_id != 0)
+    return;
+  self->replay_delay_ms =
+      self->replay_delay_ms == 0 ? 1000 : MIN (self->replay_delay_ms * 2, 60 * 1000);
+  self->replay_id = g_timeout_add (self->replay_delay_ms, on_replay_timeout, self);
 }
 
 static void
