@@ -832,6 +832,107 @@ test_offline_footer (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* An edit made offline meets a newer version: the row says so, and editing
+ * it asks Keep Theirs / Edit Again / Save Mine; keeping theirs shows theirs. */
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_offline_conflict (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  FlexTwilioClient *client = flex_session_get_client (fixture->session);
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  g_autofree char *map =
+      g_strconcat ("Contacts_", flex_sandbox_get_worker_sid (fixture->sandbox), NULL);
+  g_autofree char *dir = g_dir_make_tmp ("flex-ui-conflict-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "outbox.json", NULL);
+  g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, "AC00000000000000000000000000000000");
+  g_autoptr (FlexContact) first = g_list_model_get_item (G_LIST_MODEL (personal), 0);
+  g_autoptr (FlexContact) edited = flex_contact_copy (first);
+  g_autofree char *key = g_strdup (flex_contact_get_key (first));
+  g_autofree char *theirs = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (FlexContact) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  AdwViewStack *stack = ADW_VIEW_STACK (
+      gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "stack"));
+  AdwMessageDialog *dialog;
+  gint64 deadline;
+
+  g_assert_true (flex_outbox_load (outbox, NULL));
+  flex_session_set_outbox (fixture->session, outbox);
+  flex_twilio_client_set_retry_policy (client, 0, 1, 10);
+
+  /* Offline, I change the number... */
+  flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC, "http://127.0.0.1:9", &error);
+  flex_contact_set_phone_number (edited, "+13125550999");
+  flex_directory_update_contact_async (personal, edited, NULL, on_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  saved = flex_directory_write_finish (personal, result, NULL, &error);
+  g_assert_no_error (error);
+
+  /* ...while someone else changes it too. */
+  theirs = g_strdup_printf ("{\"key\":\"%s\",\"name\":\"%s\",\"phoneNumber\":"
+                            "\"+13125550777\",\"notes\":\"Changed in Flex\"}",
+                            key, flex_contact_get_name (first));
+  flex_emulator_put_item (emulator, map, key, theirs, 0, &error);
+  g_assert_no_error (error);
+
+  /* Back online: the edit meets theirs. */
+  flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC,
+                                   flex_emulator_get_base_url (emulator), &error);
+  flex_directory_refresh (personal);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((flex_directory_lookup (personal, key) == NULL ||
+          flex_contact_get_sync (flex_directory_lookup (personal, key)) != FLEX_CONTACT_CONFLICT) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (flex_contact_get_sync (flex_directory_lookup (personal, key)), ==,
+                   FLEX_CONTACT_CONFLICT);
+  adw_view_stack_set_visible_child_name (stack, "personal");
+  drain ();
+  maybe_screenshot (GTK_WIDGET (fixture->window), "conflict-row");
+
+  /* Editing it asks first. */
+  gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.edit", "s", key);
+  drain ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Someone Else Changed This Contact");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+13125550777"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+13125550999"));
+  maybe_screenshot (GTK_WIDGET (fixture->window), "conflict-dialog");
+
+  /* Keep theirs: my edit goes, theirs shows. */
+  adw_message_dialog_response (dialog, "keep");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((flex_directory_lookup (personal, key) == NULL ||
+          flex_contact_get_sync (flex_directory_lookup (personal, key)) != FLEX_CONTACT_SYNCED) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (flex_contact_get_phone_number (flex_directory_lookup (personal, key)), ==,
+                   "+13125550777");
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -863,6 +964,7 @@ main (int argc, char *argv[])
   ADD ("/ui/offline-disables-calling", test_offline_disables_calling);
   ADD ("/ui/live-footer-and-push", test_live_footer_and_push);
   ADD ("/ui/offline-footer", test_offline_footer);
+  ADD ("/ui/offline-conflict", test_offline_conflict);
 #undef ADD
 
   ret = g_test_run ();
