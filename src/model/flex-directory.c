@@ -55,6 +55,7 @@ struct _FlexDirectory
   FlexOutbox *outbox;
   GHashTable *overlaid; /* keys shown from the outbox */
   guint replay_id;      /* the next attempt to send what waits */
+  guint retry_ms;       /* the backoff of checks after a failed one */
   guint replay_delay_ms;
   guint save_id;      /* a save of the snapshot, after changes settle */
   gint64 shown_since; /* when what is shown was last known current (µs), for "offline" */
@@ -664,6 +665,15 @@ schedule_poll (FlexDirectory *self)
 
   /* ±20 % so that many agents do not poll in step (Sync's rate limits). */
   base_ms = self->poll_interval * 1000;
+  /* After a failed check, sooner: 1 s, 2 s, … up to the interval (which
+   * may be the long safety interval while push is live). */
+  if (self->offline)
+    {
+      self->retry_ms = self->retry_ms == 0 ? 1000 : MIN (self->retry_ms * 2, 60 * 1000);
+      base_ms = MIN (base_ms, self->retry_ms);
+    }
+  else
+    self->retry_ms = 0;
   jitter_ms = base_ms * POLL_JITTER_PERCENT / 100;
   self->poll_source = g_timeout_add (
       base_ms - jitter_ms + g_random_int_range (0, 2 * jitter_ms + 1), on_poll, self);
