@@ -161,7 +161,7 @@ open_session (Fixture *fixture, FlexFeatureConfig *config)
   flex_session_set_cache (session, cache);
   g_assert_true (flex_outbox_load (outbox, &error));
   flex_session_set_outbox (session, outbox);
-  flex_session_set_poll_interval (session, 1);
+  flex_session_set_poll_interval (session, 2);
   return session;
 }
 
@@ -276,7 +276,30 @@ run_edits (Fixture *fixture, gboolean restart_midway)
     }
 
   /* Everything sent, and shown as the server's. */
-  FLEX_TEST_WAIT_FOR (count_shown (personal) == N_EDITS, 60000);
+  {
+    gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+    while (count_shown (personal) != N_EDITS && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (200);
+      }
+    if (count_shown (personal) != N_EDITS)
+      {
+        for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (personal)); i++)
+          {
+            g_autoptr (FlexContact) contact = g_list_model_get_item (G_LIST_MODEL (personal), i);
+
+            g_test_message ("row %s %s sync %d rev %s", flex_contact_get_key (contact),
+                            flex_contact_get_name (contact), flex_contact_get_sync (contact),
+                            flex_contact_get_revision (contact));
+          }
+        g_test_message ("live %d offline %d revision %s", flex_directory_get_live (personal),
+                        flex_directory_get_offline (personal),
+                        flex_directory_get_revision (personal));
+        g_error ("%u of %u edits shown as sent", count_shown (personal), N_EDITS);
+      }
+  }
 
   flex_twilsock_stop (flex_session_get_socket (session));
   g_clear_object (&session);
@@ -301,7 +324,7 @@ main (int argc, char *argv[])
 {
   static const char *const drop[] = { "--drop-rate", "0.25", NULL };
   static const char *const errors[] = { "--error-rate", "0.3", "--error-status", "503", NULL };
-  static const char *const storm[] = { "--rate-limit", "4", NULL };
+  static const char *const storm[] = { "--rate-limit", "6", NULL };
   static const char *const slow[] = { "--latency", "250", NULL };
 
   g_test_init (&argc, &argv, NULL);

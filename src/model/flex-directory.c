@@ -1335,15 +1335,17 @@ on_replay_timeout (gpointer user_data)
 }
 
 /* Sending what waits does not wait for a poll (there may be none while
- * push is live): tries again after 1 s, 2 s, … up to a minute. */
+ * push is live): tries again after 1 s, 2 s, … up to 30 s, ± 20 %. */
 static void
 schedule_replay (FlexDirectory *self)
 {
   if (self->outbox == NULL || self->replay_id != 0)
     return;
   self->replay_delay_ms =
-      self->replay_delay_ms == 0 ? 1000 : MIN (self->replay_delay_ms * 2, 60 * 1000);
-  self->replay_id = g_timeout_add (self->replay_delay_ms, on_replay_timeout, self);
+      self->replay_delay_ms == 0 ? 1000 : MIN (self->replay_delay_ms * 2, 30 * 1000);
+  self->replay_id = g_timeout_add (self->replay_delay_ms * 8 / 10 +
+                                       g_random_int_range (0, self->replay_delay_ms * 4 / 10 + 1),
+                                   on_replay_timeout, self);
 }
 
 static void
