@@ -102,6 +102,12 @@ find_check_buttons (GtkWidget *widget, GPtrArray *found)
  * main window opens and the keyring holds the account; signing out removes
  * it and brings the sign-in back. */
 static void
+on_result (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_sign_in_and_out (void)
 {
   FlexSetupWindow *setup;
@@ -140,6 +146,81 @@ test_sign_in_and_out (void)
   g_assert_cmpstr (account->worker_sid, ==, worker_sid);
   g_assert_cmpuint (keyring_accounts (), ==, 1);
   g_assert_nonnull (flex_application_get_session (the_app));
+
+  /* Signed in, with a quarter of the requests dropped: every contact added
+   * reaches the server exactly once, and ends shown as sent. */
+  {
+    FlexDirectory *personal = flex_session_get_personal (flex_application_get_session (the_app));
+    g_autoptr (GError) error = NULL;
+    g_autofree char *map = g_strconcat ("Contacts_", worker_sid, NULL);
+    g_autoptr (JsonNode) state = NULL;
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    guint found = 0;
+
+    while (!flex_directory_get_loaded (personal) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    flex_emulator_set_drop_rate (emulator, 0.25);
+    for (guint i = 0; i < 6; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("Dropped %u", i);
+        g_autoptr (FlexContact) draft = flex_contact_new (NULL, name, "+13125550100", NULL);
+        g_autoptr (GAsyncResult) result = NULL;
+        g_autoptr (FlexContact) saved = NULL;
+
+        flex_directory_add_contact_async (personal, draft, NULL, on_result, &result);
+        while (result == NULL)
+          g_main_context_iteration (NULL, TRUE);
+        saved = flex_directory_write_finish (personal, result, NULL, &error);
+        g_assert_no_error (error);
+      }
+    while (g_get_monotonic_time () < deadline)
+      {
+        guint synced = 0;
+
+        for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (personal)); i++)
+          {
+            g_autoptr (FlexContact) contact = g_list_model_get_item (G_LIST_MODEL (personal), i);
+
+            if (g_str_has_prefix (flex_contact_get_name (contact), "Dropped ") &&
+                flex_contact_get_sync (contact) == FLEX_CONTACT_SYNCED)
+              synced++;
+          }
+        if (synced == 6)
+          break;
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    flex_emulator_set_drop_rate (emulator, 0);
+
+    /* On the server: each once. */
+    state = flex_emulator_dump_json (emulator);
+    {
+      JsonArray *maps = json_object_get_array_member (
+          json_array_get_object_element (
+              json_object_get_array_member (
+                  json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
+              0),
+          "maps");
+
+      for (guint m = 0; m < json_array_get_length (maps); m++)
+        {
+          JsonObject *object = json_array_get_object_element (maps, m);
+          JsonArray *items;
+
+          if (g_strcmp0 (json_object_get_string_member (object, "unique_name"), map) != 0)
+            continue;
+          items = json_object_get_array_member (object, "items");
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            if (g_str_has_prefix (json_object_get_string_member_with_default (
+                                      json_object_get_object_member (
+                                          json_array_get_object_element (items, i), "data"),
+                                      "name", ""),
+                                  "Dropped "))
+              found++;
+        }
+    }
+    g_assert_cmpuint (found, ==, 6);
+  }
 
   /* Sign out, confirmed. */
   g_action_group_activate_action (G_ACTION_GROUP (the_app), "sign-out", NULL);
