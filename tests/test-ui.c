@@ -933,6 +933,46 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* Offline, searching works on what is shown, and a call says it needs Flex. */
+static void
+test_offline_call_says_so (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  FlexTwilioClient *client = flex_session_get_client (fixture->session);
+  g_autoptr (GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *button;
+
+  adw_view_stack_set_visible_child_name (
+      ADW_VIEW_STACK (
+          gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "stack")),
+      "personal");
+  drain ();
+  flex_twilio_client_set_retry_policy (client, 0, 1, 10);
+  for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    flex_twilio_client_set_base_url (client, api, "http://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+
+  search (fixture, "amelia");
+  {
+    g_autofree char *names = visible_names (personal);
+
+    g_assert_cmpstr (names, ==, "Amelia Watson");
+  }
+  search (fixture, "");
+
+  button = first_call_button (GTK_WIDGET (column_view (personal)));
+  g_signal_emit_by_name (button, "clicked");
+  dialog = wait_call_dialog (fixture->window);
+  adw_message_dialog_response (dialog, "call");
+  while (flex_dialer_get_busy (flex_window_get_dialer (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+  g_assert_cmpstr (flex_window_get_last_toast (fixture->window), ==,
+                   "Calling needs Flex, and Twilio cannot be reached right now; try again when "
+                   "you are back online");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -965,6 +1005,7 @@ main (int argc, char *argv[])
   ADD ("/ui/live-footer-and-push", test_live_footer_and_push);
   ADD ("/ui/offline-footer", test_offline_footer);
   ADD ("/ui/offline-conflict", test_offline_conflict);
+  ADD ("/ui/offline-call-says-so", test_offline_call_says_so);
 #undef ADD
 
   ret = g_test_run ();

@@ -391,9 +391,14 @@ on_worker_checked (GObject *object, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (refresh_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         fail_dial (task, g_steal_pointer (&refresh_error));
       else
-        fail_dial (task, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                      _ ("Could not check your status in Flex: %s"),
-                                      refresh_error->message));
+        /* Keeps the cause's domain and code: "Twilio cannot be reached"
+         * is said differently from a refusal. */
+        fail_dial (task,
+                   g_error_new (
+                       refresh_error->domain == FLEX_TWILIO_ERROR ? FLEX_TWILIO_ERROR : G_IO_ERROR,
+                       refresh_error->domain == FLEX_TWILIO_ERROR ? refresh_error->code
+                                                                  : G_IO_ERROR_FAILED,
+                       _ ("Could not check your status in Flex: %s"), refresh_error->message));
       return;
     }
 

@@ -32,6 +32,7 @@ struct _FlexWindow
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
+  char *last_toast;
   AdwViewStack *stack;
   AdwViewStackPage *recents_page;
   AdwViewStackPage *personal_page;
@@ -127,6 +128,11 @@ on_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
           g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_DISABLED) ||
           g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_BUSY))
         message = g_strdup (error->message);
+      else if (g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK) ||
+               g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT))
+        /* Offline: the lists still work, calls cannot. */
+        message = g_strdup (_ ("Calling needs Flex, and Twilio cannot be reached right now; "
+                               "try again when you are back online"));
       else
         message = g_strdup_printf (_ ("Could not request the call: %s"), error->message);
     }
@@ -579,6 +585,7 @@ flex_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->pending_number, g_free);
   g_clear_pointer (&self->pending_name, g_free);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (flex_window_parent_class)->dispose (object);
 }
@@ -665,6 +672,20 @@ flex_window_add_toast (FlexWindow *self, const char *message)
   /* AdwToast titles are Pango markup. */
   escaped = g_markup_escape_text (message, -1);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+}
+
+/**
+ * flex_window_get_last_toast:
+ *
+ * Returns: (nullable): the text of the last toast shown (for tests)
+ */
+const char *
+flex_window_get_last_toast (FlexWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }
 
 /**
