@@ -498,6 +498,34 @@ test_directory_offline_conflict (Fixture *fixture, gconstpointer data)
   settle (directory);
 }
 
+/* The outbox cannot be written (disk full, read-only): the edit is not
+ * queued, and the person gets the error back (the dialog opens again with
+ * what they typed), never a silent loss. */
+static void
+test_directory_outbox_unwritable (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *blocker = g_build_filename (fixture->dir, "not-a-directory", NULL);
+  g_autofree char *path = g_build_filename (blocker, "outbox.json", NULL);
+  g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, ACCOUNT);
+  g_autoptr (FlexDirectory) directory = NULL;
+  g_autoptr (FlexContact) draft = flex_contact_new (NULL, "Unsaved Ursula", "+13125550188", NULL);
+  g_autoptr (FlexContact) saved = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
+  g_assert_true (flex_outbox_load (outbox, NULL));
+  directory = open_directory (fixture, outbox);
+  go_offline (fixture, TRUE);
+  saved = write_contact (directory, "add", draft, &error);
+  g_assert_null (saved);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (directory)), ==, 1);
+  go_offline (fixture, FALSE);
+  settle (directory);
+  g_unlink (blocker);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -511,6 +539,7 @@ main (int argc, char *argv[])
   ADD ("/outbox/unreadable", test_outbox_unreadable);
   ADD ("/outbox/directory/offline-edits", test_directory_offline_edits);
   ADD ("/outbox/directory/conflict", test_directory_offline_conflict);
+  ADD ("/outbox/directory/unwritable", test_directory_outbox_unwritable);
 #undef ADD
 
   return g_test_run ();
