@@ -442,6 +442,38 @@ test_directory_cache_hides_expired (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (flex_directory_lookup (recents, "WT2"));
 }
 
+/* A pushed change's event id is kept in the snapshot. */
+static void
+test_directory_cache_keeps_event_id (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexDirectory) directory =
+      open_directory (fixture, WORKER_MAP, FLEX_DIRECTORY_KIND_PERSONAL);
+  g_autoptr (FlexMapCache) cache = flex_map_cache_new (fixture->cache_dir, ACCOUNT);
+  g_autoptr (FlexMapSnapshot) snapshot = NULL;
+  g_autoptr (JsonNode) data_node = json_from_string (
+      "{\"key\":\"k-cy\",\"name\":\"Cy\",\"phoneNumber\":\"+13125550100\"}", NULL);
+  g_autoptr (GError) error = NULL;
+  FlexSyncEvent event = { 0 };
+
+  check (directory);
+  event.type = FLEX_SYNC_EVENT_ITEM_ADDED;
+  event.map_sid = (char *) "MP0";
+  event.id = 42;
+  event.key = (char *) "k-cy";
+  event.item = flex_sync_item_new ("k-cy", "0", data_node, NULL, NULL, NULL);
+  event.map_revision = (char *) "99";
+  flex_directory_apply_event (directory, &event);
+  flex_sync_item_unref (event.item);
+  g_assert_nonnull (flex_directory_lookup (directory, "k-cy"));
+  g_assert_finalize_object (g_steal_pointer (&directory));
+
+  snapshot = flex_map_cache_load (cache, WORKER_MAP, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (snapshot->last_event_id, ==, 42);
+  g_assert_cmpstr (snapshot->revision, ==, "99");
+  g_assert_cmpuint (snapshot->items->len, ==, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -453,6 +485,7 @@ main (int argc, char *argv[])
   ADD ("/cache/directory/starts-from-cache", test_directory_starts_from_cache);
   ADD ("/cache/directory/offline", test_directory_offline_from_cache);
   ADD ("/cache/directory/expired-recents", test_directory_cache_hides_expired);
+  ADD ("/cache/directory/event-id", test_directory_cache_keeps_event_id);
 #undef ADD
 
   return g_test_run ();

@@ -107,6 +107,107 @@ on_result (GObject *object, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+static guint
+count_on_server (const char *prefix)
+{
+  g_autofree char *map = g_strconcat ("Contacts_", worker_sid, NULL);
+  g_autoptr (JsonNode) state = flex_emulator_dump_json (emulator);
+  JsonArray *maps = json_object_get_array_member (
+      json_array_get_object_element (
+          json_object_get_array_member (
+              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
+          0),
+      "maps");
+  guint found = 0;
+
+  for (guint m = 0; m < json_array_get_length (maps); m++)
+    {
+      JsonObject *object = json_array_get_object_element (maps, m);
+      JsonArray *items;
+
+      if (g_strcmp0 (json_object_get_string_member (object, "unique_name"), map) != 0)
+        continue;
+      items = json_object_get_array_member (object, "items");
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        if (g_str_has_prefix (json_object_get_string_member_with_default (
+                                  json_object_get_object_member (
+                                      json_array_get_object_element (items, i), "data"),
+                                  "name", ""),
+                              prefix))
+          found++;
+    }
+  return found;
+}
+
+/* Adds four contacts under a fault, then waits until they show as sent. */
+static void
+add_through_faults (FlexDirectory *personal, guint scenario)
+{
+  static const char *const names[] = { "drop", "error-500", "error-503", "rate-limit", "latency" };
+  g_autofree char *prefix = g_strdup_printf ("Fault %s ", names[scenario]);
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  guint synced = 0;
+
+  while (!flex_directory_get_loaded (personal) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  switch (scenario)
+    {
+      case 0:
+        flex_emulator_set_drop_rate (emulator, 0.25);
+        break;
+      case 1:
+        flex_emulator_set_error_rate (emulator, 0.3, 500);
+        break;
+      case 2:
+        flex_emulator_set_error_rate (emulator, 0.3, 503);
+        break;
+      case 3:
+        flex_emulator_set_rate_limit (emulator, 3);
+        break;
+      default:
+        flex_emulator_set_latency (emulator, 250);
+        break;
+    }
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%u", prefix, i);
+      g_autoptr (FlexContact) draft = flex_contact_new (NULL, name, "+13125550100", NULL);
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (FlexContact) saved = NULL;
+
+      flex_directory_add_contact_async (personal, draft, NULL, on_result, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      saved = flex_directory_write_finish (personal, result, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  while (synced < 4 && g_get_monotonic_time () < deadline)
+    {
+      synced = 0;
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (personal)); i++)
+        {
+          g_autoptr (FlexContact) contact = g_list_model_get_item (G_LIST_MODEL (personal), i);
+
+          if (g_str_has_prefix (flex_contact_get_name (contact), prefix) &&
+              flex_contact_get_sync (contact) == FLEX_CONTACT_SYNCED)
+            synced++;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_test_message ("%s: %u of 4 shown as sent", names[scenario], synced);
+  g_assert_cmpuint (synced, ==, 4);
+
+  flex_emulator_set_drop_rate (emulator, 0);
+  flex_emulator_set_error_rate (emulator, 0, 500);
+  flex_emulator_set_rate_limit (emulator, 0);
+  flex_emulator_set_latency (emulator, 0);
+  g_assert_cmpuint (count_on_server (prefix), ==, 4);
+}
+
 static void
 test_sign_in_and_out (void)
 {
@@ -147,80 +248,12 @@ test_sign_in_and_out (void)
   g_assert_cmpuint (keyring_accounts (), ==, 1);
   g_assert_nonnull (flex_application_get_session (the_app));
 
-  /* Signed in, with a quarter of the requests dropped: every contact added
-   * reaches the server exactly once, and ends shown as sent. */
-  {
-    FlexDirectory *personal = flex_session_get_personal (flex_application_get_session (the_app));
-    g_autoptr (GError) error = NULL;
-    g_autofree char *map = g_strconcat ("Contacts_", worker_sid, NULL);
-    g_autoptr (JsonNode) state = NULL;
-    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-    guint found = 0;
-
-    while (!flex_directory_get_loaded (personal) && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-    flex_emulator_set_drop_rate (emulator, 0.25);
-    for (guint i = 0; i < 6; i++)
-      {
-        g_autofree char *name = g_strdup_printf ("Dropped %u", i);
-        g_autoptr (FlexContact) draft = flex_contact_new (NULL, name, "+13125550100", NULL);
-        g_autoptr (GAsyncResult) result = NULL;
-        g_autoptr (FlexContact) saved = NULL;
-
-        flex_directory_add_contact_async (personal, draft, NULL, on_result, &result);
-        while (result == NULL)
-          g_main_context_iteration (NULL, TRUE);
-        saved = flex_directory_write_finish (personal, result, NULL, &error);
-        g_assert_no_error (error);
-      }
-    while (g_get_monotonic_time () < deadline)
-      {
-        guint synced = 0;
-
-        for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (personal)); i++)
-          {
-            g_autoptr (FlexContact) contact = g_list_model_get_item (G_LIST_MODEL (personal), i);
-
-            if (g_str_has_prefix (flex_contact_get_name (contact), "Dropped ") &&
-                flex_contact_get_sync (contact) == FLEX_CONTACT_SYNCED)
-              synced++;
-          }
-        if (synced == 6)
-          break;
-        g_main_context_iteration (NULL, FALSE);
-        g_usleep (1000);
-      }
-    flex_emulator_set_drop_rate (emulator, 0);
-
-    /* On the server: each once. */
-    state = flex_emulator_dump_json (emulator);
-    {
-      JsonArray *maps = json_object_get_array_member (
-          json_array_get_object_element (
-              json_object_get_array_member (
-                  json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
-              0),
-          "maps");
-
-      for (guint m = 0; m < json_array_get_length (maps); m++)
-        {
-          JsonObject *object = json_array_get_object_element (maps, m);
-          JsonArray *items;
-
-          if (g_strcmp0 (json_object_get_string_member (object, "unique_name"), map) != 0)
-            continue;
-          items = json_object_get_array_member (object, "items");
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            if (g_str_has_prefix (json_object_get_string_member_with_default (
-                                      json_object_get_object_member (
-                                          json_array_get_object_element (items, i), "data"),
-                                      "name", ""),
-                                  "Dropped "))
-              found++;
-        }
-    }
-    g_assert_cmpuint (found, ==, 6);
-  }
+  /* Signed in, with faults (the same switches the command-line emulator's
+   * --drop-rate, --error-rate, --rate-limit and --latency set): every
+   * contact added reaches the server exactly once and ends shown as sent. */
+  for (guint scenario = 0; scenario < 5; scenario++)
+    add_through_faults (flex_session_get_personal (flex_application_get_session (the_app)),
+                        scenario);
 
   /* Sign out, confirmed. */
   g_action_group_activate_action (G_ACTION_GROUP (the_app), "sign-out", NULL);

@@ -56,6 +56,7 @@ struct _FlexDirectory
   GHashTable *overlaid; /* keys shown from the outbox */
   guint replay_id;      /* the next attempt to send what waits */
   guint retry_ms;       /* the backoff of checks after a failed one */
+  gint64 last_event_id; /* of the last pushed change applied, -1: none */
   guint replay_delay_ms;
   guint save_id;      /* a save of the snapshot, after changes settle */
   gint64 shown_since; /* when what is shown was last known current (µs), for "offline" */
@@ -716,7 +717,7 @@ save_now (FlexDirectory *self)
 
   if (self->cache == NULL || !self->loaded)
     return;
-  snapshot = flex_map_snapshot_new (self->revision, -1);
+  snapshot = flex_map_snapshot_new (self->revision, self->last_event_id);
   for (guint i = 0; i < self->items->len; i++)
     g_ptr_array_add (snapshot->items, item_to_sync_item (self, g_ptr_array_index (self->items, i)));
   /* A full disk or a read-only directory costs the snapshot, nothing else. */
@@ -903,6 +904,7 @@ flex_directory_init (FlexDirectory *self)
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->writes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->overlaid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->last_event_id = -1;
   self->cancellable = g_cancellable_new ();
   self->time_zone = g_time_zone_new_local ();
 }
@@ -1768,6 +1770,8 @@ flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event)
     }
 
   set_revision (self, event->map_revision);
+  self->last_event_id =
+      event->type == FLEX_SYNC_EVENT_MAP_REMOVED ? -1 : MAX (self->last_event_id, event->id);
   self->write_serial++; /* a listing under way may predate this */
   set_status (self, FALSE, NULL);
 }
@@ -1938,6 +1942,7 @@ flex_directory_load_cached (FlexDirectory *self)
   self->revision = g_strdup (snapshot->revision);
   self->shown_since = snapshot->saved_at_us;
   self->last_updated = snapshot->saved_at_us;
+  self->last_event_id = snapshot->last_event_id;
   self->loaded = TRUE;
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
