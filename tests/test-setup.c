@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "flex-application.h"
@@ -27,6 +28,8 @@
 static FlexApplication *the_app;
 static FlexEmulator *emulator;
 static char *worker_sid;
+static char *data_file;
+static guint emulator_port;
 
 static void
 drain (void)
@@ -143,7 +146,8 @@ count_on_server (const char *prefix)
 static void
 add_through_faults (FlexDirectory *personal, guint scenario)
 {
-  static const char *const names[] = { "drop", "error-500", "error-503", "rate-limit", "latency" };
+  static const char *const names[] = { "drop",       "error-500", "error-503",
+                                       "rate-limit", "latency",   "restart" };
   g_autofree char *prefix = g_strdup_printf ("Fault %s ", names[scenario]);
   g_autoptr (GError) error = NULL;
   gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
@@ -165,8 +169,10 @@ add_through_faults (FlexDirectory *personal, guint scenario)
       case 3:
         flex_emulator_set_rate_limit (emulator, 3);
         break;
-      default:
+      case 4:
         flex_emulator_set_latency (emulator, 250);
+        break;
+      default:
         break;
     }
 
@@ -177,6 +183,20 @@ add_through_faults (FlexDirectory *personal, guint scenario)
       g_autoptr (GAsyncResult) result = NULL;
       g_autoptr (FlexContact) saved = NULL;
 
+      /* The emulator stopped after two edits, started again (from its
+       * --data file, on the same port) after the third. */
+      if (scenario == 5 && i == 2)
+        {
+          emulator_port = flex_emulator_get_port (emulator);
+          g_clear_object (&emulator);
+        }
+      if (scenario == 5 && i == 3)
+        {
+          emulator = flex_emulator_new ();
+          flex_emulator_set_auth (emulator, KEY, SECRET);
+          g_assert_true (flex_emulator_set_data_file (emulator, data_file, &error));
+          g_assert_true (flex_emulator_listen (emulator, emulator_port, &error));
+        }
       flex_directory_add_contact_async (personal, draft, NULL, on_result, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
@@ -251,7 +271,7 @@ test_sign_in_and_out (void)
   /* Signed in, with faults (the same switches the command-line emulator's
    * --drop-rate, --error-rate, --rate-limit and --latency set): every
    * contact added reaches the server exactly once and ends shown as sent. */
-  for (guint scenario = 0; scenario < 5; scenario++)
+  for (guint scenario = 0; scenario < 6; scenario++)
     add_through_faults (flex_session_get_personal (flex_application_get_session (the_app)),
                         scenario);
 
@@ -361,6 +381,13 @@ main (int argc, char *argv[])
   flex_emulator_listen (emulator, 0, &error);
   g_assert_no_error (error);
   flex_emulator_set_auth (emulator, KEY, SECRET);
+  {
+    g_autofree char *dir = g_dir_make_tmp ("flex-setup-XXXXXX", &error);
+
+    g_assert_no_error (error);
+    data_file = g_build_filename (dir, "emulator.json", NULL);
+    g_assert_true (flex_emulator_set_data_file (emulator, data_file, &error));
+  }
   configuration = g_strdup_printf ("{\"taskrouter_workspace_sid\":\"%s\"}",
                                    flex_emulator_get_workspace_sid (emulator));
   g_assert_true (flex_emulator_set_configuration (emulator, configuration, &error));
@@ -385,5 +412,13 @@ main (int argc, char *argv[])
   g_clear_object (&the_app);
   g_clear_object (&emulator);
   g_free (worker_sid);
+  if (data_file != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (data_file);
+
+      g_unlink (data_file);
+      g_rmdir (dir);
+      g_free (data_file);
+    }
   return ret;
 }
