@@ -222,6 +222,19 @@ test_search_narrows_rows (Fixture *fixture, gconstpointer data)
   accented = visible_names (personal);
   g_assert_cmpstr (accented, ==, "Émile Laurent");
 
+  /* Forgiving: without the accent, and a number as people write it. */
+  {
+    g_autofree char *plain = NULL;
+    g_autofree char *by_formatted = NULL;
+
+    search (fixture, "EMILE");
+    plain = visible_names (personal);
+    g_assert_cmpstr (plain, ==, "Émile Laurent");
+    search (fixture, "(312) 555-0142");
+    by_formatted = visible_names (personal);
+    g_assert_cmpstr (by_formatted, ==, "Amelia Watson");
+  }
+
   search (fixture, "no such person");
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "flex-contact.h"
+#include "flex-search.h"
 #include "flex-model-error.h"
 
 /*
@@ -78,15 +79,18 @@ static const char *
 ensure_search_text (FlexContact *self)
 {
   g_autofree char *joined = NULL;
-  g_autofree char *normalized = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *digits = NULL;
 
   if (self->search_text != NULL)
     return self->search_text;
   joined = g_strjoin ("\n", self->name != NULL ? self->name : "",
                       self->phone_number != NULL ? self->phone_number : "",
                       self->notes != NULL ? self->notes : "", NULL);
-  normalized = g_utf8_normalize (joined, -1, G_NORMALIZE_ALL);
-  self->search_text = g_utf8_casefold (normalized != NULL ? normalized : joined, -1);
+  folded = flex_search_fold (joined);
+  /* The number's digits too, for searches typed the way people write them. */
+  digits = flex_search_digits (self->phone_number);
+  self->search_text = g_strconcat (folded, "\n", digits, NULL);
   return self->search_text;
 }
 

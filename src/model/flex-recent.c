@@ -13,6 +13,7 @@
 
 #include "flex-model-error.h"
 #include "flex-recent.h"
+#include "flex-search.h"
 
 /*
  * FlexRecent: one item of a "Contacts_Recent_<WorkerSid>" map (DESIGN.md §2).
@@ -349,17 +350,22 @@ static void
 update_search_text (FlexRecent *self)
 {
   g_autofree char *joined = NULL;
-  g_autofree char *normalized = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *customer = NULL;
+  g_autofree char *inbound = NULL;
 
   /* Every shown text field but taskSid, direction, channelType, dateTime and
-   * duration (DESIGN.md §1). */
+   * duration (DESIGN.md §1); the addresses' digits too. */
   joined = g_strjoin (
       "\n", self->inbound_address != NULL ? self->inbound_address : "",
       self->customer_address != NULL ? self->customer_address : "",
       self->name != NULL ? self->name : "", self->queue_name != NULL ? self->queue_name : "",
       self->outcome != NULL ? self->outcome : "", self->notes != NULL ? self->notes : "", NULL);
-  normalized = g_utf8_normalize (joined, -1, G_NORMALIZE_ALL);
-  self->search_text = g_utf8_casefold (normalized != NULL ? normalized : joined, -1);
+  folded = flex_search_fold (joined);
+  customer = flex_search_digits (self->customer_address);
+  inbound = flex_search_digits (self->inbound_address);
+  g_free (self->search_text);
+  self->search_text = g_strconcat (folded, "\n", customer, "\n", inbound, NULL);
 }
 
 /**

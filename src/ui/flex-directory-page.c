@@ -14,6 +14,7 @@
 
 #include "flex-contact-dialog.h"
 #include "flex-directory-page.h"
+#include "flex-search.h"
 
 /*
  * FlexDirectoryPage: one tab. The directory is stacked into GTK models
@@ -1192,7 +1193,6 @@ flex_directory_page_get_directory (FlexDirectoryPage *self)
 void
 flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text)
 {
-  g_autofree char *normalized = NULL;
   g_autofree char *needle = NULL;
   GtkFilterChange change;
 
@@ -1201,8 +1201,8 @@ flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text)
   if (self->filter == NULL)
     return;
 
-  normalized = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_ALL);
-  needle = g_utf8_casefold (normalized != NULL ? normalized : "", -1);
+  /* Folded as the rows are: accents, case and phone punctuation aside. */
+  needle = flex_search_needle (text);
   if (g_strcmp0 (needle, self->needle) == 0)
     return;
 

@@ -1,0 +1,18 @@
+/* flex-search.h
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *flex_search_fold (const char *text);
+char *flex_search_digits (const char *text);
+char *flex_search_needle (const char *text);
+
+G_END_DECLS
