@@ -315,6 +315,42 @@ parse_item (FlexDirectory *self, const FlexSyncItem *item, GError **error)
   return flex_contact_new_from_item (item, error);
 }
 
+/* The row @item shows, or %NULL: with @error when it does not parse, without
+ * when it is a recent past its expiry at @now (hidden before Sync deletes
+ * it). */
+static gpointer
+parse_visible (FlexDirectory *self, const FlexSyncItem *item, GDateTime *now, GError **error)
+{
+  gpointer parsed = parse_item (self, item, error);
+
+  if (parsed != NULL && self->kind == FLEX_DIRECTORY_KIND_RECENTS &&
+      flex_recent_is_expired (parsed, now))
+    g_clear_object (&parsed);
+  return parsed;
+}
+
+/* The rows of a whole listing (from the push channel or the snapshot), the
+ * items that do not parse skipped with a debug line naming @source. */
+static GPtrArray *
+parse_listing (FlexDirectory *self, GPtrArray *sync_items, const char *source)
+{
+  GPtrArray *listing = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < sync_items->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gpointer item = parse_visible (self, g_ptr_array_index (sync_items, i), now, &error);
+
+      if (item != NULL)
+        g_ptr_array_add (listing, item);
+      else if (error != NULL)
+        g_debug ("Skipping %s item of %s: %s", source, flex_sync_map_get_unique_name (self->map),
+                 error->message);
+    }
+  return listing;
+}
+
 static int
 compare_for_sort (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -328,20 +364,13 @@ on_listed_item (FlexSyncItem *sync_item, gpointer user_data)
 {
   FlexDirectory *self = user_data;
   g_autoptr (GError) error = NULL;
-  gpointer item = parse_item (self, sync_item, &error);
+  gpointer item = parse_visible (self, sync_item, self->listing_now, &error);
 
-  if (item == NULL)
-    {
-      g_warning ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
-                 error->message);
-      return;
-    }
-  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, self->listing_now))
-    {
-      g_object_unref (item);
-      return;
-    }
-  g_ptr_array_add (self->listing, item);
+  if (item != NULL)
+    g_ptr_array_add (self->listing, item);
+  else if (error != NULL)
+    g_warning ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
+               error->message);
 }
 
 /* Whether @a and @b show the same thing: the same revision, and for an
@@ -1201,15 +1230,6 @@ on_conflict_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
 
 /* The outbox */
 
-static gboolean
-write_retryable (const GError *error)
-{
-  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK) ||
-         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT) ||
-         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_SERVER) ||
-         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_RATE_LIMITED);
-}
-
 /* Shows the outbox's version of @key (or hides it, or shows the server's
  * again when there is no entry left), in one items-changed at most. */
 static void
@@ -1285,6 +1305,27 @@ queue_write (FlexDirectory *self, WriteData *data, FlexContact **shown, GError *
       *shown = g_object_ref (row != NULL ? row : data->contact);
     }
   return TRUE;
+}
+
+/* Ends a write by putting it in the outbox; fails with @fallback (when
+ * given) or the outbox's own error when it cannot be kept there. */
+static void
+return_queued (GTask *task, GError *fallback)
+{
+  FlexDirectory *self = g_task_get_source_object (task);
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr (GError) queue_error = NULL;
+  FlexContact *pending = NULL;
+
+  end_write (task);
+  if (queue_write (self, data, &pending, &queue_error))
+    {
+      g_clear_error (&fallback);
+      g_task_return_pointer (task, pending, pending != NULL ? g_object_unref : NULL);
+    }
+  else
+    g_task_return_error (task, fallback != NULL ? fallback : g_steal_pointer (&queue_error));
+  g_object_unref (task);
 }
 
 static void
@@ -1366,18 +1407,12 @@ on_written (GObject *object, GAsyncResult *result, gpointer user_data)
   else
     item = flex_sync_map_item_finish (FLEX_SYNC_MAP (object), result, &error);
 
-  if (error != NULL && write_retryable (error) && self->outbox != NULL)
+  if (error != NULL && flex_twilio_error_is_transient (error) && self->outbox != NULL)
     {
-      g_autoptr (GError) queue_error = NULL;
-      FlexContact *pending = NULL;
-
       /* Twilio cannot be reached: keep the edit on disk, show it, send it
-       * when a check succeeds. */
-      end_write (task);
-      if (!queue_write (self, data, &pending, &queue_error))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, pending, pending != NULL ? g_object_unref : NULL);
+       * when a check succeeds. If even that fails, the person gets the
+       * original error (and their edit back). */
+      return_queued (g_steal_pointer (&task), g_steal_pointer (&error));
       return;
     }
 
@@ -1500,14 +1535,7 @@ start_write (FlexDirectory *self,
       flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), data->key) !=
           NULL)
     {
-      g_autoptr (GError) queue_error = NULL;
-      FlexContact *pending = NULL;
-
-      end_write (task);
-      if (!queue_write (self, data, &pending, &queue_error))
-        g_task_return_error (task, g_steal_pointer (&queue_error));
-      else
-        g_task_return_pointer (task, pending, pending != NULL ? g_object_unref : NULL);
+      return_queued (g_steal_pointer (&task), NULL);
       return;
     }
 
@@ -1702,17 +1730,13 @@ apply_item (FlexDirectory *self, const FlexSyncItem *sync_item)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   gpointer old_item = g_hash_table_lookup (self->by_key, sync_item->key);
-  gpointer item = parse_item (self, sync_item, &error);
-
-  if (item == NULL)
-    g_debug ("A pushed item of %s does not parse: %s", flex_sync_map_get_unique_name (self->map),
-             error->message);
-  if (item != NULL && self->kind == FLEX_DIRECTORY_KIND_RECENTS &&
-      flex_recent_is_expired (item, now))
-    g_clear_object (&item);
+  gpointer item = parse_visible (self, sync_item, now, &error);
 
   if (item == NULL)
     {
+      if (error != NULL)
+        g_debug ("A pushed item of %s does not parse: %s",
+                 flex_sync_map_get_unique_name (self->map), error->message);
       if (old_item != NULL)
         remove_item (self, old_item);
       return;
@@ -1787,31 +1811,12 @@ flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event)
 void
 flex_directory_apply_items (FlexDirectory *self, GPtrArray *sync_items, const char *map_revision)
 {
-  g_autoptr (GPtrArray) listing = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GPtrArray) listing = NULL;
 
   g_return_if_fail (FLEX_IS_DIRECTORY (self));
   g_return_if_fail (sync_items != NULL);
 
-  for (guint i = 0; i < sync_items->len; i++)
-    {
-      g_autoptr (GError) error = NULL;
-      gpointer item = parse_item (self, g_ptr_array_index (sync_items, i), &error);
-
-      if (item == NULL)
-        {
-          g_debug ("Skipping an item of %s: %s", flex_sync_map_get_unique_name (self->map),
-                   error->message);
-          continue;
-        }
-      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, now))
-        {
-          g_object_unref (item);
-          continue;
-        }
-      g_ptr_array_add (listing, item);
-    }
-
+  listing = parse_listing (self, sync_items, "a listed");
   apply_listing (self, listing);
   set_revision (self, map_revision);
   self->write_serial++;
@@ -1902,7 +1907,6 @@ flex_directory_load_cached (FlexDirectory *self)
   g_autoptr (FlexMapSnapshot) snapshot = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) listing = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
   g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
 
@@ -1916,26 +1920,7 @@ flex_directory_load_cached (FlexDirectory *self)
       return FALSE;
     }
 
-  listing = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < snapshot->items->len; i++)
-    {
-      g_autoptr (GError) item_error = NULL;
-      gpointer item = parse_item (self, g_ptr_array_index (snapshot->items, i), &item_error);
-
-      if (item == NULL)
-        {
-          g_debug ("A cached item of %s does not parse: %s",
-                   flex_sync_map_get_unique_name (self->map), item_error->message);
-          continue;
-        }
-      if (self->kind == FLEX_DIRECTORY_KIND_RECENTS && flex_recent_is_expired (item, now))
-        {
-          g_object_unref (item);
-          continue;
-        }
-      g_ptr_array_add (listing, item);
-    }
-
+  listing = parse_listing (self, snapshot->items, "a cached");
   apply_listing (self, listing);
   g_clear_handle_id (&self->save_id, g_source_remove); /* it is on disk already */
   g_free (self->revision);

@@ -501,16 +501,6 @@ replay_free (Replay *replay)
 
 static void replay_next (GTask *task);
 
-static gboolean
-retryable (const GError *error)
-{
-  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK) ||
-         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT) ||
-         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_SERVER) ||
-         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_RATE_LIMITED) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
 /* The entry reached the server (or was found there): forget it. */
 static void
 entry_done (GTask *task)
@@ -621,7 +611,8 @@ on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
       entry_done (task);
       return;
     }
-  if (retryable (error))
+  if (flex_twilio_error_is_transient (error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Later, in the same order. */
       self->replaying = FALSE;

@@ -159,3 +159,19 @@ flex_twilio_error_code_for_status (guint http_status, int twilio_code)
 
   return FLEX_TWILIO_ERROR_FAILED;
 }
+
+/**
+ * flex_twilio_error_is_transient:
+ *
+ * Returns: whether @error passes with time (no network, a timeout, 5xx,
+ *   429): the same request may succeed later, so an edit is kept, not
+ *   refused
+ */
+gboolean
+flex_twilio_error_is_transient (const GError *error)
+{
+  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_SERVER) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_RATE_LIMITED);
+}

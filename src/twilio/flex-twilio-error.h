@@ -65,5 +65,6 @@ guint flex_twilio_error_get_http_status (const GError *error);
 int flex_twilio_error_get_twilio_code (const GError *error);
 const char *flex_twilio_error_get_more_info (const GError *error);
 FlexTwilioError flex_twilio_error_code_for_status (guint http_status, int twilio_code);
+gboolean flex_twilio_error_is_transient (const GError *error);
 
 G_END_DECLS
