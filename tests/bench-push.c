@@ -29,6 +29,7 @@
 #include "flex-directory.h"
 #include "flex-map-feed.h"
 #include "flex-sync-stream.h"
+#include "flex-test-util.h"
 #include "flex-token-source.h"
 #include "flex-twilsock.h"
 
@@ -53,33 +54,6 @@ static gboolean failed;
       }                                                                                            \
   }                                                                                                \
   G_STMT_END
-
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (100);
-    }
-  return TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static char *
 write_state (const char *dir)
@@ -178,13 +152,13 @@ measure_edits (FlexSyncMap *other, FlexDirectory *directory, guint n, const char
       gint64 delay;
 
       flex_sync_map_update_item_async (other, key, data, NULL, NULL, on_edit_written, &edit);
-      if (!wait_for (edit_visible, &edit, 30000))
+      if (!flex_test_run_until (edit_visible, &edit, 30000))
         g_error ("%s: edit %u never arrived", label, i);
       delay = g_get_monotonic_time () - start;
       g_array_append_val (delays, delay);
       while (!edit.written)
         g_main_context_iteration (NULL, TRUE);
-      spin (20);
+      flex_test_spin (20);
     }
   g_array_sort (delays, compare_gint64);
   median = g_array_index (delays, gint64, n / 2);
@@ -381,10 +355,10 @@ main (int argc, char *argv[])
   }
 
   /* Idle: nothing but the safety schedule. */
-  spin (500);
+  flex_test_spin (500);
   rest_before = flex_twilio_client_get_n_requests (client);
   cds_before = flex_twilsock_get_n_requests (socket);
-  spin (IDLE_SECONDS * 1000);
+  flex_test_spin (IDLE_SECONDS * 1000);
   rest_idle = flex_twilio_client_get_n_requests (client) - rest_before;
   cds_idle = flex_twilsock_get_n_requests (socket) - cds_before;
   /* The schedule while live: each directory's safety check, and one
@@ -408,7 +382,7 @@ main (int argc, char *argv[])
     signals = 0;
     dropped = g_get_monotonic_time ();
     write_burst (other, "drop", 200, 80, atoi (g_subprocess_get_identifier (emulator)));
-    if (!wait_for (has_count, &count, 60000))
+    if (!flex_test_run_until (has_count, &count, 60000))
       g_error ("the model never caught up after the drop");
     printf ("Catching up:\n");
     printf ("  socket dropped mid-burst of 200 writes: identical %.0f ms after the drop "
@@ -427,13 +401,13 @@ main (int argc, char *argv[])
     g_subprocess_send_signal (emulator, SIGTERM);
     g_subprocess_wait (emulator, NULL, NULL);
     g_clear_object (&emulator);
-    spin (300);
+    flex_test_spin (300);
     count.expected = g_list_model_get_n_items (G_LIST_MODEL (shared)) + 200;
     signals = 0;
     emulator = start_emulator (argv[1], state, port, &port);
     restarted = g_get_monotonic_time ();
     write_burst (other, "restart", 200, G_MAXUINT, 0);
-    if (!wait_for (has_count, &count, 120000))
+    if (!flex_test_run_until (has_count, &count, 120000))
       g_error ("the model never caught up after the restart");
     printf ("  emulator restarted from --data, 200 writes: identical %.0f ms after the restart, "
             "%u items-changed\n",

@@ -30,6 +30,38 @@
   }                                                                                                \
   G_STMT_END
 
+/* Iterates the main context until @done (@data) holds; returns whether it
+ * did within @timeout_ms (benchmarks report a missed target, tests use
+ * FLEX_TEST_WAIT_FOR). */
+static inline gboolean
+flex_test_run_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+    }
+  return TRUE;
+}
+
+/* Iterates the main context for @ms: lets what is under way happen, or
+ * gives what must not happen the time to show. */
+static inline void
+flex_test_spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+    }
+}
+
 static inline void
 flex_test_on_items_changed (
     GListModel *model, guint position, guint removed, guint added, GString *changes)

@@ -380,11 +380,8 @@ write_contact (FlexDirectory *directory, const char *how, FlexContact *contact, 
 static void
 settle (FlexDirectory *directory)
 {
-  gint64 until = g_get_monotonic_time () + 300 * 1000;
-
   check_directory (directory);
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
+  flex_test_spin (300);
 }
 
 static FlexDirectory *

@@ -39,35 +39,6 @@
   "MDAwMDAwMDAwMDAwMDAwMDAiLCJzdWIiOiJBQzAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwIn0.HRqWId"     \
   "OnJ9dLpGNeYeY7jyyst2xxOSstfeP4zwJoSgM"
 
-/* Waiting */
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (200);
-    }
-}
-
 /* Tokens */
 
 static void
@@ -317,7 +288,7 @@ fixture_setup (Fixture *fixture, gconstpointer data)
 
   flex_directory_refresh (fixture->directory);
   flex_twilsock_start (fixture->socket);
-  g_assert_true (wait_until (is_live, fixture, 5000));
+  FLEX_TEST_WAIT_FOR (is_live (fixture), 5000);
   assert_changes (fixture, "0+2*");
 }
 
@@ -330,7 +301,7 @@ fixture_teardown (Fixture *fixture, gconstpointer data)
   g_assert_finalize_object (fixture->feed);
   g_assert_finalize_object (fixture->stream);
   g_assert_finalize_object (fixture->socket);
-  spin (20);
+  flex_test_spin (20);
   g_assert_finalize_object (fixture->directory);
   g_assert_finalize_object (fixture->tokens);
   g_assert_finalize_object (fixture->client);
@@ -354,17 +325,17 @@ test_push_remote_edits (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (flex_directory_get_poll_interval (fixture->directory), >=, 300);
 
   put (fixture, "k-cy", "Cy");
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "2+1*");
   put (fixture, "k-bo", "Bob");
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "1-1+1");
   put (fixture, "k-amy", "Zed");
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "0-1*2+1*");
   g_assert_cmpstr (name_at (fixture->directory, 2), ==, "Zed");
   flex_emulator_remove_item (fixture->emulator, WORKER_MAP, "k-cy");
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "1-1*");
 
   /* Nothing was read over REST to learn any of it. */
@@ -395,7 +366,7 @@ test_push_own_write (Fixture *fixture, gconstpointer data)
   FLEX_TEST_WAIT_FOR (result != NULL, 3000);
   saved = flex_directory_write_finish (fixture->directory, result, NULL, &error);
   g_assert_no_error (error);
-  spin (300); /* the event arrives too */
+  flex_test_spin (300); /* the event arrives too */
   assert_changes (fixture, "2+1*");
   g_assert_cmpuint (flex_emulator_count_requests (fixture->emulator, "GET",
                                                   "/v1/Services/default/Maps/" WORKER_MAP "/Items"),
@@ -421,7 +392,7 @@ test_push_replay_after_drop (Fixture *fixture, gconstpointer data)
       if (i == 80)
         flex_emulator_twilsock_drop (fixture->emulator);
       if (i % 20 == 0)
-        spin (5);
+        flex_test_spin (5);
     }
   FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 202, 10000);
   g_assert_cmpuint (flex_twilsock_get_n_connects (fixture->socket), >, connects);
@@ -468,7 +439,7 @@ test_push_close_codes (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (stats->resumed, ==, 1);
   /* Every notification the client got was acknowledged. */
   FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
-  spin (100);
+  flex_test_spin (100);
   g_assert_cmpuint (stats->notifications, >, 0);
   g_assert_cmpuint (stats->acks, >=, stats->notifications);
   g_assert_cmpuint (flex_emulator_twilsock_get_unacknowledged (fixture->emulator), ==, 0);
@@ -498,12 +469,12 @@ test_push_close_codes (Fixture *fixture, gconstpointer data)
   flex_emulator_twilsock_send_close (fixture->emulator, 406, -1);
   FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED,
                       3000);
-  g_assert_true (wait_until (is_polling, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (is_polling (fixture), 3000);
   g_assert_nonnull (strstr (flex_directory_get_live_reason (fixture->directory), "406"));
 
   /* Polling works meanwhile. */
   put (fixture, "k-cy", "Cy");
-  g_assert_true (wait_until (has_changes, fixture, 5000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 5000);
   assert_changes (fixture, "2+1*");
 
   /* After the pause, back to push. */
@@ -532,7 +503,7 @@ test_push_token_update (Fixture *fixture, gconstpointer data)
   flex_emulator_advance_clock (fixture->emulator, 2 * 3600);
   FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_FAILED,
                       5000);
-  g_assert_true (wait_until (is_polling, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (is_polling (fixture), 3000);
   g_assert_cmpstr (flex_twilsock_get_last_error (fixture->socket), ==,
                    "The live-update service refused the access token");
 }
@@ -594,7 +565,7 @@ test_push_malformed (Fixture *fixture, gconstpointer data)
   flex_emulator_twilsock_send_raw (fixture->emulator, unknown_method, strlen (unknown_method));
   flex_emulator_twilsock_send_raw (fixture->emulator, unknown_event, strlen (unknown_event));
   flex_emulator_twilsock_send_raw (fixture->emulator, foreign_map, strlen (foreign_map));
-  spin (200);
+  flex_test_spin (200);
   g_assert_cmpuint (flex_twilsock_get_n_connects (fixture->socket), ==, connects);
   g_assert_cmpint (flex_twilsock_get_state (fixture->socket), ==, FLEX_TWILSOCK_STATE_CONNECTED);
 
@@ -605,7 +576,7 @@ test_push_malformed (Fixture *fixture, gconstpointer data)
 
   FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
   put (fixture, "k-cy", "Cy");
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "2+1*");
 }
 
@@ -637,7 +608,7 @@ test_push_duplicate_events (Fixture *fixture, gconstpointer data)
                                 round, strlen (payload));
       message = g_strdup_printf ("TWILSOCK V3.0 %zu\r\n%s\r\n%s", strlen (header), header, payload);
       flex_emulator_twilsock_send_raw (fixture->emulator, message, strlen (message));
-      spin (100);
+      flex_test_spin (100);
     }
   assert_changes (fixture, "1-1+1");
   g_assert_cmpstr (name_at (fixture->directory, 1), ==, "Bo 0");
@@ -650,7 +621,7 @@ test_push_silent_server (Fixture *fixture, gconstpointer data)
 {
   flex_emulator_twilsock_set_silent (fixture->emulator, TRUE);
   flex_twilsock_reconnect (fixture->socket);
-  g_assert_true (wait_until (is_polling, fixture, 5000));
+  FLEX_TEST_WAIT_FOR (is_polling (fixture), 5000);
   FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (fixture->socket) == FLEX_TWILSOCK_STATE_WAITING,
                       5000);
   g_assert_nonnull (strstr (flex_directory_get_live_reason (fixture->directory),
@@ -659,7 +630,7 @@ test_push_silent_server (Fixture *fixture, gconstpointer data)
   flex_emulator_twilsock_set_silent (fixture->emulator, FALSE);
   flex_emulator_twilsock_set_refuse (fixture->emulator, TRUE);
   put (fixture, "k-cy", "Cy");
-  g_assert_true (wait_until (has_changes, fixture, 5000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 5000);
   assert_changes (fixture, "2+1*");
   g_assert_false (flex_directory_get_live (fixture->directory));
 
@@ -684,7 +655,7 @@ test_push_subscription_timing (Fixture *fixture, gconstpointer data)
   FLEX_TEST_WAIT_FOR (flex_directory_get_live (fixture->directory), 3000);
 
   establishes = stats->establishes;
-  spin (1500);
+  flex_test_spin (1500);
   g_assert_cmpuint (stats->establishes, >, establishes);
   g_assert_true (flex_directory_get_live (fixture->directory));
   flex_emulator_twilsock_set_subscription_timing (fixture->emulator, 3600, 5000);
@@ -719,7 +690,7 @@ test_push_map_removed (Fixture *fixture, gconstpointer data)
                           flex_directory_get_live (fixture->directory),
                       5000);
   put (fixture, "k-cy", "Cy");
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "0+1*");
 }
 
@@ -775,7 +746,7 @@ test_push_cds_conflicts (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (revision, ==, "1");
   g_assert_false (added);
   g_clear_object (&result);
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "1-1+1");
 
   /* A stale delete: 412, and nothing removed. */
@@ -801,7 +772,7 @@ test_push_cds_listing (Fixture *fixture, gconstpointer data)
 
       put (fixture, key, key);
     }
-  g_assert_true (wait_until (has_changes, fixture, 3000));
+  FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (fixture->directory)) == 250, 5000);
   g_string_truncate (fixture->changes, 0);
 
