@@ -338,6 +338,14 @@ test_push_remote_edits (Fixture *fixture, gconstpointer data)
   FLEX_TEST_WAIT_FOR (has_changes (fixture), 3000);
   assert_changes (fixture, "1-1*");
 
+  /* Each event carries the map's revision after it: the directory is as new
+   * as the server. */
+  {
+    g_autofree char *revision = flex_emulator_get_map_revision (fixture->emulator, WORKER_MAP);
+
+    g_assert_cmpstr (flex_directory_get_revision (fixture->directory), ==, revision);
+  }
+
   /* Nothing was read over REST to learn any of it. */
   g_assert_cmpuint (flex_emulator_count_requests (fixture->emulator, "GET", "/v1/"), ==, requests);
 }

@@ -210,6 +210,30 @@ map_add_item (Map *map, Item *item)
   item_set_expiry (map, item, expires_us);
 }
 
+/* The item of @map at @key that a write is about to change, stamped with the
+ * time of the write: created (at revision 0) when there is none, its
+ * revision advanced when there is. */
+static Item *
+map_item_for_write (FlexEmulator *self, Map *map, const char *key, gboolean *added)
+{
+  Item *item = g_hash_table_lookup (map->items, key);
+  gint64 now = flex_emulator_now_us (self);
+
+  *added = item == NULL;
+  if (item == NULL)
+    {
+      item = g_new0 (Item, 1);
+      item->key = g_strdup (key);
+      item->created_us = now;
+      item->created_by = g_strdup ("system");
+      map_add_item (map, item);
+    }
+  else
+    item->revision++;
+  item->updated_us = now;
+  return item;
+}
+
 static void
 map_remove_item (Map *map, Item *item)
 {
@@ -238,7 +262,6 @@ first_after (Map *map, const char *key, gboolean inclusive)
 
 static void
 record_event (FlexEmulator *self, Map *map, const char *type, Item *item, JsonNode *old_data);
-static void touch_map (FlexEmulator *self, Map *map);
 
 /* Drops expired items; an expiry is a change: it advances the revision and is
  * an event like any other. */
@@ -254,7 +277,6 @@ purge_expired (FlexEmulator *self, Map *map)
 
       if (item->expires_us > now)
         break;
-      touch_map (self, map);
       record_event (self, map, "map_item_removed", item, NULL);
       map_remove_item (map, item);
       changed = TRUE;
@@ -462,25 +484,22 @@ reply_item (FlexEmulatorContext *context, guint status, Service *service, Map *m
                         revision);
 }
 
-static void
-touch_map (FlexEmulator *self, Map *map)
-{
-  map->revision++;
-  map->updated_us = flex_emulator_now_us (self);
-}
-
 /* Events: every change of a map, whatever door it came through (REST v1, CDS
- * over Twilsock, a TTL expiry, the test API), is one event with the map's
- * next event id, kept for replay and pushed to the map's subscribers. The
- * shapes are those twilio-sync@4.0.1 reads (SYNC-PUSH.md §4). */
+ * over Twilsock, a TTL expiry, the test API), advances the map's revision
+ * and is one event with the map's next event id, kept for replay and pushed
+ * to the map's subscribers. The shapes are those twilio-sync@4.0.1 reads
+ * (SYNC-PUSH.md §4). */
 static void
 record_event (FlexEmulator *self, Map *map, const char *type, Item *item, JsonNode *old_data)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autofree char *map_revision = revision_string (map->revision);
+  g_autofree char *map_revision = NULL;
   JsonNode *payload;
 
+  map->revision++;
+  map->updated_us = flex_emulator_now_us (self);
   map->last_event_id++;
+  map_revision = revision_string (map->revision);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "event_type");
   json_builder_add_string_value (builder, type);
@@ -675,7 +694,6 @@ handle_delete_map (FlexEmulatorContext *context)
 
   if (map == NULL)
     return;
-  touch_map (context->emulator, map);
   record_event (context->emulator, map, "map_removed", NULL, NULL);
   g_ptr_array_remove_index (service->maps, index);
   _flex_emulator_state_changed (context->emulator);
@@ -816,6 +834,7 @@ handle_create_item (FlexEmulatorContext *context)
   g_autoptr (JsonNode) data = NULL;
   gint64 ttl;
   Item *item;
+  gboolean added;
 
   if (map == NULL || !check_key (context, key) || (data = parse_data (context)) == NULL)
     return;
@@ -832,14 +851,10 @@ handle_create_item (FlexEmulatorContext *context)
       return;
     }
 
-  item = g_new0 (Item, 1);
-  item->key = g_strdup (key);
+  item = map_item_for_write (self, map, key, &added);
   item->data = g_steal_pointer (&data);
-  item->created_us = item->updated_us = flex_emulator_now_us (self);
-  item->expires_us = ttl > 0 ? item->created_us + ttl * G_USEC_PER_SEC : 0;
-  item->created_by = g_strdup ("system");
-  map_add_item (map, item);
-  touch_map (self, map);
+  if (ttl > 0)
+    item_set_expiry (map, item, item->created_us + ttl * G_USEC_PER_SEC);
   record_event (self, map, "map_item_added", item, NULL);
   _flex_emulator_state_changed (self);
   reply_item (context, 201, service, map, item);
@@ -912,7 +927,6 @@ handle_update_item (FlexEmulatorContext *context)
   if (ttl > 0)
     item_set_expiry (map, item, item->updated_us + ttl * G_USEC_PER_SEC);
   item->revision++;
-  touch_map (self, map);
   record_event (self, map, "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
   reply_item (context, 200, service, map, item);
@@ -929,7 +943,6 @@ handle_delete_item (FlexEmulatorContext *context)
   if (item == NULL || !check_if_match (context, item))
     return;
 
-  touch_map (self, map);
   record_event (self, map, "map_item_removed", item, NULL);
   map_remove_item (map, item);
   _flex_emulator_state_changed (self);
@@ -1236,9 +1249,11 @@ cds_put_item (CdsRequest *request, Map *map, const char *key)
   g_autofree char *text = NULL;
   gboolean added;
 
-  if (g_utf8_strlen (key, -1) > 256)
+  if (g_utf8_strlen (key, -1) > MAX_KEY_LENGTH)
     {
-      cds_error (request, 400, 54209, "Invalid Item Key: keys are 1 to 256 characters long");
+      cds_error (
+          request, 400, 54209,
+          "Invalid Item Key: keys are 1 to " G_STRINGIFY (MAX_KEY_LENGTH) " characters long");
       return;
     }
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
@@ -1255,23 +1270,11 @@ cds_put_item (CdsRequest *request, Map *map, const char *key)
   if (!cds_check_if_match (request, item))
     return;
 
-  added = item == NULL;
-  if (added)
-    {
-      item = g_new0 (Item, 1);
-      item->key = g_strdup (key);
-      item->created_us = flex_emulator_now_us (self);
-      item->created_by = g_strdup ("system");
-      map_add_item (map, item);
-    }
-  else
-    item->revision++;
+  item = map_item_for_write (self, map, key, &added);
   g_clear_pointer (&item->data, json_node_unref);
   item->data = json_node_copy (data);
-  item->updated_us = flex_emulator_now_us (self);
   if (ttl > 0)
     item_set_expiry (map, item, item->updated_us + ttl * G_USEC_PER_SEC);
-  touch_map (self, map);
   record_event (self, map, added ? "map_item_added" : "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
 
@@ -1294,7 +1297,6 @@ cds_delete_item (CdsRequest *request, Map *map, const char *key)
   if (!cds_check_if_match (request, item))
     return;
 
-  touch_map (self, map);
   record_event (self, map, "map_item_removed", item, NULL);
   json_builder_begin_object (builder);
   add_string_or_null (builder, "key", item->key);
@@ -1382,7 +1384,6 @@ _flex_emulator_sync_cds (FlexEmulator *self,
         }
       else if (g_str_equal (method, "DELETE"))
         {
-          touch_map (self, map);
           record_event (self, map, "map_removed", NULL, NULL);
           g_ptr_array_remove_index (request.service->maps, index);
           _flex_emulator_state_changed (self);
@@ -1542,24 +1543,10 @@ flex_emulator_put_item (FlexEmulator *self,
     return FALSE;
 
   map = find_or_create_default_map (self, map_name);
-  item = g_hash_table_lookup (map->items, key);
-  added = item == NULL;
-  if (item == NULL)
-    {
-      item = g_new0 (Item, 1);
-      item->key = g_strdup (key);
-      item->created_us = flex_emulator_now_us (self);
-      item->created_by = g_strdup ("system");
-      map_add_item (map, item);
-    }
-  else
-    item->revision++;
-
+  item = map_item_for_write (self, map, key, &added);
   g_clear_pointer (&item->data, json_node_unref);
   item->data = json_parser_steal_root (parser);
-  item->updated_us = flex_emulator_now_us (self);
   item_set_expiry (map, item, ttl_s > 0 ? item->updated_us + (gint64) ttl_s * G_USEC_PER_SEC : 0);
-  touch_map (self, map);
   record_event (self, map, added ? "map_item_added" : "map_item_updated", item, NULL);
   _flex_emulator_state_changed (self);
   return TRUE;
@@ -1578,7 +1565,6 @@ flex_emulator_remove_item (FlexEmulator *self, const char *map_name, const char 
   if (item == NULL)
     return FALSE;
 
-  touch_map (self, map);
   record_event (self, map, "map_item_removed", item, NULL);
   map_remove_item (map, item);
   _flex_emulator_state_changed (self);
