@@ -25,6 +25,7 @@
 
 #include "flex-application.h"
 #include "flex-directory-page.h"
+#include "flex-test-util.h"
 #include "flex-window.h"
 
 #define DEFAULT_CONTACTS 10000
@@ -188,7 +189,6 @@ main (int argc, char *argv[])
   g_autofree char *emulator_path = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GSubprocess) emulator = NULL;
-  g_autoptr (GDataInputStream) output = NULL;
   g_autoptr (FlexApplication) app = NULL;
   g_autoptr (FlexTwilioClient) client = NULL;
   g_autoptr (FlexTwilioClient) other_client = NULL;
@@ -232,13 +232,9 @@ main (int argc, char *argv[])
   dir = g_dir_make_tmp ("flex-bench-XXXXXX", &error);
   g_assert_no_error (error);
   state = write_state (dir);
-  emulator = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, emulator_path, "--port", "0",
-                               "--data", state, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emulator));
-  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
+  emulator = flex_test_spawn_emulator (
+      (const char *[]){ emulator_path, "--port", "0", "--data", state, NULL },
+      G_SUBPROCESS_FLAGS_NONE, &line, NULL);
 
   /* An empty window first: the baseline. */
   app = flex_application_new ();

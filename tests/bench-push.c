@@ -78,21 +78,12 @@ write_state (const char *dir)
 static GSubprocess *
 start_emulator (const char *path, const char *state, guint port, guint *port_out)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *port_text = g_strdup_printf ("%u", port);
-  g_autoptr (GDataInputStream) output = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *emulator;
+  const char *argv[] = {
+    path, "--port", port_text, "--data", state, "--auth", KEY_SID ":" KEY_SECRET, NULL,
+  };
 
-  emulator = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, path, "--port", port_text,
-                               "--data", state, "--auth", KEY_SID ":" KEY_SECRET, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emulator));
-  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  *port_out = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
-  return emulator;
+  return flex_test_spawn_emulator (argv, G_SUBPROCESS_FLAGS_NONE, NULL, port_out);
 }
 
 static int

@@ -4,7 +4,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers shared by the tests: waiting on the main context, and recording a
+ * Helpers shared by the tests: waiting on the main context, starting the
+ * emulator in its own process, and recording a
  * list model's items-changed as a short string, as GTK's own list model
  * tests do: "3+1*" is one item added at 3 (and n-items notified), "1-1+1"
  * one item replaced in place at 1, "0-1*" one removed at 0.
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <string.h>
 
 /* Iterates the main context until @expr holds; fails the test after
  * @timeout_ms. */
@@ -60,6 +62,30 @@ flex_test_spin (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (200);
     }
+}
+
+/* Starts the emulator (@argv: its path, then its options, %NULL-ended) and
+ * waits for the line that says where it listens: its URL in @url, its port
+ * in @port (either may be %NULL). @flags are added to a stdout pipe. */
+static inline GSubprocess *
+flex_test_spawn_emulator (const char *const *argv, GSubprocessFlags flags, char **url, guint *port)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) output = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *emulator = g_subprocess_newv (argv, flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emulator));
+  line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strrchr (line, ':'));
+  if (port != NULL)
+    *port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
+  if (url != NULL)
+    *url = g_steal_pointer (&line);
+  return emulator;
 }
 
 static inline void

@@ -45,7 +45,6 @@ start_emulator (Fixture *fixture, const char *const *faults)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *port = g_strdup_printf ("%u", fixture->port);
-  g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GDataInputStream) err = NULL;
   g_autofree char *line = NULL;
 
@@ -63,10 +62,8 @@ start_emulator (Fixture *fixture, const char *const *faults)
     g_ptr_array_add (argv, (gpointer) faults[i]);
   g_ptr_array_add (argv, NULL);
 
-  fixture->emulator =
-      g_subprocess_newv ((const char *const *) argv->pdata,
-                         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
+  fixture->emulator = flex_test_spawn_emulator (
+      (const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_STDERR_PIPE, NULL, &fixture->port);
   if (fixture->worker_sid == NULL)
     {
       const char *worker;
@@ -78,13 +75,7 @@ start_emulator (Fixture *fixture, const char *const *faults)
       worker = strstr (line, "worker ");
       g_assert_nonnull (worker);
       fixture->worker_sid = g_strndup (worker + strlen ("worker "), 34);
-      g_clear_pointer (&line, g_free);
     }
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->emulator));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  fixture->port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
 }
 
 static void
