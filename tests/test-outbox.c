@@ -53,10 +53,10 @@ put (Fixture *fixture, const char *key, const char *name)
   g_assert_no_error (error);
 }
 
-static char *
-server_name (Fixture *fixture, const char *key)
+/* The item @key of MAP in the emulator's @state, or %NULL. */
+static JsonObject *
+find_server_item (JsonNode *state, const char *key)
 {
-  g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
   JsonArray *maps = json_object_get_array_member (
       json_array_get_object_element (
           json_object_get_array_member (
@@ -77,11 +77,33 @@ server_name (Fixture *fixture, const char *key)
           JsonObject *item = json_array_get_object_element (items, i);
 
           if (g_str_equal (json_object_get_string_member (item, "key"), key))
-            return g_strdup (json_object_get_string_member (
-                json_object_get_object_member (item, "data"), "name"));
+            return item;
         }
     }
   return NULL;
+}
+
+static char *
+server_name (Fixture *fixture, const char *key)
+{
+  g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
+  JsonObject *item = find_server_item (state, key);
+
+  return item != NULL ? g_strdup (json_object_get_string_member (
+                            json_object_get_object_member (item, "data"), "name"))
+                      : NULL;
+}
+
+static char *
+server_revision (Fixture *fixture, const char *key)
+{
+  g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
+  JsonObject *item = find_server_item (state, key);
+
+  /* As the API writes it: the number, in a string. */
+  return item != NULL
+             ? g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (item, "revision"))
+             : NULL;
 }
 
 static guint
@@ -523,6 +545,115 @@ test_directory_outbox_unwritable (Fixture *fixture, gconstpointer data)
   g_unlink (blocker);
 }
 
+/* Turns Twilio away the moment the outbox is empty: the check that follows
+ * a sent edit fails. */
+static void
+on_outbox_emptied (FlexOutbox *outbox, Fixture *fixture)
+{
+  if (flex_outbox_get_n_entries (outbox) == 0)
+    go_offline (fixture, TRUE);
+}
+
+/* While live, no check follows a write, and the one that follows a sent edit
+ * may fail, or be outrun by pushed events: the row shows what the server
+ * answered the moment the edit is sent, as the server's. (A row once stayed
+ * "not sent yet" until the 15-minute safety check.) */
+static void
+test_directory_sent_while_live (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (FlexDirectory) directory = NULL;
+  g_autoptr (FlexContact) draft = flex_contact_new (NULL, "Live Lena", "+13125550166", NULL);
+  g_autoptr (FlexContact) added = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revision = NULL;
+  FlexContact *row;
+
+  /* Connected before the directory's handler, so it runs first. */
+  g_signal_connect (outbox, "changed", G_CALLBACK (on_outbox_emptied), fixture);
+  directory = open_directory (fixture, outbox);
+  flex_directory_set_live (directory, TRUE, NULL);
+
+  go_offline (fixture, TRUE);
+  added = write_contact (directory, "add", draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (flex_contact_get_sync (added), ==, FLEX_CONTACT_PENDING);
+
+  /* No check asked for: the outbox's own timer sends it. */
+  go_offline (fixture, FALSE);
+  FLEX_TEST_WAIT_FOR (flex_outbox_get_n_entries (outbox) == 0, 10000);
+  revision = server_revision (fixture, flex_contact_get_key (added));
+  g_assert_nonnull (revision);
+  row = flex_directory_lookup (directory, flex_contact_get_key (added));
+  g_assert_nonnull (row);
+  g_assert_cmpint (flex_contact_get_sync (row), ==, FLEX_CONTACT_SYNCED);
+  g_assert_cmpstr (flex_contact_get_revision (row), ==, revision);
+  g_assert_cmpstr (flex_contact_get_name (row), ==, "Live Lena");
+
+  g_signal_handlers_disconnect_by_data (outbox, fixture);
+  go_offline (fixture, FALSE);
+  settle (directory);
+}
+
+/* What the push channel would say of @key, put on the server just now. */
+static void
+push_put (Fixture *fixture, FlexDirectory *directory, gint64 id, const char *key, const char *name)
+{
+  g_autoptr (JsonNode) data = contact (key, name);
+  g_autofree char *revision = NULL;
+  g_autofree char *map_revision = NULL;
+  FlexSyncEvent event = { 0 };
+
+  put (fixture, key, name);
+  revision = server_revision (fixture, key);
+  map_revision = flex_emulator_get_map_revision (fixture->emulator, MAP);
+  event.type = FLEX_SYNC_EVENT_ITEM_UPDATED;
+  event.map_sid = (char *) "MP0";
+  event.id = id;
+  event.key = (char *) key;
+  event.item = flex_sync_item_new (key, revision, data, NULL, NULL, NULL);
+  event.map_revision = map_revision;
+  flex_directory_apply_event (directory, &event);
+  flex_sync_item_unref (event.item);
+}
+
+/* A pushed change of an item whose edit waits is held back (the edit shows);
+ * once the edit is dropped ("keep theirs"), the check lists the map — even
+ * when a pushed change of another item outruns that listing. */
+static void
+test_directory_held_change_listed (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (FlexDirectory) directory = open_directory (fixture, outbox);
+  g_autoptr (FlexContact) edited = flex_contact_copy (flex_directory_lookup (directory, "k-amy"));
+  g_autoptr (FlexContact) saved = NULL;
+  g_autoptr (GError) error = NULL;
+
+  flex_directory_set_live (directory, TRUE, NULL);
+  go_offline (fixture, TRUE);
+  flex_contact_set_name (edited, "Amy (mine)");
+  saved = write_contact (directory, "update", edited, &error);
+  g_assert_no_error (error);
+
+  push_put (fixture, directory, 1, "k-amy", "Amy (theirs)");
+  g_assert_cmpstr (flex_contact_get_name (flex_directory_lookup (directory, "k-amy")), ==,
+                   "Amy (mine)");
+
+  /* No turn of the main loop between these: the check starts, then the
+   * other change arrives while it is under way. */
+  go_offline (fixture, FALSE);
+  g_assert_true (flex_directory_keep_theirs (directory, "k-amy", &error));
+  push_put (fixture, directory, 2, "k-bo", "Bo");
+
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_contact_get_name (flex_directory_lookup (directory, "k-amy")),
+                                 "Amy (theirs)") == 0 &&
+                          flex_contact_get_sync (flex_directory_lookup (directory, "k-amy")) ==
+                              FLEX_CONTACT_SYNCED,
+                      10000);
+  g_assert_nonnull (flex_directory_lookup (directory, "k-bo"));
+  settle (directory);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -537,6 +668,8 @@ main (int argc, char *argv[])
   ADD ("/outbox/directory/offline-edits", test_directory_offline_edits);
   ADD ("/outbox/directory/conflict", test_directory_offline_conflict);
   ADD ("/outbox/directory/unwritable", test_directory_outbox_unwritable);
+  ADD ("/outbox/directory/sent-while-live", test_directory_sent_while_live);
+  ADD ("/outbox/directory/held-change-listed", test_directory_held_change_listed);
 #undef ADD
 
   return g_test_run ();

@@ -52,7 +52,9 @@ _flex_directory_save_now (FlexDirectory *self)
 
   if (self->cache == NULL || !self->loaded)
     return;
-  snapshot = flex_map_snapshot_new (self->revision, self->last_event_id);
+  /* A revision only when the rows are that revision's (else the next start
+   * lists the map). */
+  snapshot = flex_map_snapshot_new (self->stale ? NULL : self->revision, self->last_event_id);
   for (guint i = 0; i < self->items->len; i++)
     g_ptr_array_add (snapshot->items, item_to_sync_item (self, g_ptr_array_index (self->items, i)));
   /* A full disk or a read-only directory costs the snapshot, nothing else. */

@@ -29,6 +29,7 @@ struct _FlexDirectory
   GPtrArray *items;   /* FlexContact or FlexRecent, sorted */
   GHashTable *by_key; /* item key → object, borrowed from items */
   char *revision;     /* map revision of the last listing; NULL: none or no map */
+  gboolean stale;     /* what is shown may not be the map at @revision: list it */
 
   gboolean editable;
   gboolean loaded;
@@ -100,6 +101,9 @@ _flex_directory_parse_listing (FlexDirectory *self, GPtrArray *sync_items, const
 void _flex_directory_apply_listing (FlexDirectory *self, GPtrArray *server_listing);
 void _flex_directory_set_status (FlexDirectory *self, gboolean offline, const char *error_message);
 void _flex_directory_start_refresh (FlexDirectory *self);
+
+/* flex-directory-push.c */
+void _flex_directory_show_server_item (FlexDirectory *self, const FlexSyncItem *sync_item);
 
 /* flex-directory-cache.c */
 void _flex_directory_save_now (FlexDirectory *self);

@@ -38,10 +38,10 @@ flex_directory_get_revision (FlexDirectory *self)
   return self->revision;
 }
 
-/* Shows @sync_item (or drops it, when it no longer parses or has expired)
- * with one items-changed at most. */
-static void
-apply_item (FlexDirectory *self, const FlexSyncItem *sync_item)
+/* Shows @sync_item, the server's version of an item (or drops it, when it
+ * no longer parses or has expired) with one items-changed at most. */
+void
+_flex_directory_show_server_item (FlexDirectory *self, const FlexSyncItem *sync_item)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -51,16 +51,15 @@ apply_item (FlexDirectory *self, const FlexSyncItem *sync_item)
   if (item == NULL)
     {
       if (error != NULL)
-        g_debug ("A pushed item of %s does not parse: %s",
-                 flex_sync_map_get_unique_name (self->map), error->message);
+        g_debug ("An item of %s does not parse: %s", flex_sync_map_get_unique_name (self->map),
+                 error->message);
       if (old_item != NULL)
         _flex_directory_remove_item (self, old_item);
       return;
     }
   if (old_item == NULL)
     _flex_directory_insert_item (self, item);
-  else if (g_strcmp0 (_flex_directory_item_revision (self, old_item),
-                      _flex_directory_item_revision (self, item)) != 0)
+  else if (!_flex_directory_same_item (self, old_item, item))
     _flex_directory_replace_item (self, old_item, item);
   else
     g_object_unref (item); /* this very revision is shown already (our own write) */
@@ -81,12 +80,14 @@ flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event)
   g_return_if_fail (FLEX_IS_DIRECTORY (self));
   g_return_if_fail (event != NULL);
 
-  /* An edit not sent yet stays on screen over the server's version. */
+  /* An edit not sent yet stays on screen over the server's version. What
+   * is shown is then not the map at this revision: the next check lists it,
+   * and the edit, once sent, shows what the server answered. */
   if (event->key != NULL && self->outbox != NULL &&
       flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), event->key) !=
           NULL)
     {
-      set_revision (self, event->map_revision);
+      self->stale = TRUE;
       return;
     }
 
@@ -95,7 +96,7 @@ flex_directory_apply_event (FlexDirectory *self, const FlexSyncEvent *event)
       case FLEX_SYNC_EVENT_ITEM_ADDED:
       case FLEX_SYNC_EVENT_ITEM_UPDATED:
         if (event->item != NULL)
-          apply_item (self, event->item);
+          _flex_directory_show_server_item (self, event->item);
         break;
       case FLEX_SYNC_EVENT_ITEM_REMOVED:
         old_item = g_hash_table_lookup (self->by_key, event->key);
@@ -136,6 +137,7 @@ flex_directory_apply_items (FlexDirectory *self, GPtrArray *sync_items, const ch
   listing = _flex_directory_parse_listing (self, sync_items, "a listed");
   _flex_directory_apply_listing (self, listing);
   set_revision (self, map_revision);
+  self->stale = FALSE;
   self->write_serial++;
   _flex_directory_set_status (self, FALSE, NULL);
 }

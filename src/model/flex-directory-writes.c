@@ -638,10 +638,29 @@ on_outbox_changed (FlexOutbox *outbox, FlexDirectory *self)
     }
   if (gone->len > 0)
     {
-      /* Forget the revision we saw: the next check lists the map. */
-      g_clear_pointer (&self->revision, g_free);
+      /* What the server made of them: the next check lists the map. */
+      self->stale = TRUE;
       _flex_directory_start_refresh (self);
     }
+}
+
+/* An edit of ours reached the server: show what the server answered, as
+ * its version, at once. (Its pushed event may have come first, and been
+ * held back while the edit waited; a check may not list the map again.) */
+static void
+on_outbox_sent (
+    FlexOutbox *outbox, const char *map, const char *key, FlexSyncItem *item, FlexDirectory *self)
+{
+  gpointer old_item;
+
+  if (!g_str_equal (map, flex_sync_map_get_unique_name (self->map)) ||
+      flex_outbox_lookup (outbox, map, key) != NULL)
+    return;
+  if (item != NULL)
+    _flex_directory_show_server_item (self, item);
+  else if ((old_item = g_hash_table_lookup (self->by_key, key)) != NULL)
+    _flex_directory_remove_item (self, old_item);
+  self->write_serial++; /* a listing under way may predate this */
 }
 
 /**
@@ -664,6 +683,7 @@ flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox)
   if (outbox != NULL)
     {
       g_signal_connect (outbox, "changed", G_CALLBACK (on_outbox_changed), self);
+      g_signal_connect (outbox, "sent", G_CALLBACK (on_outbox_sent), self);
       on_outbox_changed (outbox, self);
     }
 }

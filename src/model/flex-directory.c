@@ -529,6 +529,10 @@ on_listed (GObject *object, GAsyncResult *result, gpointer user_data)
   if (self->write_serial != self->refresh_serial)
     {
       g_free (revision);
+      /* While live no write asks for a check: if this listing was needed,
+       * list again. */
+      if (self->stale)
+        self->refresh_again = TRUE;
       finish_refresh (self, NULL);
       return;
     }
@@ -546,6 +550,7 @@ on_listed (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       g_free (self->revision);
       self->revision = g_steal_pointer (&revision);
+      self->stale = FALSE;
     }
   g_free (revision);
   finish_refresh (self, error);
@@ -569,6 +574,7 @@ on_revision_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
           /* A map nobody wrote yet is an empty directory, not an error. */
           _flex_directory_clear_items (self);
           g_clear_pointer (&self->revision, g_free);
+          self->stale = FALSE;
           finish_refresh (self, NULL);
           return;
         }
@@ -576,7 +582,7 @@ on_revision_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (self->loaded && g_strcmp0 (revision, self->revision) == 0)
+  if (self->loaded && !self->stale && g_strcmp0 (revision, self->revision) == 0)
     {
       finish_refresh (self, NULL);
       return;

@@ -99,11 +99,14 @@ flex_outbox_class_init (FlexOutboxClass *klass)
    * FlexOutbox::sent:
    * @map: the map
    * @key: the item
+   * @item: (nullable): the server's item now (%NULL: a deletion)
    *
-   * An edit reached the server (or was found there already).
+   * An edit reached the server (or was found there already). Emitted after
+   * #FlexOutbox::changed has told that the entry is gone.
    */
-  signals[SENT] = g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SENT] =
+      g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, FLEX_TYPE_SYNC_ITEM);
 }
 
 static void
@@ -501,9 +504,10 @@ replay_free (Replay *replay)
 
 static void replay_next (GTask *task);
 
-/* The entry reached the server (or was found there): forget it. */
+/* The entry reached the server (or was found there): forget it.
+ * @item: what the server has now (%NULL after a deletion) */
 static void
-entry_done (GTask *task)
+entry_done (GTask *task, FlexSyncItem *item)
 {
   FlexOutbox *self = g_task_get_source_object (task);
   Replay *replay = g_task_get_task_data (task);
@@ -520,7 +524,7 @@ entry_done (GTask *task)
       return;
     }
   if (map != NULL)
-    g_signal_emit (self, signals[SENT], 0, map, key);
+    g_signal_emit (self, signals[SENT], 0, map, key, item);
   replay_next (task);
 }
 
@@ -581,7 +585,7 @@ on_checked (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (entry->kind == FLEX_OUTBOX_DELETE ? item == NULL
                                         : item != NULL && json_node_equal (item->data, entry->data))
-    entry_done (task);
+    entry_done (task, item);
   else
     entry_conflict (task, item);
 }
@@ -594,21 +598,20 @@ on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
   Replay *replay = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   FlexOutboxEntry *entry = find (self, replay->id, NULL);
+  g_autoptr (FlexSyncItem) item = NULL;
   gboolean ok;
 
   if (entry != NULL && entry->kind == FLEX_OUTBOX_DELETE)
     ok = flex_sync_map_delete_item_finish (FLEX_SYNC_MAP (object), result, &error);
   else
     {
-      g_autoptr (FlexSyncItem) item =
-          flex_sync_map_item_finish (FLEX_SYNC_MAP (object), result, &error);
-
+      item = flex_sync_map_item_finish (FLEX_SYNC_MAP (object), result, &error);
       ok = item != NULL;
     }
 
   if (ok || entry == NULL)
     {
-      entry_done (task);
+      entry_done (task, item);
       return;
     }
   if (flex_twilio_error_is_transient (error) ||
