@@ -63,6 +63,26 @@ if modules and isinstance(modules[-1], dict):
                 check("project('flex-contacts'" in f.read(),
                       f'the dir source {src} is not this repository')
 
+# The GNOME runtime has no evolution-data-server: the app's libebook-contacts
+# comes from a module of ours, built with libphonenumber (whose own module
+# comes first), so that phone numbers read in the Flatpak as on Debian.
+names = [m.get('name') if isinstance(m, dict) else m for m in modules]
+eds = [m for m in modules if isinstance(m, dict) and m.get('name') == 'evolution-data-server']
+check(len(eds) == 1, 'no evolution-data-server module (libebook-contacts)')
+check('libphonenumber' in names, 'no libphonenumber module')
+if eds and 'libphonenumber' in names:
+    check(names.index('libphonenumber') < names.index('evolution-data-server'),
+          'libphonenumber is built after evolution-data-server')
+    opts = eds[0].get('config-opts', [])
+    check('-DWITH_PHONENUMBER=ON' in opts,
+          'evolution-data-server is built without -DWITH_PHONENUMBER=ON')
+for module in modules:
+    if isinstance(module, dict) and module.get('name') != 'flex-contacts':
+        for source in module.get('sources', []):
+            pinned = (source.get('type') == 'git' and source.get('commit')) or \
+                     (source.get('type') == 'archive' and source.get('sha256'))
+            check(bool(pinned), f'{module.get("name")}: a source is not pinned (commit/sha256)')
+
 builder = shutil.which('flatpak-builder')
 if builder:
     env = dict(os.environ, G_DEBUG='fatal-warnings')

@@ -706,6 +706,14 @@ test_recent_codec (void)
   g_date_time_unref (item.date_created);
 }
 
+/* libebook-contacts must be the libphonenumber-backed build (Debian's is,
+ * and the Flatpak builds it so): without it no number can be read. */
+static void
+test_phone_supported (void)
+{
+  g_assert_true (flex_phone_is_supported ());
+}
+
 static void
 test_phone_normalize (void)
 {
@@ -719,16 +727,26 @@ test_phone_normalize (void)
     { "(312) 555-1000", "US", "+13125551000" },
     { "1-312-555-1000", "US", "+13125551000" },
     { "312.555.1000", "us", "+13125551000" },
+    { "011 44 20 7946 0958", "US", "+442079460958" }, /* the US international prefix */
     { "0044 20 7946 0958", NULL, "+442079460958" },
     { "020 7946 0958", "GB", "+442079460958" },
+    { "07700 900123", "GB", "+447700900123" },
     { "91 123 45 67", "ES", "+34911234567" },
     { "030 123456789", "DE", "+4930123456789" },
     { "+34 912 345 678", "US", "+34912345678" },
-    { "312 555 1000", NULL, NULL },      /* national, no country known */
-    { "555-1000", "US", NULL },          /* too short */
-    { "+0 123 456 789", NULL, NULL },    /* no country code starts with 0 */
-    { "+1234567890123456", NULL, NULL }, /* over 15 digits */
-    { "+1 312 CALL NOW", NULL, NULL },   /* letters */
+    { "+81 3-1234-5678", "US", "+81312345678" },
+    { "1-800-FLOWERS", "US", "+18003569377" }, /* vanity numbers are dialled by their keys */
+    { "312 555 1000", NULL, NULL },            /* national, no country known */
+    { "555-1000", "US", NULL },                /* no area code */
+    { "+0 123 456 789", NULL, NULL },          /* no country code starts with 0 */
+    { "+999 123 4567", NULL, NULL },           /* no such country code */
+    { "+1234567890123456", NULL, NULL },       /* over 15 digits */
+    { "+420 123 456 789", NULL, NULL },        /* no Czech number starts with 1 */
+    { "+1 212 555 0100 ext. 12", NULL, NULL }, /* Flex cannot dial an extension */
+    { "call me maybe", "US", NULL },
+    { "whatsapp:+5511912345678", NULL, NULL }, /* another kind of address */
+    { "0044 20 7946 0958", "US", "+442079460958" }, /* "00" meant abroad, even there */
+    { "12", "US", NULL },
     { "", "US", NULL },
   };
 
@@ -748,6 +766,81 @@ test_phone_normalize (void)
       else
         g_assert_no_error (error);
     }
+}
+
+/* The reason says what is wrong, not only that something is. */
+static void
+test_phone_reasons (void)
+{
+  static const struct
+  {
+    const char *input;
+    const char *country;
+    const char *reason;
+  } cases[] = {
+    { "312 555 1000", NULL, "country code" },         { "+999 123 4567", NULL, "calling code" },
+    { "+1234567890123456", NULL, "too long" },        { "+420 123 456 789", NULL, "+420" },
+    { "+1 212 555 0100 ext. 12", NULL, "extension" }, { "", "US", "Enter a phone number" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *normalized = flex_phone_normalize (cases[i].input, cases[i].country, &error);
+
+      g_assert_null (normalized);
+      if (error == NULL || strstr (error->message, cases[i].reason) == NULL)
+        g_error ("“%s”: “%s” does not say “%s”", cases[i].input,
+                 error != NULL ? error->message : "", cases[i].reason);
+    }
+}
+
+static void
+test_phone_format (void)
+{
+  static const struct
+  {
+    const char *number;
+    FlexPhoneFormat format;
+    const char *home;
+    const char *expected;
+  } cases[] = {
+    { "+13125550142", FLEX_PHONE_FORMAT_INTERNATIONAL, "US", "+1 312-555-0142" },
+    { "+13125550142", FLEX_PHONE_FORMAT_NATIONAL, "US", "(312) 555-0142" },
+    { "+13125550142", FLEX_PHONE_FORMAT_NATIONAL, "CA", "(312) 555-0142" }, /* one plan */
+    { "+13125550142", FLEX_PHONE_FORMAT_NATIONAL, "GB", "+1 312-555-0142" },
+    { "+442079460958", FLEX_PHONE_FORMAT_NATIONAL, "GB", "020 7946 0958" },
+    { "+442079460958", FLEX_PHONE_FORMAT_NATIONAL, NULL, "+44 20 7946 0958" },
+    { "client:amelia", FLEX_PHONE_FORMAT_NATIONAL, "US", "client:amelia" },
+    { "+", FLEX_PHONE_FORMAT_INTERNATIONAL, "US", "+" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = flex_phone_format (cases[i].number, cases[i].format, cases[i].home);
+
+      g_assert_cmpstr (shown, ==, cases[i].expected);
+    }
+}
+
+static void
+test_phone_locale_country (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("LC_ALL"));
+  g_autofree char *gb = NULL;
+  g_autofree char *none = NULL;
+
+  /* GLib reads the locale variables each time they change. */
+  g_setenv ("LC_ALL", "en_GB.UTF-8", TRUE);
+  gb = flex_phone_locale_country ();
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  none = flex_phone_locale_country ();
+  if (saved != NULL)
+    g_setenv ("LC_ALL", saved, TRUE);
+  else
+    g_unsetenv ("LC_ALL");
+  g_assert_cmpstr (gb, ==, "GB");
+  g_assert_null (none);
 }
 
 int
@@ -790,7 +883,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/codec/date-time-ambiguous-day-month", test_date_time_ambiguous_day_month);
   g_test_add_func ("/codec/date-time-fallback", test_date_time_fallback);
   g_test_add_func ("/codec/recent", test_recent_codec);
+  g_test_add_func ("/codec/phone-supported", test_phone_supported);
   g_test_add_func ("/codec/phone-normalize", test_phone_normalize);
+  g_test_add_func ("/codec/phone-reasons", test_phone_reasons);
+  g_test_add_func ("/codec/phone-format", test_phone_format);
+  g_test_add_func ("/codec/phone-locale-country", test_phone_locale_country);
 
   return g_test_run ();
 }

@@ -245,6 +245,60 @@ test_search_narrows_rows (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
 }
 
+/* Every text the rows of @widget show, "|"-separated. */
+static void
+collect_texts (GtkWidget *widget, GString *texts)
+{
+  if (GTK_IS_INSCRIPTION (widget) && gtk_inscription_get_text (GTK_INSCRIPTION (widget)) != NULL)
+    g_string_append_printf (texts, "|%s", gtk_inscription_get_text (GTK_INSCRIPTION (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+static char *
+shown_texts (FlexDirectoryPage *directory_page)
+{
+  GString *texts = g_string_new (NULL);
+
+  drain ();
+  collect_texts (GTK_WIDGET (column_view (directory_page)), texts);
+  g_string_append_c (texts, '|');
+  return g_string_free (texts, FALSE);
+}
+
+/* Numbers show in the form Preferences says: international, or national
+ * for the account's country (US in the sandbox) and international for
+ * others; stored in E.164 either way. */
+static void
+test_phone_format_setting (Fixture *fixture, gconstpointer data)
+{
+  GSettings *settings = flex_application_get_settings (the_app);
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  g_autofree char *international = NULL;
+  g_autofree char *national = NULL;
+
+  g_settings_set_string (settings, "phone-number-format", "international");
+  international = shown_texts (personal);
+  g_assert_nonnull (strstr (international, "|+1 312-555-0142|"));
+  g_assert_nonnull (strstr (international, "|+49 30 123456789|"));
+
+  g_settings_set_string (settings, "phone-number-format", "national");
+  national = shown_texts (personal);
+  g_assert_nonnull (strstr (national, "|(312) 555-0142|"));
+  g_assert_nonnull (strstr (national, "|+49 30 123456789|"));
+  g_assert_null (strstr (national, "|+1 312-555-0142|"));
+  {
+    g_autoptr (FlexContact) first =
+        g_list_model_get_item (flex_directory_page_get_visible_model (personal), 0);
+
+    g_assert_cmpstr (flex_contact_get_name (first), ==, "Amelia Watson");
+    g_assert_cmpstr (flex_contact_get_phone_number (first), ==, "+13125550142");
+  }
+
+  g_settings_reset (settings, "phone-number-format");
+}
+
 static void
 test_paging (Fixture *fixture, gconstpointer data)
 {
@@ -1003,6 +1057,7 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ui/phone-format-setting", test_phone_format_setting);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);

@@ -3,6 +3,11 @@
  * Copyright 2026 The Flex Contacts authors
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Phone numbers through libphonenumber, by way of evolution-data-server's
+ * EPhoneNumber (the C API GNOME Calls and Contacts use). Numbers are stored
+ * and dialled in E.164, as the Flex plugin stores them; people type and
+ * import them in any form, and see them in international or national form.
  */
 
 #define G_LOG_DOMAIN "flex-phone"
@@ -12,47 +17,91 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+/* EDS's umbrella header pulls in deprecated GLib API (GTimeVal). */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#include <libebook-contacts/libebook-contacts.h>
+G_GNUC_END_IGNORE_DEPRECATIONS
+
 #include "flex-model-error.h"
 #include "flex-phone.h"
 
-/*
- * Phone numbers are stored and dialled in E.164: "+", a country code and the
- * national number, 15 digits at most. People type them in many ways; this
- * accepts the usual separators, a leading "00" for "+", and national numbers
- * of the account's default country (outbound_call_flows.default.location).
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EPhoneNumber, e_phone_number_free)
+
+/* "Unknown region" to libphonenumber: only numbers with "+" parse. */
+#define NO_REGION "ZZ"
+
+/**
+ * flex_phone_is_supported:
+ *
+ * Returns: whether EDS was built with libphonenumber (Debian's and our
+ *   Flatpak's are); without it no number can be read
  */
-
-typedef struct
+gboolean
+flex_phone_is_supported (void)
 {
-  const char *country;
-  const char *calling_code;
-  gboolean drops_trunk_zero;
-  guint national_min;
-  guint national_max;
-} Country;
-
-static const Country countries[] = {
-  { "US", "1", FALSE, 10, 10 }, { "CA", "1", FALSE, 10, 10 }, { "GB", "44", TRUE, 9, 10 },
-  { "IE", "353", TRUE, 7, 9 },  { "ES", "34", FALSE, 9, 9 },  { "MX", "52", FALSE, 10, 10 },
-  { "DE", "49", TRUE, 6, 11 },  { "FR", "33", TRUE, 9, 9 },   { "NL", "31", TRUE, 9, 9 },
-  { "IT", "39", FALSE, 6, 11 }, { "JP", "81", TRUE, 9, 10 },  { "AU", "61", TRUE, 9, 9 },
-  { "IN", "91", TRUE, 10, 10 }, { "BR", "55", TRUE, 10, 11 },
-};
-
-static const Country *
-find_country (const char *code)
-{
-  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (countries); i++)
-    if (g_ascii_strcasecmp (countries[i].country, code) == 0)
-      return &countries[i];
-  return NULL;
+  return e_phone_number_is_supported ();
 }
 
 /**
+ * flex_phone_locale_country:
+ *
+ * Returns: (transfer full) (nullable): the country of the person's locale
+ *   (`LC_ADDRESS`, else the language settings), e.g. `GB` for `en_GB.UTF-8`;
+ *   %NULL for `C` and other locales without one
+ */
+char *
+flex_phone_locale_country (void)
+{
+  const char *const *names = g_get_language_names_with_category ("LC_ADDRESS");
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *underscore = strchr (names[i], '_');
+
+      if (underscore != NULL && g_ascii_isalpha (underscore[1]) &&
+          g_ascii_isalpha (underscore[2]) &&
+          (underscore[3] == '\0' || underscore[3] == '.' || underscore[3] == '@'))
+        return g_ascii_strup (underscore + 1, 2);
+    }
+  return NULL;
+}
+
+static gboolean
+has_country (const char *country)
+{
+  return country != NULL && strlen (country) == 2 && g_ascii_isalpha (country[0]) &&
+         g_ascii_isalpha (country[1]);
+}
+
+static gpointer
+invalid (GError **error, const char *message)
+{
+  g_set_error_literal (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID, message);
+  return NULL;
+}
+
+/* libphonenumber formats a number only when it fits one of its country's
+ * patterns; a number it leaves as one run of digits does not exist there
+ * (`+420 123456789`: no Czech number starts with 1). */
+static gboolean
+fits_numbering_plan (const char *international)
+{
+  const char *national = strchr (international, ' ');
+
+  return national != NULL && strpbrk (national + 1, " -()") != NULL;
+}
+
+static char *normalize (const char *input, const char *default_country, GError **error);
+
+/**
  * flex_phone_normalize:
- * @input: what the person typed
- * @default_country: (nullable): an ISO 3166 country code for national
- *   numbers, e.g. `US`
+ * @input: what the person typed or a file held
+ * @default_country: (nullable): the ISO 3166 country of numbers given
+ *   without one (the Flex configuration's), e.g. `US`; %NULL: the locale's
+ *
+ * Reads a number the way libphonenumber does (spaces, dashes, dots,
+ * brackets, letters of vanity numbers, `00`/`011` before a country code),
+ * and refuses one that cannot be dialled, saying why.
  *
  * Returns: (transfer full) (nullable): the number in E.164, or %NULL with
  *   %FLEX_MODEL_ERROR_INVALID and a message for a person
@@ -60,83 +109,129 @@ find_country (const char *code)
 char *
 flex_phone_normalize (const char *input, const char *default_country, GError **error)
 {
-  g_autoptr (GString) digits = g_string_new (NULL);
-  gboolean international = FALSE;
-  const Country *country;
-  const char *p;
+  g_autoptr (GError) local_error = NULL;
+  char *e164 = normalize (input, default_country, &local_error);
 
-  if (input == NULL)
-    input = "";
-
-  p = input;
-  while (g_ascii_isspace (*p))
-    p++;
-  if (*p == '+')
+  /* "00" is how most of the world dials abroad; where it is not (the
+   * United States: "011"), a number starting with it is still meant so. */
+  if (e164 == NULL && input != NULL)
     {
-      international = TRUE;
-      p++;
-    }
+      const char *p = input;
 
-  for (; *p != '\0'; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        g_string_append_c (digits, *p);
-      else if (strchr (" -.()/\t", *p) == NULL)
+      while (g_ascii_isspace (*p))
+        p++;
+      if (g_str_has_prefix (p, "00"))
         {
-          g_set_error (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID,
-                       _ ("A phone number can only hold digits, spaces, dashes, dots and "
-                          "brackets"));
-          return NULL;
+          g_autofree char *plus = g_strconcat ("+", p + 2, NULL);
+
+          e164 = normalize (plus, default_country, NULL);
         }
     }
+  if (e164 == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return e164;
+}
 
-  if (digits->len == 0)
+static char *
+normalize (const char *input, const char *default_country, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (EPhoneNumber) number = NULL;
+  g_autofree char *region = NULL;
+  g_autofree char *international = NULL;
+  g_autofree char *trimmed = g_strstrip (g_strdup (input != NULL ? input : ""));
+  g_autofree char *e164 = NULL;
+  gsize digits;
+
+  if (*trimmed == '\0')
+    return invalid (error, _ ("Enter a phone number"));
+  if (!flex_phone_is_supported ())
+    return invalid (error, _ ("Phone numbers cannot be read: this build of "
+                              "evolution-data-server has no libphonenumber"));
+
+  /* libphonenumber finds a number in any text; an address of another kind
+   * (`whatsapp:+55…`, `sip:…@…`) is not one to call. */
+  if (strpbrk (trimmed, ":@;,") != NULL)
+    return invalid (error, _ ("This is not a phone number"));
+
+  region = has_country (default_country) ? g_ascii_strup (default_country, -1)
+                                         : flex_phone_locale_country ();
+  number = e_phone_number_from_string (trimmed, region != NULL ? region : NO_REGION, &local_error);
+  if (number == NULL)
     {
-      g_set_error (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID, _ ("Enter a phone number"));
-      return NULL;
+      if (g_error_matches (local_error, E_PHONE_NUMBER_ERROR,
+                           E_PHONE_NUMBER_ERROR_INVALID_COUNTRY_CODE))
+        return invalid (error, *trimmed == '+'
+                                   ? _ ("No country has this calling code")
+                                   : _ ("Enter the number with its country code, starting "
+                                        "with +"));
+      if (g_error_matches (local_error, E_PHONE_NUMBER_ERROR, E_PHONE_NUMBER_ERROR_TOO_LONG))
+        return invalid (error, _ ("This number is too long"));
+      if (g_error_matches (local_error, E_PHONE_NUMBER_ERROR, E_PHONE_NUMBER_ERROR_TOO_SHORT) ||
+          g_error_matches (local_error, E_PHONE_NUMBER_ERROR,
+                           E_PHONE_NUMBER_ERROR_TOO_SHORT_AFTER_IDD))
+        return invalid (error, _ ("This number is too short"));
+      return invalid (error, _ ("This is not a phone number"));
     }
 
-  if (!international && g_str_has_prefix (digits->str, "00"))
+  e164 = e_phone_number_to_string (number, E_PHONE_NUMBER_FORMAT_E164);
+  international = e_phone_number_to_string (number, E_PHONE_NUMBER_FORMAT_INTERNATIONAL);
+  digits = e164 != NULL ? strlen (e164) - 1 : 0;
+  if (e164 == NULL || international == NULL || e164[0] != '+')
+    return invalid (error, _ ("This is not a phone number"));
+  if (strstr (international, " ext") != NULL)
+    return invalid (error, _ ("Flex cannot dial extensions: remove the extension"));
+  if (digits > 15)
+    return invalid (error, _ ("This number is too long"));
+  if (digits < 7)
+    return invalid (error, _ ("This number is too short"));
+  if (!fits_numbering_plan (international))
     {
-      g_string_erase (digits, 0, 2);
-      international = TRUE;
-    }
+      g_autofree char *message =
+          g_strdup_printf (_ ("No number of country code +%d looks like this: check the digits"),
+                           e_phone_number_get_country_code (number, NULL));
 
-  if (!international)
+      return invalid (error, message);
+    }
+  return g_steal_pointer (&e164);
+}
+
+/**
+ * flex_phone_format:
+ * @number: a stored number (E.164), or anything a recent holds
+ * @format: how the person wants numbers shown
+ * @home_country: (nullable): the country whose numbers may show in national
+ *   form; %NULL: the locale's
+ *
+ * Returns: (transfer full): @number for a person to read; @number itself when
+ *   it is no phone number (a client id, a SIP address)
+ */
+char *
+flex_phone_format (const char *number, FlexPhoneFormat format, const char *home_country)
+{
+  g_autoptr (EPhoneNumber) parsed = NULL;
+  g_autofree char *international = NULL;
+  g_autofree char *locale_country = NULL;
+
+  if (number == NULL || number[0] != '+' || !flex_phone_is_supported ())
+    return g_strdup (number != NULL ? number : "");
+  parsed = e_phone_number_from_string (number, NO_REGION, NULL);
+  if (parsed == NULL)
+    return g_strdup (number);
+  international = e_phone_number_to_string (parsed, E_PHONE_NUMBER_FORMAT_INTERNATIONAL);
+  if (format == FLEX_PHONE_FORMAT_NATIONAL && !has_country (home_country))
+    home_country = locale_country = flex_phone_locale_country ();
+  if (format == FLEX_PHONE_FORMAT_NATIONAL && has_country (home_country))
     {
-      country = find_country (default_country);
-      if (country == NULL)
-        {
-          g_set_error (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID,
-                       _ ("Enter the number with its country code, starting with +"));
-          return NULL;
-        }
+      /* National form only when, dialled from home, it is this number. */
+      g_autofree char *national = e_phone_number_to_string (parsed, E_PHONE_NUMBER_FORMAT_NATIONAL);
+      g_autoptr (EPhoneNumber) again = e_phone_number_from_string (national, home_country, NULL);
+      g_autofree char *e164 = e_phone_number_to_string (parsed, E_PHONE_NUMBER_FORMAT_E164);
+      g_autofree char *again_e164 =
+          again != NULL ? e_phone_number_to_string (again, E_PHONE_NUMBER_FORMAT_E164) : NULL;
 
-      /* North America: an optional leading 1. */
-      if (g_str_equal (country->calling_code, "1") && digits->len == 11 && digits->str[0] == '1')
-        g_string_erase (digits, 0, 1);
-      else if (country->drops_trunk_zero && digits->str[0] == '0')
-        g_string_erase (digits, 0, 1);
-
-      if (digits->len < country->national_min || digits->len > country->national_max)
-        {
-          g_set_error (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID,
-                       _ ("This is not a valid phone number; add the country code, starting "
-                          "with +"));
-          return NULL;
-        }
-      g_string_prepend (digits, country->calling_code);
+      if (g_strcmp0 (e164, again_e164) == 0)
+        return g_steal_pointer (&national);
     }
-
-  /* E.164: a country code that does not start with 0, 15 digits at most. The
-   * shortest numbers in use have 8 digits with their country code. */
-  if (digits->str[0] == '0' || digits->len < 8 || digits->len > 15)
-    {
-      g_set_error (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_INVALID,
-                   _ ("This is not a valid international phone number"));
-      return NULL;
-    }
-
-  g_string_prepend_c (digits, '+');
-  return g_string_free (g_steal_pointer (&digits), FALSE);
+  return international != NULL ? g_steal_pointer (&international) : g_strdup (number);
 }

@@ -11,6 +11,24 @@
 
 G_BEGIN_DECLS
 
+/**
+ * FlexPhoneFormat:
+ * @FLEX_PHONE_FORMAT_INTERNATIONAL: `+1 312-555-0142`
+ * @FLEX_PHONE_FORMAT_NATIONAL: `(312) 555-0142` for numbers of the home
+ *   country, international for the others
+ *
+ * How numbers are shown (the `phone-number-format` setting). They are always
+ * stored and dialled in E.164.
+ */
+typedef enum
+{
+  FLEX_PHONE_FORMAT_INTERNATIONAL,
+  FLEX_PHONE_FORMAT_NATIONAL,
+} FlexPhoneFormat;
+
+gboolean flex_phone_is_supported (void);
+char *flex_phone_locale_country (void);
 char *flex_phone_normalize (const char *input, const char *default_country, GError **error);
+char *flex_phone_format (const char *number, FlexPhoneFormat format, const char *home_country);
 
 G_END_DECLS

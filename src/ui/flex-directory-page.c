@@ -14,6 +14,7 @@
 
 #include "flex-contact-dialog.h"
 #include "flex-directory-page.h"
+#include "flex-phone.h"
 #include "flex-search.h"
 
 /*
@@ -41,6 +42,8 @@ struct _FlexDirectoryPage
   gboolean can_call;
   char *call_disabled_reason;
   char *default_country;
+  FlexPhoneFormat phone_format;
+  GHashTable *bound_numbers; /* GtkListItem showing a phone number → its TextGetter */
   guint status_timer;
 
   /* Template widgets */
@@ -561,7 +564,7 @@ bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   set_row_tooltip (call, self->can_call ? _ ("Call") : self->call_disabled_reason);
 }
 
-static void
+static GtkColumnViewColumn *
 add_column (FlexDirectoryPage *self,
             const char *title,
             GCallback setup,
@@ -579,6 +582,59 @@ add_column (FlexDirectoryPage *self,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_append_column (self->column_view, column);
   g_object_unref (column);
+  return column;
+}
+
+/* A phone number, in the form the person chose (international, or national
+ * for numbers of the account's country). */
+static void
+show_number (FlexDirectoryPage *self, GtkListItem *list_item, TextGetter getter)
+{
+  g_autofree char *text = flex_phone_format (getter (gtk_list_item_get_item (list_item)),
+                                             self->phone_format, self->default_country);
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
+}
+
+static void
+bind_number (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+  TextGetter getter = g_object_get_data (G_OBJECT (factory), "flex-getter");
+
+  g_hash_table_insert (self->bound_numbers, list_item, getter);
+  show_number (self, list_item, getter);
+}
+
+static void
+unbind_number (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+
+  g_hash_table_remove (self->bound_numbers, list_item);
+}
+
+/* Shows the numbers on screen again, after their form changed. */
+static void
+rebind_numbers (FlexDirectoryPage *self)
+{
+  GHashTableIter iter;
+  gpointer list_item, getter;
+
+  g_hash_table_iter_init (&iter, self->bound_numbers);
+  while (g_hash_table_iter_next (&iter, &list_item, &getter))
+    show_number (self, list_item, getter);
+}
+
+static void
+add_number_column (FlexDirectoryPage *self, const char *title, TextGetter getter)
+{
+  GtkColumnViewColumn *column =
+      add_column (self, title, G_CALLBACK (setup_text), G_CALLBACK (bind_number), self, TRUE);
+  GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
+
+  g_object_set_data (G_OBJECT (factory), "flex-getter", getter);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_number), self);
 }
 
 static void
@@ -588,10 +644,9 @@ build_columns (FlexDirectoryPage *self)
     {
       add_column (self, _ ("Channel"), G_CALLBACK (setup_channel), G_CALLBACK (bind_channel), NULL,
                   FALSE);
-      add_column (self, _ ("Inbound Address"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                  flex_recent_get_inbound_address, TRUE);
-      add_column (self, _ ("Customer Address"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                  flex_recent_get_customer_address, TRUE);
+      add_number_column (self, _ ("Inbound Address"), (TextGetter) flex_recent_get_inbound_address);
+      add_number_column (self, _ ("Customer Address"),
+                         (TextGetter) flex_recent_get_customer_address);
       add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text), recent_name,
                   TRUE);
       add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), NULL, TRUE);
@@ -606,8 +661,7 @@ build_columns (FlexDirectoryPage *self)
     {
       add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_contact_name), NULL,
                   TRUE);
-      add_column (self, _ ("Phone Number"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                  flex_contact_get_phone_number, TRUE);
+      add_number_column (self, _ ("Phone Number"), (TextGetter) flex_contact_get_phone_number);
     }
   add_column (self, _ ("Actions"), G_CALLBACK (setup_actions), G_CALLBACK (bind_actions), self,
               FALSE);
@@ -1098,6 +1152,7 @@ flex_directory_page_finalize (GObject *object)
   g_free (self->call_disabled_reason);
   g_free (self->default_country);
   g_free (self->needle);
+  g_hash_table_unref (self->bound_numbers);
 
   G_OBJECT_CLASS (flex_directory_page_parent_class)->finalize (object);
 }
@@ -1159,6 +1214,7 @@ static void
 flex_directory_page_init (FlexDirectoryPage *self)
 {
   self->can_call = TRUE;
+  self->bound_numbers = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -1270,6 +1326,25 @@ flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *co
 {
   g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
 
+  if (g_strcmp0 (self->default_country, country) == 0)
+    return;
   g_free (self->default_country);
   self->default_country = g_strdup (country);
+  rebind_numbers (self);
+}
+
+/**
+ * flex_directory_page_set_phone_format:
+ *
+ * How the page shows phone numbers (the `phone-number-format` setting).
+ */
+void
+flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat format)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  if (self->phone_format == format)
+    return;
+  self->phone_format = format;
+  rebind_numbers (self);
 }

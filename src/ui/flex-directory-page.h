@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "flex-directory.h"
+#include "flex-phone.h"
 #include "flex-feature-config.h"
 
 G_BEGIN_DECLS
@@ -29,5 +30,6 @@ GListModel *flex_directory_page_get_visible_model (FlexDirectoryPage *self);
 void
 flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, const char *reason);
 void flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *country);
+void flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat format);
 
 G_END_DECLS

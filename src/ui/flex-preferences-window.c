@@ -27,6 +27,7 @@ struct _FlexPreferencesWindow
   GtkSwitch *agent_editable_switch;
   GtkSpinButton *page_size_spin;
   GtkSpinButton *days_spin;
+  AdwComboRow *phone_format_row;
 
   GtkWidget *worker_row;
   GtkWidget *sign_out_button;
@@ -45,6 +46,33 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (FlexPreferencesWindow, flex_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* "phone-number-format" ↔ the combo row's position, in the order of its
+ * model. */
+static const char *const phone_formats[] = { "international", "national" };
+
+static gboolean
+phone_format_to_row (GValue *value, GVariant *variant, gpointer user_data)
+{
+  const char *format = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (phone_formats); i++)
+    if (g_str_equal (format, phone_formats[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+phone_format_from_row (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  guint position = g_value_get_uint (value);
+
+  return position < G_N_ELEMENTS (phone_formats) ? g_variant_new_string (phone_formats[position])
+                                                 : NULL;
+}
 
 static void
 flex_preferences_window_constructed (GObject *object)
@@ -72,6 +100,9 @@ flex_preferences_window_constructed (GObject *object)
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     g_settings_bind (contacts, bindings[i].key, bindings[i].widget, bindings[i].property,
                      G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "phone-number-format", self->phone_format_row,
+                                "selected", G_SETTINGS_BIND_DEFAULT, phone_format_to_row,
+                                phone_format_from_row, NULL, NULL);
 }
 
 static void
@@ -127,6 +158,7 @@ flex_preferences_window_class_init (FlexPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, agent_editable_switch);
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, page_size_spin);
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, days_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, phone_format_row);
 }
 
 static void

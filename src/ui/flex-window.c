@@ -501,6 +501,19 @@ add_sandbox_menu (FlexWindow *self)
   g_menu_prepend_section (G_MENU (menu), NULL, G_MENU_MODEL (section));
 }
 
+/* The "phone-number-format" setting, on every page. */
+static void
+on_phone_format_changed (FlexWindow *self)
+{
+  g_autofree char *format = g_settings_get_string (self->settings, "phone-number-format");
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    if (self->pages[i] != NULL)
+      flex_directory_page_set_phone_format (self->pages[i], g_str_equal (format, "national")
+                                                                ? FLEX_PHONE_FORMAT_NATIONAL
+                                                                : FLEX_PHONE_FORMAT_INTERNATIONAL);
+}
+
 static void
 flex_window_constructed (GObject *object)
 {
@@ -513,6 +526,9 @@ flex_window_constructed (GObject *object)
 
   add_pages (self);
   add_sandbox_menu (self);
+  g_signal_connect_object (self->settings, "changed::phone-number-format",
+                           G_CALLBACK (on_phone_format_changed), self, G_CONNECT_SWAPPED);
+  on_phone_format_changed (self);
 
   /* The whole feature off (DESIGN.md §1 "enabled"): say so instead of tabs. */
   g_object_bind_property (self->config, "enabled", self->stack, "visible", G_BINDING_SYNC_CREATE);
