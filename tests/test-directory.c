@@ -744,7 +744,7 @@ test_phone_normalize (void)
     { "+420 123 456 789", NULL, NULL },        /* no Czech number starts with 1 */
     { "+1 212 555 0100 ext. 12", NULL, NULL }, /* Flex cannot dial an extension */
     { "call me maybe", "US", NULL },
-    { "whatsapp:+5511912345678", NULL, NULL }, /* another kind of address */
+    { "whatsapp:+5511912345678", NULL, NULL },      /* another kind of address */
     { "0044 20 7946 0958", "US", "+442079460958" }, /* "00" meant abroad, even there */
     { "12", "US", NULL },
     { "", "US", NULL },

@@ -398,6 +398,7 @@ handle_request (SoupServer *server,
   g_autofree char *username = NULL;
 
   exchange = g_new0 (FlexEmulatorExchange, 1);
+  exchange->time_us = g_get_monotonic_time ();
   exchange->method = g_strdup (method);
   exchange->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (message)));
   exchange->if_match = g_strdup (

@@ -24,6 +24,7 @@ G_BEGIN_DECLS
  * @path_template: (nullable): the OpenAPI path of that route
  * @status: the status of the answer
  * @response: (nullable): the JSON body of the answer
+ * @time_us: when the request came (monotonic time)
  *
  * One request the emulator received and what it answered, for tests.
  */
@@ -38,6 +39,7 @@ typedef struct
   const char *path_template;
   guint status;
   JsonNode *response;
+  gint64 time_us;
 } FlexEmulatorExchange;
 
 #define FLEX_TYPE_EMULATOR (flex_emulator_get_type ())

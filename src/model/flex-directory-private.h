@@ -55,6 +55,8 @@ struct _FlexDirectory
   GPtrArray *listing;         /* parsed items of the listing under way */
   GDateTime *listing_now;     /* its clock, for expired recents */
   guint write_serial;         /* bumped when a write of ours changes the model */
+  guint checks_held;          /* flex_directory_hold_checks() calls not released */
+  gboolean check_held;        /* a write asked for a check while they were held */
   guint refresh_serial;       /* write_serial when the current check started */
   GPtrArray *refresh_waiters; /* GTask, answered when the current check ends */
   GPtrArray *next_waiters;    /* GTask, answered when the next check ends */

@@ -66,6 +66,38 @@ after_write (FlexDirectory *self)
   /* Our write moved the map's revision: check it now, unless the change is
    * pushed to us anyway. */
   self->write_serial++;
+  if (self->live)
+    return;
+  if (self->checks_held > 0)
+    self->check_held = TRUE;
+  else
+    _flex_directory_start_refresh (self);
+}
+
+/**
+ * flex_directory_hold_checks:
+ *
+ * Many writes follow (an import): while held, a write of ours is not
+ * followed by a check of the map (each would list it again, and a map allows
+ * 20 reads a second); flex_directory_release_checks() makes the one check
+ * they asked for.
+ */
+void
+flex_directory_hold_checks (FlexDirectory *self)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  self->checks_held++;
+}
+
+void
+flex_directory_release_checks (FlexDirectory *self)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY (self));
+  g_return_if_fail (self->checks_held > 0);
+
+  if (--self->checks_held > 0 || !self->check_held)
+    return;
+  self->check_held = FALSE;
   if (!self->live)
     _flex_directory_start_refresh (self);
 }

@@ -88,6 +88,8 @@ gboolean flex_directory_clear_finish (FlexDirectory *self, GAsyncResult *result,
 /* Edits kept while Twilio cannot be reached */
 typedef struct _FlexOutbox FlexOutbox;
 void flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox);
+void flex_directory_hold_checks (FlexDirectory *self);
+void flex_directory_release_checks (FlexDirectory *self);
 FlexContact *
 flex_directory_get_conflict (FlexDirectory *self, const char *key, FlexContact **theirs);
 gboolean flex_directory_keep_theirs (FlexDirectory *self, const char *key, GError **error);
