@@ -797,6 +797,26 @@ test_cancel_during_backoff (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 }
 
+/* A write cancelled before its answer fails with G_IO_ERROR_CANCELLED, and
+ * nothing looks for a Twilio code in that error (it once raised a critical
+ * that aborted an import stopped half-way). */
+static void
+test_cancel_write (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (JsonNode) item = json_from_string ("{\"name\":\"Cancelled\"}", NULL);
+  g_autoptr (FlexSyncItem) written = NULL;
+  g_autoptr (GError) error = NULL;
+
+  flex_emulator_delay_next (fixture->emulator, 1, 500);
+  flex_sync_map_create_item_async (fixture->map, "k-cancelled", item, 0, cancellable, on_done,
+                                   fixture);
+  g_cancellable_cancel (cancellable);
+  written = flex_sync_map_item_finish (fixture->map, wait_result (fixture), &error);
+  g_assert_null (written);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* Client configuration */
 
 static void
@@ -923,6 +943,7 @@ main (int argc, char *argv[])
   ADD ("/sync/retry/bounded-in-time", test_retry_bounded_in_time);
   ADD ("/sync/retry/post-500-not-retried", test_post_500_not_retried);
   ADD ("/sync/retry/cancel-during-backoff", test_cancel_during_backoff);
+  ADD ("/sync/item/cancel-write", test_cancel_write);
   ADD ("/sync/timeout", test_timeout);
   ADD ("/sync/dropped-connection", test_dropped_connection);
   ADD ("/sync/connection-refused", test_connection_refused);

@@ -21,6 +21,8 @@
 #include "flex-dial-pad.h"
 #include "flex-emulator.h"
 #include "flex-directory-page.h"
+#include "flex-import.h"
+#include "flex-transfer.h"
 #include "flex-sandbox.h"
 #include "flex-outbox.h"
 #include "flex-window.h"
@@ -1040,6 +1042,263 @@ test_offline_call_says_so (Fixture *fixture, gconstpointer data)
                    "you are back online");
 }
 
+/* Waits for a message dialog to show; %NULL after 10 s. */
+static AdwMessageDialog *
+wait_message_dialog (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  AdwMessageDialog *dialog = NULL;
+
+  while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return dialog;
+}
+
+static FlexContact *
+find_by_name (FlexDirectory *directory, const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (directory)); i++)
+    {
+      g_autoptr (FlexContact) contact = g_list_model_get_item (G_LIST_MODEL (directory), i);
+
+      if (g_strcmp0 (flex_contact_get_name (contact), name) == 0)
+        return contact; /* the directory keeps it */
+    }
+  return NULL;
+}
+
+#define WAIT_UNTIL(condition)                                                                      \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;                              \
+    while (!(condition) && g_get_monotonic_time () < deadline_)                                    \
+      g_main_context_iteration (NULL, FALSE);                                                      \
+    g_assert_true (condition);                                                                     \
+  }                                                                                                \
+  G_STMT_END
+
+/* The count a row shows: its label with the "numeric" style. */
+static GtkWidget *
+find_numeric_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "numeric"))
+        return child;
+      if (ADW_IS_ACTION_ROW (child))
+        continue; /* another row's */
+      if ((found = find_numeric_label (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The rows of a boxed list: "title:subtitle" or "title=suffix label". */
+static void
+collect_rows (GtkWidget *widget, GString *out)
+{
+  GtkWidget *expander = gtk_widget_get_ancestor (widget, ADW_TYPE_EXPANDER_ROW);
+  /* An expander row shows its title in an action row of its own. */
+  gboolean header = ADW_IS_ACTION_ROW (widget) && expander != NULL &&
+                    g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                               adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander))) == 0;
+
+  if ((ADW_IS_ACTION_ROW (widget) || ADW_IS_EXPANDER_ROW (widget)) && !header)
+    {
+      const char *subtitle = ADW_IS_ACTION_ROW (widget)
+                                 ? adw_action_row_get_subtitle (ADW_ACTION_ROW (widget))
+                                 : adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (widget));
+      GtkWidget *suffix = find_numeric_label (widget);
+
+      g_string_append (out, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+      if (subtitle != NULL && *subtitle != '\0')
+        g_string_append_printf (out, ":%s", subtitle);
+      if (suffix != NULL && ADW_IS_ACTION_ROW (widget))
+        g_string_append_printf (out, "=%s", gtk_label_get_label (GTK_LABEL (suffix)));
+      g_string_append_c (out, '|');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, out);
+}
+
+static char *
+row_texts (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_rows (widget, out);
+  return g_string_free (out, FALSE);
+}
+
+/* A file (as if dropped on the window) → a preview that says what it does →
+ * Import → the rows are there → Undo removes them again. */
+static void
+test_import_preview_and_undo (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "google.csv", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (personal));
+  AdwMessageDialog *dialog;
+  const char *body;
+  g_autofree char *rows = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  flex_directory_page_import (personal_page, file);
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Import into My Contacts?");
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_cmpstr (body, ==, "google.csv holds 5 contacts.");
+  rows = row_texts (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpstr (rows, ==,
+                   "New contacts=3|Repeated in the file, skipped=1|Cannot be imported:1|"
+                   "Row 5:No phone number|");
+  maybe_screenshot (GTK_WIDGET (fixture->window), "import-preview");
+
+  adw_message_dialog_response (dialog, "import");
+  gtk_window_close (GTK_WINDOW (dialog)); /* as a button does */
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before + 3);
+  g_assert_nonnull (find_by_name (personal, "Priya Raman"));
+  g_assert_cmpstr (flex_contact_get_phone_number (find_by_name (personal, "Priya Raman")), ==,
+                   "+13125550134");
+  drain ();
+  maybe_screenshot (GTK_WIDGET (fixture->window), "import-done");
+
+  WAIT_UNTIL (flex_transfer_can_undo (GTK_WIDGET (personal_page)));
+  gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.undo", NULL);
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before);
+  g_assert_null (find_by_name (personal, "Priya Raman"));
+}
+
+/* Ctrl/Shift-click selects several; "Delete Selected…" asks once, deletes
+ * them, and Undo brings them back. */
+static void
+test_delete_selected_and_undo (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  GtkSelectionModel *selection = gtk_column_view_get_model (column_view (personal_page));
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (personal_page), FLEX_TYPE_DIRECTORY_PAGE, "delete_selected_button"));
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (personal));
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_true (gtk_selection_model_select_range (selection, 0, 3, TRUE));
+  drain ();
+  g_assert_true (gtk_widget_get_visible (button));
+  maybe_screenshot (GTK_WIDGET (fixture->window), "selection");
+
+  gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.delete-selected", NULL);
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 Contacts?");
+  adw_message_dialog_response (dialog, "delete");
+  gtk_window_close (GTK_WINDOW (dialog)); /* as a button does */
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before - 3);
+  g_assert_null (find_by_name (personal, "Amelia Watson"));
+
+  WAIT_UNTIL (flex_transfer_can_undo (GTK_WIDGET (personal_page)));
+  gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.undo", NULL);
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before);
+  g_assert_nonnull (find_by_name (personal, "Amelia Watson"));
+  g_assert_cmpstr (flex_contact_get_notes (find_by_name (personal, "Amelia Watson")), ==,
+                   "Prefers calls after 3 pm");
+}
+
+/* What a page shows, exported, reads back with the import. */
+static void
+test_export_file (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *shared_page = page (fixture->window, "shared");
+  GListModel *visible = flex_directory_page_get_visible_model (shared_page);
+  g_autofree char *dir = g_dir_make_tmp ("flex-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "shared.vcf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (flex_transfer_export_to (visible, FLEX_DIRECTORY_KIND_SHARED, TRUE, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  {
+    g_autoptr (GBytes) bytes = g_bytes_new (contents, length);
+    g_autoptr (GPtrArray) rows = flex_import_parse (bytes, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, g_list_model_get_n_items (visible));
+    for (guint i = 0; i < rows->len; i++)
+      {
+        g_autoptr (FlexContact) shown = g_list_model_get_item (visible, i);
+        FlexImportRow *row = g_ptr_array_index (rows, i);
+
+        g_assert_cmpstr (row->name, ==, flex_contact_get_name (shown));
+        g_assert_cmpstr (row->phone, ==, flex_contact_get_phone_number (shown));
+        g_assert_true (row->has_transfer);
+      }
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A long import shows its progress, paced, and Stop stops it: what was
+ * written stays (and can be undone), importing again would go on. */
+static void
+test_import_progress_and_stop (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  g_autofree char *dir = g_dir_make_tmp ("flex-import-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.csv", NULL);
+  g_autoptr (GString) csv = g_string_new ("name,phone\n");
+  g_autoptr (GFile) file = NULL;
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (personal));
+  AdwMessageDialog *dialog;
+  GtkProgressBar *progress;
+  guint added;
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (csv, "Caller %02u,+1 415 555 01%02u\n", i, i);
+  g_assert_true (g_file_set_contents (path, csv->str, -1, NULL));
+  file = g_file_new_for_path (path);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  flex_directory_page_import (personal_page, file);
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "import");
+  gtk_window_close (GTK_WINDOW (dialog)); /* as a button does */
+  drain ();
+
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Importing Contacts");
+  progress = GTK_PROGRESS_BAR (adw_message_dialog_get_extra_child (dialog));
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) >= before + 5);
+  drain ();
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), >, 0.0);
+  maybe_screenshot (GTK_WIDGET (fixture->window), "import-progress");
+
+  adw_message_dialog_response (dialog, "stop");
+  WAIT_UNTIL (flex_transfer_can_undo (GTK_WIDGET (personal_page)));
+  drain ();
+  g_assert_null (find_message_dialog ());
+  added = g_list_model_get_n_items (G_LIST_MODEL (personal)) - before;
+  g_assert_cmpuint (added, >=, 5);
+  g_assert_cmpuint (added, <, 60);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1058,6 +1317,10 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/phone-format-setting", test_phone_format_setting);
+  ADD ("/ui/import-preview-and-undo", test_import_preview_and_undo);
+  ADD ("/ui/delete-selected-and-undo", test_delete_selected_and_undo);
+  ADD ("/ui/export-file", test_export_file);
+  ADD ("/ui/import-progress-and-stop", test_import_progress_and_stop);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);

@@ -59,6 +59,7 @@ struct _FlexBatch
   guint n_done;
   guint n_failed;
   guint n_slowed;
+  guint n_written[3]; /* by FlexBatchKind */
   guint good_streak;
   guint attempts; /* of the current write */
   gint64 last_start_us;
@@ -242,6 +243,19 @@ flex_batch_get_n_slowed (FlexBatch *self)
 }
 
 /**
+ * flex_batch_get_n_written:
+ *
+ * Returns: how many writes of @kind were done
+ */
+guint
+flex_batch_get_n_written (FlexBatch *self, FlexBatchKind kind)
+{
+  g_return_val_if_fail (FLEX_IS_BATCH (self), 0);
+  g_return_val_if_fail (kind <= FLEX_BATCH_DELETE, 0);
+  return self->n_written[kind];
+}
+
+/**
  * flex_batch_get_failures:
  *
  * Returns: (transfer none) (element-type utf8): a line for a person about
@@ -312,6 +326,7 @@ on_written (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       step->done = TRUE;
       step->saved = g_steal_pointer (&saved);
+      self->n_written[step->kind]++;
       if (step->saved != NULL && flex_contact_get_sync (step->saved) == FLEX_CONTACT_PENDING)
         {
           /* Twilio did not take it now (429, 5xx, no network): it waits in
@@ -336,7 +351,9 @@ static void
 write_step (FlexBatch *self)
 {
   Step *step = g_ptr_array_index (self->steps, self->next);
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
+  /* Not the batch's cancellable: Stop lets the write under way end, so that
+   * what happened to it is known. */
+  GCancellable *cancellable = NULL;
 
   self->last_start_us = g_get_monotonic_time ();
   switch (step->kind)

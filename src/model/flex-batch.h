@@ -36,6 +36,7 @@ guint flex_batch_get_n_total (FlexBatch *self);
 guint flex_batch_get_n_done (FlexBatch *self);
 guint flex_batch_get_n_failed (FlexBatch *self);
 guint flex_batch_get_n_slowed (FlexBatch *self);
+guint flex_batch_get_n_written (FlexBatch *self, FlexBatchKind kind);
 GPtrArray *flex_batch_get_failures (FlexBatch *self);
 
 void flex_batch_run_async (FlexBatch *self,

@@ -747,10 +747,13 @@ static void item_op_send (GTask *task);
 static gboolean
 error_is_missing_map (const GError *error)
 {
-  int code = flex_twilio_error_get_twilio_code (error);
+  int code;
 
-  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND) &&
-         (code == 54200 || code == 54300);
+  /* A cancelled or local error has no Twilio code. */
+  if (!g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND))
+    return FALSE;
+  code = flex_twilio_error_get_twilio_code (error);
+  return code == 54200 || code == 54300;
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "flex-directory-page.h"
 #include "flex-phone.h"
 #include "flex-search.h"
+#include "flex-transfer.h"
 
 /*
  * FlexDirectoryPage: one tab. The directory is stacked into GTK models
@@ -52,6 +53,7 @@ struct _FlexDirectoryPage
   AdwStatusPage *empty_status;
   GtkSpinner *spinner;
   GtkWidget *add_button;
+  GtkWidget *delete_selected_button;
   GtkWidget *clear_button;
   GtkLabel *page_label;
   GtkLabel *status_label;
@@ -207,6 +209,37 @@ update_stack (FlexDirectoryPage *self)
                           g_str_equal (child, "list"));
 }
 
+/* The selected rows (contact lists only): "Delete Selected…" shows while
+ * there are some and the list can be changed. */
+static GPtrArray *
+selected_contacts (FlexDirectoryPage *self)
+{
+  GPtrArray *contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkSelectionModel *model = gtk_column_view_get_model (self->column_view);
+  g_autoptr (GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  if (model == NULL || self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    return contacts;
+  selected = gtk_selection_model_get_selection (model);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (contacts, g_list_model_get_item (G_LIST_MODEL (model), position));
+  return contacts;
+}
+
+static void
+update_selection (FlexDirectoryPage *self)
+{
+  g_autoptr (GPtrArray) selected = selected_contacts (self);
+  gboolean can =
+      selected->len > 0 && self->directory != NULL && flex_directory_get_editable (self->directory);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.delete-selected", can);
+  gtk_widget_set_visible (self->delete_selected_button, can);
+}
+
 static void
 update_actions (FlexDirectoryPage *self)
 {
@@ -222,6 +255,10 @@ update_actions (FlexDirectoryPage *self)
                           self->kind == FLEX_DIRECTORY_KIND_RECENTS && self->directory != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.clear-history",
                                  self->kind == FLEX_DIRECTORY_KIND_RECENTS && has_items);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.import",
+                                 self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.export", self->directory != NULL);
+  update_selection (self);
 }
 
 static void
@@ -1005,13 +1042,43 @@ call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_widget_activate_action_variant (widget, "win.call", parameter);
 }
 
+static void
+delete_selected_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  g_autoptr (GPtrArray) contacts = selected_contacts (self);
+
+  flex_transfer_delete (widget, self->directory, contacts);
+}
+
+static void
+undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  flex_transfer_undo (widget);
+}
+
+static void
+import_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  flex_directory_page_import (FLEX_DIRECTORY_PAGE (widget), NULL);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+
+  /* What the list shows, a search included, in its order. */
+  flex_transfer_export (widget, G_LIST_MODEL (self->filtered), self->kind);
+}
+
 /* GObject */
 
 static void
 flex_directory_page_constructed (GObject *object)
 {
   FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (object);
-  GtkNoSelection *selection;
+  GtkSelectionModel *selection;
 
   G_OBJECT_CLASS (flex_directory_page_parent_class)->constructed (object);
 
@@ -1055,8 +1122,17 @@ flex_directory_page_constructed (GObject *object)
                                               GTK_FILTER (g_object_ref (self->filter)));
   self->slice =
       gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)), 0, page_size (self));
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->slice)));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  /* Contacts: several can be selected (Ctrl/Shift-click, Ctrl+A) and
+   * deleted at once. */
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    selection =
+        GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->slice))));
+  else
+    selection =
+        GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->slice))));
+  gtk_column_view_set_model (self->column_view, selection);
+  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (update_selection), self,
+                           G_CONNECT_SWAPPED);
   g_object_unref (selection);
 
   build_columns (self);
@@ -1188,6 +1264,7 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, delete_selected_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, page_label);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, notes_popover);
@@ -1197,6 +1274,11 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.edit", "s", edit_action);
   gtk_widget_class_install_action (widget_class, "page.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "page.clear-history", NULL, clear_history_action);
+  gtk_widget_class_install_action (widget_class, "page.delete-selected", NULL,
+                                   delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "page.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "page.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "page.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "page.previous", NULL, previous_action);
   gtk_widget_class_install_action (widget_class, "page.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "page.call", "(ss)", call_action);
@@ -1206,6 +1288,8 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
                                        "page.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "page.add", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "page.delete-selected",
+                                       NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1303,6 +1387,34 @@ flex_directory_page_get_visible_model (FlexDirectoryPage *self)
 {
   g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), NULL);
   return self->slice != NULL ? G_LIST_MODEL (self->slice) : NULL;
+}
+
+/**
+ * flex_directory_page_import:
+ * @file: (nullable): a file to import; %NULL asks for one
+ *
+ * Imports a vCard or CSV file into this page's contacts, after a preview.
+ */
+void
+flex_directory_page_import (FlexDirectoryPage *self, GFile *file)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  if (self->directory == NULL || self->kind == FLEX_DIRECTORY_KIND_RECENTS ||
+      !flex_directory_get_editable (self->directory))
+    return;
+  flex_transfer_import (GTK_WIDGET (self), self->directory,
+                        self->kind == FLEX_DIRECTORY_KIND_SHARED, self->default_country, file);
+}
+
+/**
+ * flex_directory_page_get_kind:
+ */
+FlexDirectoryKind
+flex_directory_page_get_kind (FlexDirectoryPage *self)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), FLEX_DIRECTORY_KIND_PERSONAL);
+  return self->kind;
 }
 
 /**

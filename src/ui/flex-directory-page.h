@@ -31,5 +31,7 @@ void
 flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, const char *reason);
 void flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *country);
 void flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat format);
+void flex_directory_page_import (FlexDirectoryPage *self, GFile *file);
+FlexDirectoryKind flex_directory_page_get_kind (FlexDirectoryPage *self);
 
 G_END_DECLS

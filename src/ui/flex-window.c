@@ -300,10 +300,69 @@ flex_window_toast_action (GSimpleAction *action, GVariant *parameter, gpointer u
   flex_window_add_toast (user_data, g_variant_get_string (parameter, NULL));
 }
 
+/* Import goes to the contact list on screen when it can be changed, else
+ * to My Contacts. */
+static FlexDirectoryPage *
+import_page (FlexWindow *self)
+{
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->stack);
+
+  if (FLEX_IS_DIRECTORY_PAGE (visible))
+    {
+      FlexDirectoryPage *page = FLEX_DIRECTORY_PAGE (visible);
+      FlexDirectory *directory = flex_directory_page_get_directory (page);
+
+      if (flex_directory_page_get_kind (page) != FLEX_DIRECTORY_KIND_RECENTS && directory != NULL &&
+          flex_directory_get_editable (directory))
+        return page;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    if (self->pages[i] != NULL &&
+        flex_directory_page_get_kind (self->pages[i]) == FLEX_DIRECTORY_KIND_PERSONAL)
+      return self->pages[i];
+  return NULL;
+}
+
+static void
+flex_window_import_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexDirectoryPage *page = import_page (user_data);
+
+  if (page != NULL)
+    flex_directory_page_import (page, NULL);
+}
+
+static void
+flex_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  FlexWindow *self = user_data;
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->stack);
+
+  if (visible != NULL)
+    gtk_widget_activate_action (visible, "page.export", NULL);
+}
+
+/* A vCard or CSV file dropped on the window is imported (after a preview). */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, FlexWindow *self)
+{
+  FlexDirectoryPage *page = import_page (self);
+  GSList *files = g_value_get_boxed (value);
+
+  if (page == NULL || files == NULL)
+    return FALSE;
+  flex_directory_page_import (page, files->data);
+  return TRUE;
+}
+
 static const GActionEntry win_actions[] = {
-  { "toast", flex_window_toast_action, "s" },         { "search", flex_window_search_action },
-  { "dial-pad", flex_window_dial_pad_action },        { "call", flex_window_call_action, "(ss)" },
+  { "toast", flex_window_toast_action, "s" },
+  { "search", flex_window_search_action },
+  { "dial-pad", flex_window_dial_pad_action },
+  { "call", flex_window_call_action, "(ss)" },
   { "show-page", flex_window_show_page_action, "s" },
+  { "import", flex_window_import_action },
+  { "export", flex_window_export_action },
 };
 
 /* AdwViewStack keeps showing a page that was hidden: move to the first
@@ -652,6 +711,13 @@ flex_window_init (FlexWindow *self)
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, G_CONNECT_DEFAULT);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
 }
 
 /**
