@@ -106,31 +106,55 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-/* Median time of one keystroke: the search grows by one letter, 26 times. */
-static double
-measure_filter (GtkEditable *search, FlexFeatureConfig *config, guint page_size)
+typedef struct
 {
-  double times[26];
+  double keystroke; /* the search-changed handler: what blocks the frame of the key */
+  double longest;   /* the longest main-loop step until every row is filtered */
+  double all_rows;  /* until every row is filtered (incremental filtering takes steps) */
+} FilterTimes;
+
+/* Medians over 26 keystrokes (the search becomes one letter, a to z); the
+ * longest step is the worst of all. */
+static FilterTimes
+measure_filter (GtkEditable *search,
+                FlexFeatureConfig *config,
+                GtkFilterListModel *filtered,
+                guint page_size)
+{
+  double keystroke[26], all_rows[26];
+  FilterTimes times = { 0 };
 
   g_object_set (config, "page-size", page_size, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (keystroke); i++)
     {
       char text[2] = { (char) ('a' + i), '\0' };
-      gint64 start;
+      gint64 start, step;
 
       gtk_editable_set_text (search, "");
       g_signal_emit_by_name (search, "search-changed");
-      while (g_main_context_iteration (NULL, FALSE))
+      while (g_main_context_iteration (NULL, FALSE) ||
+             gtk_filter_list_model_get_pending (filtered) > 0)
         ;
       gtk_editable_set_text (search, text);
       start = g_get_monotonic_time ();
       g_signal_emit_by_name (search, "search-changed");
-      times[i] = (g_get_monotonic_time () - start) / 1000.0;
+      keystroke[i] = (g_get_monotonic_time () - start) / 1000.0;
+      times.longest = MAX (times.longest, keystroke[i]);
+      while (gtk_filter_list_model_get_pending (filtered) > 0)
+        {
+          step = g_get_monotonic_time ();
+          g_main_context_iteration (NULL, FALSE);
+          times.longest = MAX (times.longest, (g_get_monotonic_time () - step) / 1000.0);
+        }
+      all_rows[i] = (g_get_monotonic_time () - start) / 1000.0;
       while (g_main_context_iteration (NULL, FALSE))
         ;
     }
-  qsort (times, G_N_ELEMENTS (times), sizeof (double), compare_doubles);
-  return (times[12] + times[13]) / 2;
+  qsort (keystroke, G_N_ELEMENTS (keystroke), sizeof (double), compare_doubles);
+  qsort (all_rows, G_N_ELEMENTS (all_rows), sizeof (double), compare_doubles);
+  times.keystroke = (keystroke[12] + keystroke[13]) / 2;
+  times.all_rows = (all_rows[12] + all_rows[13]) / 2;
+  return times;
 }
 
 static void
@@ -202,8 +226,9 @@ main (int argc, char *argv[])
   GtkEditable *search;
   gint64 rss_empty, hwm_loaded, start;
   guint requests;
-  double load_ms, filter_median, per_contact;
-  double filter_median_50;
+  double load_ms, per_contact;
+  FilterTimes filter, filter_50;
+  GtkFilterListModel *filtered;
   Changes in_place = { 0 };
   Changes moved = { 0 };
   gboolean ok = TRUE;
@@ -284,9 +309,11 @@ main (int argc, char *argv[])
                                         "shared"));
   search = GTK_EDITABLE (
       gtk_widget_get_template_child (GTK_WIDGET (window), FLEX_TYPE_WINDOW, "search_entry"));
+  filtered = GTK_FILTER_LIST_MODEL (gtk_slice_list_model_get_model (
+      GTK_SLICE_LIST_MODEL (flex_directory_page_get_visible_model (page))));
   /* At the documented page size (10 rows), then at 50 rows for reference. */
-  filter_median_50 = measure_filter (search, config, 50);
-  filter_median = measure_filter (search, config, 10);
+  filter_50 = measure_filter (search, config, filtered, 50);
+  filter = measure_filter (search, config, filtered, 10);
   gtk_editable_set_text (search, "");
   g_signal_emit_by_name (search, "search-changed");
   (void) page;
@@ -306,9 +333,13 @@ main (int argc, char *argv[])
   g_print ("first load:                    %u requests, %.0f ms\n", requests, load_ms);
   g_print ("peak RSS above empty window:   %.1f MiB, %.0f bytes a contact (target < 2048)\n",
            (hwm_loaded - rss_empty) / 1024.0, per_contact);
-  g_print ("filter on one keystroke:       median %.2f ms with 10 rows a page (target < 16), "
-           "%.2f ms with 50\n",
-           filter_median, filter_median_50);
+  g_print ("filter on one keystroke:       median %.2f ms with 10 rows a page, %.2f ms with 50; "
+           "every row filtered after %.2f ms (%s)\n",
+           filter.keystroke, filter_50.keystroke, filter.all_rows,
+           gtk_filter_list_model_get_incremental (filtered) ? "incremental, between frames"
+                                                            : "at once");
+  g_print ("longest step that blocks a frame while filtering: %.2f ms (target < 16)\n",
+           MAX (filter.longest, filter_50.longest));
   g_print ("remote edit to model update:   %.0f ms with 1 s polling (default 15 s ± 20 %%)\n",
            in_place.delay_ms);
   g_print ("items-changed, edit in place:  %u signal(s), at most %u removed and %u added "
@@ -318,7 +349,7 @@ main (int argc, char *argv[])
            "(target: a removal and an insertion)\n",
            moved.n_signals, moved.max_removed, moved.max_added);
 
-  if (filter_median >= 16)
+  if (MAX (filter.longest, filter_50.longest) >= 16)
     {
       g_print ("FAIL: filtering is too slow\n");
       ok = FALSE;

@@ -200,7 +200,8 @@ update_stack (FlexDirectoryPage *self)
     child = flex_directory_get_offline (self->directory) ? "empty" : "loading";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->directory)) == 0)
     child = "empty";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0 &&
+           gtk_filter_list_model_get_pending (self->filtered) == 0)
     child = "no-results";
 
   gtk_spinner_set_spinning (self->spinner, g_str_equal (child, "loading"));
@@ -261,9 +262,16 @@ update_actions (FlexDirectoryPage *self)
   update_selection (self);
 }
 
+/* Beyond this many rows a search filters in steps between frames (GTK's
+ * incremental filtering), so that typing never blocks a frame. */
+#define INCREMENTAL_ROWS 20000
+
 static void
 on_model_changed (FlexDirectoryPage *self)
 {
+  if (self->filtered != NULL)
+    gtk_filter_list_model_set_incremental (
+        self->filtered, g_list_model_get_n_items (G_LIST_MODEL (self->directory)) > INCREMENTAL_ROWS);
   update_pager (self);
   update_stack (self);
   update_actions (self);
@@ -1138,6 +1146,9 @@ flex_directory_page_constructed (GObject *object)
   build_columns (self);
 
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_model_changed), self,
+                           G_CONNECT_SWAPPED);
+  /* Incremental filtering: "no results" only once it is done. */
+  g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (update_stack), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->directory, "items-changed", G_CALLBACK (on_model_changed), self,
                            G_CONNECT_SWAPPED);
