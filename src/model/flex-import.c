@@ -234,12 +234,21 @@ parse_vcards (const char *text, GError **error)
 {
   g_autoptr (GPtrArray) rows =
       g_ptr_array_new_with_free_func ((GDestroyNotify) flex_import_row_free);
-  g_auto (GStrv) lines = g_regex_split_simple ("\\r\\n|\\n|\\r", text, 0, 0);
   g_autoptr (GString) card = NULL;
+  const char *next = text;
 
-  for (guint i = 0; lines[i] != NULL; i++)
+  /* Line by line (CRLF, LF or CR), in one pass (GLib 2.74's regex split is
+   * quadratic in the text's length). */
+  while (*next != '\0')
     {
-      const char *line = lines[i];
+      gsize length = strcspn (next, "\r\n");
+      g_autofree char *line = g_strndup (next, length);
+
+      next += length;
+      if (next[0] == '\r' && next[1] == '\n')
+        next += 2;
+      else if (*next != '\0')
+        next++;
 
       if (g_ascii_strncasecmp (line, "BEGIN:VCARD", 11) == 0)
         {
@@ -436,14 +445,20 @@ row_from_record (GStrv record, const Columns *columns, guint number)
   row->name = nonempty (field (record, columns->name));
   if (row->name == NULL)
     {
-      g_autofree char *joined =
-          g_strjoin (" ", field (record, columns->first) ? field (record, columns->first) : "",
-                     field (record, columns->middle) ? field (record, columns->middle) : "",
-                     field (record, columns->last) ? field (record, columns->last) : "", NULL);
-      g_autoptr (GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
-      g_autofree char *single = g_regex_replace_literal (spaces, joined, -1, 0, " ", 0, NULL);
+      const int parts[] = { columns->first, columns->middle, columns->last };
+      g_autoptr (GString) joined = g_string_new (NULL);
 
-      row->name = nonempty (single);
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        {
+          g_autofree char *part = nonempty (field (record, parts[i]));
+
+          if (part == NULL)
+            continue;
+          if (joined->len > 0)
+            g_string_append_c (joined, ' ');
+          g_string_append (joined, part);
+        }
+      row->name = nonempty (joined->str);
     }
   if (row->name == NULL)
     row->name = nonempty (field (record, columns->organization));
