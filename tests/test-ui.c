@@ -168,7 +168,10 @@ column_titles (FlexDirectoryPage *directory_page)
     {
       g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
 
-      if (i > 0)
+      /* The check boxes of selection mode show only in that mode. */
+      if (!gtk_column_view_column_get_visible (column))
+        continue;
+      if (titles->len > 0)
         g_string_append_c (titles, '|');
       g_string_append (titles, gtk_column_view_column_get_title (column));
     }
@@ -1299,6 +1302,66 @@ test_import_progress_and_stop (Fixture *fixture, gconstpointer data)
   g_rmdir (dir);
 }
 
+static void
+collect_checks (GtkWidget *widget, GPtrArray *checks)
+{
+  if (GTK_IS_CHECK_BUTTON (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (checks, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_checks (child, checks);
+}
+
+/* The "Select" button shows a check box a row (pointer and touch); ticking
+ * two selects them; leaving the mode drops the selection. */
+static void
+test_selection_mode (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  GtkSelectionModel *selection = gtk_column_view_get_model (column_view (personal_page));
+  GtkToggleButton *select = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (
+      GTK_WIDGET (personal_page), FLEX_TYPE_DIRECTORY_PAGE, "select_button"));
+  GtkWidget *delete_button = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (personal_page), FLEX_TYPE_DIRECTORY_PAGE, "delete_selected_button"));
+  g_autoptr (GPtrArray) checks = g_ptr_array_new ();
+  g_autoptr (GtkBitset) selected = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  drain ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (select)));
+  collect_checks (GTK_WIDGET (column_view (personal_page)), checks);
+  g_assert_cmpuint (checks->len, ==, 0);
+
+  gtk_toggle_button_set_active (select, TRUE);
+  drain ();
+  collect_checks (GTK_WIDGET (column_view (personal_page)), checks);
+  g_assert_cmpuint (checks->len, ==, 10);
+  gtk_check_button_set_active (g_ptr_array_index (checks, 1), TRUE);
+  gtk_check_button_set_active (g_ptr_array_index (checks, 3), TRUE);
+  drain ();
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 2);
+  g_assert_true (gtk_bitset_contains (selected, 1));
+  g_assert_true (gtk_bitset_contains (selected, 3));
+  g_assert_true (gtk_widget_get_visible (delete_button));
+  maybe_screenshot (GTK_WIDGET (fixture->window), "selection-mode");
+
+  /* Selecting with the keyboard ticks the boxes too. */
+  gtk_selection_model_select_item (selection, 5, FALSE);
+  drain ();
+  g_assert_true (gtk_check_button_get_active (g_ptr_array_index (checks, 5)));
+
+  gtk_toggle_button_set_active (select, FALSE);
+  drain ();
+  g_clear_pointer (&selected, gtk_bitset_unref);
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_true (gtk_bitset_is_empty (selected));
+  g_assert_false (gtk_widget_get_visible (delete_button));
+  g_ptr_array_set_size (checks, 0);
+  collect_checks (GTK_WIDGET (column_view (personal_page)), checks);
+  g_assert_cmpuint (checks->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1321,6 +1384,7 @@ main (int argc, char *argv[])
   ADD ("/ui/delete-selected-and-undo", test_delete_selected_and_undo);
   ADD ("/ui/export-file", test_export_file);
   ADD ("/ui/import-progress-and-stop", test_import_progress_and_stop);
+  ADD ("/ui/selection-mode", test_selection_mode);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);

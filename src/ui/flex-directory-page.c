@@ -54,6 +54,10 @@ struct _FlexDirectoryPage
   GtkSpinner *spinner;
   GtkWidget *add_button;
   GtkWidget *delete_selected_button;
+  GtkToggleButton *select_button;
+  GtkColumnViewColumn *select_column;
+  GHashTable *bound_checks; /* GtkListItem → its GtkCheckButton, in selection mode */
+  gboolean syncing_checks;
   GtkWidget *clear_button;
   GtkLabel *page_label;
   GtkLabel *status_label;
@@ -230,6 +234,24 @@ selected_contacts (FlexDirectoryPage *self)
   return contacts;
 }
 
+/* Selection mode: a check box a row, for pointer and touch, each showing
+ * and changing whether its row is selected. */
+static void
+sync_checks (FlexDirectoryPage *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (self->column_view);
+  GHashTableIter iter;
+  gpointer list_item, check;
+
+  self->syncing_checks = TRUE;
+  g_hash_table_iter_init (&iter, self->bound_checks);
+  while (g_hash_table_iter_next (&iter, &list_item, &check))
+    gtk_check_button_set_active (
+        check, gtk_selection_model_is_selected (
+                   model, gtk_list_item_get_position (GTK_LIST_ITEM (list_item))));
+  self->syncing_checks = FALSE;
+}
+
 static void
 update_selection (FlexDirectoryPage *self)
 {
@@ -239,6 +261,7 @@ update_selection (FlexDirectoryPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.delete-selected", can);
   gtk_widget_set_visible (self->delete_selected_button, can);
+  sync_checks (self);
 }
 
 static void
@@ -252,6 +275,10 @@ update_actions (FlexDirectoryPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.edit", editable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.delete", editable);
   gtk_widget_set_visible (self->add_button, self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->select_button),
+                          self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable && has_items);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->select_button)))
+    gtk_toggle_button_set_active (self->select_button, FALSE);
   gtk_widget_set_visible (self->clear_button,
                           self->kind == FLEX_DIRECTORY_KIND_RECENTS && self->directory != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.clear-history",
@@ -271,7 +298,8 @@ on_model_changed (FlexDirectoryPage *self)
 {
   if (self->filtered != NULL)
     gtk_filter_list_model_set_incremental (
-        self->filtered, g_list_model_get_n_items (G_LIST_MODEL (self->directory)) > INCREMENTAL_ROWS);
+        self->filtered,
+        g_list_model_get_n_items (G_LIST_MODEL (self->directory)) > INCREMENTAL_ROWS);
   update_pager (self);
   update_stack (self);
   update_actions (self);
@@ -683,6 +711,74 @@ add_number_column (FlexDirectoryPage *self, const char *title, TextGetter getter
 }
 
 static void
+on_check_toggled (GtkCheckButton *check, GtkListItem *list_item)
+{
+  FlexDirectoryPage *self = g_object_get_data (G_OBJECT (check), "flex-page");
+  GtkSelectionModel *model = gtk_column_view_get_model (self->column_view);
+  guint position = gtk_list_item_get_position (list_item);
+
+  if (self->syncing_checks || position == GTK_INVALID_LIST_POSITION)
+    return;
+  if (gtk_check_button_get_active (check))
+    gtk_selection_model_select_item (model, position, FALSE);
+  else
+    gtk_selection_model_unselect_item (model, position);
+}
+
+static void
+setup_check (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GtkWidget *check = gtk_check_button_new ();
+
+  g_object_set_data (G_OBJECT (check), "flex-page", user_data);
+  gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
+  g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), list_item);
+  gtk_list_item_set_child (list_item, check);
+}
+
+static void
+bind_check (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+  GtkWidget *check = gtk_list_item_get_child (list_item);
+  /* TRANSLATORS: the check box of a row in selection mode; %s is a name */
+  g_autofree char *label =
+      g_strdup_printf (_ ("Select %s"), flex_contact_get_name (gtk_list_item_get_item (list_item)));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_hash_table_insert (self->bound_checks, list_item, check);
+  self->syncing_checks = TRUE;
+  gtk_check_button_set_active (
+      GTK_CHECK_BUTTON (check),
+      gtk_selection_model_is_selected (gtk_column_view_get_model (self->column_view),
+                                       gtk_list_item_get_position (list_item)));
+  self->syncing_checks = FALSE;
+}
+
+static void
+unbind_check (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+
+  g_hash_table_remove (self->bound_checks, list_item);
+}
+
+/* The "Select" button: check boxes show; leaving, the selection is
+ * dropped. */
+static void
+on_select_mode (FlexDirectoryPage *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->select_button);
+  GtkSelectionModel *model = gtk_column_view_get_model (self->column_view);
+
+  if (self->select_column == NULL)
+    return;
+  gtk_column_view_column_set_visible (self->select_column, active);
+  if (!active && model != NULL)
+    gtk_selection_model_unselect_all (model);
+}
+
+static void
 build_columns (FlexDirectoryPage *self)
 {
   if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
@@ -704,6 +800,12 @@ build_columns (FlexDirectoryPage *self)
     }
   else
     {
+      self->select_column =
+          add_column (self, NULL, G_CALLBACK (setup_check), G_CALLBACK (bind_check), self, FALSE);
+      g_signal_connect (gtk_column_view_column_get_factory (self->select_column), "unbind",
+                        G_CALLBACK (unbind_check), self);
+      gtk_column_view_column_set_resizable (self->select_column, FALSE);
+      gtk_column_view_column_set_visible (self->select_column, FALSE);
       add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_contact_name), NULL,
                   TRUE);
       add_number_column (self, _ ("Phone Number"), (TextGetter) flex_contact_get_phone_number);
@@ -1147,6 +1249,8 @@ flex_directory_page_constructed (GObject *object)
 
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_model_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->select_button, "notify::active", G_CALLBACK (on_select_mode), self,
+                           G_CONNECT_SWAPPED);
   /* Incremental filtering: "no results" only once it is done. */
   g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (update_stack), self,
                            G_CONNECT_SWAPPED);
@@ -1240,6 +1344,7 @@ flex_directory_page_finalize (GObject *object)
   g_free (self->default_country);
   g_free (self->needle);
   g_hash_table_unref (self->bound_numbers);
+  g_hash_table_unref (self->bound_checks);
 
   G_OBJECT_CLASS (flex_directory_page_parent_class)->finalize (object);
 }
@@ -1276,6 +1381,7 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, delete_selected_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, select_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, page_label);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, notes_popover);
@@ -1310,6 +1416,7 @@ flex_directory_page_init (FlexDirectoryPage *self)
 {
   self->can_call = TRUE;
   self->bound_numbers = g_hash_table_new (NULL, NULL);
+  self->bound_checks = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
