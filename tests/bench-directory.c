@@ -36,18 +36,6 @@ static guint n_contacts = DEFAULT_CONTACTS;
 #define MAP_NAME "Contacts_" ACCOUNT
 #define USERNAME "SK0123456789abcdef0123456789abcdef"
 
-static gint64
-read_status_kib (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, field);
-  return line != NULL ? g_ascii_strtoll (line + strlen (field) + 1, NULL, 10) : -1;
-}
-
 static char *
 write_state (const char *dir)
 {
@@ -284,7 +272,7 @@ main (int argc, char *argv[])
                                   g_variant_new_string ("shared"));
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  rss_empty = read_status_kib ("VmRSS:");
+  rss_empty = flex_test_read_status_kib ("VmRSS:");
 
   /* First load. */
   start = g_get_monotonic_time ();
@@ -298,7 +286,7 @@ main (int argc, char *argv[])
   requests = flex_twilio_client_get_n_requests (client);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  hwm_loaded = read_status_kib ("VmHWM:");
+  hwm_loaded = flex_test_read_status_kib ("VmHWM:");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shared)), ==, n_contacts);
   per_contact = (hwm_loaded - rss_empty) * 1024.0 / n_contacts;
 

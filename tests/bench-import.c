@@ -30,18 +30,6 @@
 #define USERNAME "AC0123456789abcdef0123456789abcdef"
 #define MAP_NAME "Contacts_WK0123456789abcdef0123456789abcdef"
 
-static gint64
-read_status_kib (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, field);
-  return line != NULL ? g_ascii_strtoll (line + strlen (field) + 1, NULL, 10) : -1;
-}
-
 static GBytes *
 make_csv (guint rows)
 {
@@ -129,12 +117,12 @@ main (int argc, char *argv[])
 
   /* Reading, first thing: the peak is the file's. */
   csv = make_csv (10000);
-  hwm_before = read_status_kib ("VmHWM:");
+  hwm_before = flex_test_read_status_kib ("VmHWM:");
   start = g_get_monotonic_time ();
   big = flex_import_parse (csv, NULL, &error);
   g_assert_no_error (error);
   parse_ms = (g_get_monotonic_time () - start) / 1000.0;
-  hwm_after = read_status_kib ("VmHWM:");
+  hwm_after = flex_test_read_status_kib ("VmHWM:");
   g_assert_cmpuint (big->len, ==, 10000);
 
   vcf = make_vcards (10000);

@@ -114,3 +114,16 @@ flex_test_record_changes (gpointer model, GString *changes)
   g_signal_connect (model, "items-changed", G_CALLBACK (flex_test_on_items_changed), changes);
   g_signal_connect (model, "notify::n-items", G_CALLBACK (flex_test_on_n_items), changes);
 }
+
+/* A field of /proc/self/status in KiB (VmRSS:, VmHWM:), -1 when unknown. */
+static inline gint64
+flex_test_read_status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, field);
+  return line != NULL ? g_ascii_strtoll (line + strlen (field) + 1, NULL, 10) : -1;
+}

@@ -22,6 +22,7 @@
 #include "flex-map-cache.h"
 #include "flex-outbox.h"
 #include "flex-session.h"
+#include "flex-test-state.h"
 #include "flex-test-util.h"
 #include "flex-token-source.h"
 
@@ -213,37 +214,22 @@ assert_server_has_each_once (Fixture *fixture)
   g_autoptr (GError) error = NULL;
   g_autofree char *map_name = g_strconcat ("Contacts_", fixture->worker_sid, NULL);
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  JsonArray *maps;
+  JsonArray *items;
 
   g_assert_true (json_parser_load_from_file (parser, fixture->data_file, &error));
-  maps = json_object_get_array_member (
-      json_array_get_object_element (
-          json_object_get_array_member (
-              json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                             "sync"),
-              "services"),
-          0),
-      "maps");
-  for (guint m = 0; m < json_array_get_length (maps); m++)
+  items = flex_test_state_map_items (json_parser_get_root (parser), map_name);
+  g_assert_nonnull (items);
+  for (guint i = 0; i < json_array_get_length (items); i++)
     {
-      JsonObject *map = json_array_get_object_element (maps, m);
-      JsonArray *items;
+      JsonObject *data =
+          json_object_get_object_member (json_array_get_object_element (items, i), "data");
+      const char *name = json_object_get_string_member_with_default (data, "name", "");
 
-      if (g_strcmp0 (json_object_get_string_member (map, "unique_name"), map_name) != 0)
+      if (!g_str_has_prefix (name, "Fault "))
         continue;
-      items = json_object_get_array_member (map, "items");
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *data =
-              json_object_get_object_member (json_array_get_object_element (items, i), "data");
-          const char *name = json_object_get_string_member_with_default (data, "name", "");
-
-          if (!g_str_has_prefix (name, "Fault "))
-            continue;
-          /* Exactly once: no name twice. */
-          g_assert_false (g_hash_table_contains (names, name));
-          g_hash_table_add (names, g_strdup (name));
-        }
+      /* Exactly once: no name twice. */
+      g_assert_false (g_hash_table_contains (names, name));
+      g_hash_table_add (names, g_strdup (name));
     }
   g_assert_cmpuint (g_hash_table_size (names), ==, N_EDITS);
 }

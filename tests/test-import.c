@@ -28,6 +28,7 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 #include "flex-export.h"
 #include "flex-import.h"
 #include "flex-model-error.h"
+#include "flex-test-state.h"
 #include "flex-test-util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EContact, g_object_unref)
@@ -364,21 +365,9 @@ static guint
 server_items (Fixture *fixture)
 {
   g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
-  JsonArray *maps = json_object_get_array_member (
-      json_array_get_object_element (
-          json_object_get_array_member (
-              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
-          0),
-      "maps");
+  JsonArray *items = flex_test_state_map_items (state, MAP);
 
-  for (guint m = 0; m < json_array_get_length (maps); m++)
-    {
-      JsonObject *map = json_array_get_object_element (maps, m);
-
-      if (g_strcmp0 (json_object_get_string_member (map, "unique_name"), MAP) == 0)
-        return json_array_get_length (json_object_get_array_member (map, "items"));
-    }
-  return 0;
+  return items != NULL ? json_array_get_length (items) : 0;
 }
 
 /* Import, then undo: what was added is gone, what was changed is back. */

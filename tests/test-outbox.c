@@ -19,6 +19,7 @@
 #include "flex-directory.h"
 #include "flex-emulator.h"
 #include "flex-outbox.h"
+#include "flex-test-state.h"
 #include "flex-test-util.h"
 
 #define ACCOUNT  "AC0123456789abcdef0123456789abcdef"
@@ -53,41 +54,11 @@ put (Fixture *fixture, const char *key, const char *name)
   g_assert_no_error (error);
 }
 
-/* The item @key of MAP in the emulator's @state, or %NULL. */
-static JsonObject *
-find_server_item (JsonNode *state, const char *key)
-{
-  JsonArray *maps = json_object_get_array_member (
-      json_array_get_object_element (
-          json_object_get_array_member (
-              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
-          0),
-      "maps");
-
-  for (guint m = 0; m < json_array_get_length (maps); m++)
-    {
-      JsonObject *map = json_array_get_object_element (maps, m);
-      JsonArray *items;
-
-      if (g_strcmp0 (json_object_get_string_member (map, "unique_name"), MAP) != 0)
-        continue;
-      items = json_object_get_array_member (map, "items");
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *item = json_array_get_object_element (items, i);
-
-          if (g_str_equal (json_object_get_string_member (item, "key"), key))
-            return item;
-        }
-    }
-  return NULL;
-}
-
 static char *
 server_name (Fixture *fixture, const char *key)
 {
   g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
-  JsonObject *item = find_server_item (state, key);
+  JsonObject *item = flex_test_state_item (state, MAP, key);
 
   return item != NULL ? g_strdup (json_object_get_string_member (
                             json_object_get_object_member (item, "data"), "name"))
@@ -98,7 +69,7 @@ static char *
 server_revision (Fixture *fixture, const char *key)
 {
   g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
-  JsonObject *item = find_server_item (state, key);
+  JsonObject *item = flex_test_state_item (state, MAP, key);
 
   /* As the API writes it: the number, in a string. */
   return item != NULL
@@ -110,21 +81,9 @@ static guint
 server_count (Fixture *fixture)
 {
   g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
-  JsonArray *maps = json_object_get_array_member (
-      json_array_get_object_element (
-          json_object_get_array_member (
-              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
-          0),
-      "maps");
+  JsonArray *items = flex_test_state_map_items (state, MAP);
 
-  for (guint m = 0; m < json_array_get_length (maps); m++)
-    {
-      JsonObject *map = json_array_get_object_element (maps, m);
-
-      if (g_strcmp0 (json_object_get_string_member (map, "unique_name"), MAP) == 0)
-        return json_array_get_length (json_object_get_array_member (map, "items"));
-    }
-  return 0;
+  return items != NULL ? json_array_get_length (items) : 0;
 }
 
 static void

@@ -19,6 +19,7 @@
 #include "flex-application.h"
 #include "flex-emulator.h"
 #include "flex-setup-window.h"
+#include "flex-test-state.h"
 #include "flex-window.h"
 
 #define ACCOUNT "AC00000000000000000000000000000000"
@@ -115,30 +116,16 @@ count_on_server (const char *prefix)
 {
   g_autofree char *map = g_strconcat ("Contacts_", worker_sid, NULL);
   g_autoptr (JsonNode) state = flex_emulator_dump_json (emulator);
-  JsonArray *maps = json_object_get_array_member (
-      json_array_get_object_element (
-          json_object_get_array_member (
-              json_object_get_object_member (json_node_get_object (state), "sync"), "services"),
-          0),
-      "maps");
+  JsonArray *items = flex_test_state_map_items (state, map);
   guint found = 0;
 
-  for (guint m = 0; m < json_array_get_length (maps); m++)
-    {
-      JsonObject *object = json_array_get_object_element (maps, m);
-      JsonArray *items;
-
-      if (g_strcmp0 (json_object_get_string_member (object, "unique_name"), map) != 0)
-        continue;
-      items = json_object_get_array_member (object, "items");
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        if (g_str_has_prefix (json_object_get_string_member_with_default (
-                                  json_object_get_object_member (
-                                      json_array_get_object_element (items, i), "data"),
-                                  "name", ""),
-                              prefix))
-          found++;
-    }
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    if (g_str_has_prefix (
+            json_object_get_string_member_with_default (
+                json_object_get_object_member (json_array_get_object_element (items, i), "data"),
+                "name", ""),
+            prefix))
+      found++;
   return found;
 }
 

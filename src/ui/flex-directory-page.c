@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "flex-confirm.h"
 #include "flex-contact-dialog.h"
 #include "flex-directory-page.h"
 #include "flex-phone.h"
@@ -1063,17 +1064,12 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   /* Translators: %s is a contact's name */
   heading = g_strdup_printf (_ ("Delete “%s”?"), flex_contact_get_name (contact));
-  dialog = adw_message_dialog_new (
-      GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+  dialog = GTK_WIDGET (flex_confirm_dialog_new (
+      widget, heading,
       self->kind == FLEX_DIRECTORY_KIND_SHARED
           ? _ ("The contact is removed from the shared directory of the whole team.")
-          : _ ("The contact is removed here and from the Flex UI."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+          : _ ("The contact is removed here and from the Flex UI."),
+      "delete", _ ("_Delete"), ADW_RESPONSE_DESTRUCTIVE));
   g_object_set_data_full (G_OBJECT (dialog), "flex-contact", flex_contact_copy (contact),
                           g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self,
@@ -1110,16 +1106,10 @@ clear_history_action (GtkWidget *widget, const char *action_name, GVariant *para
 {
   GtkWidget *dialog;
 
-  dialog =
-      adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Clear the History?"),
-                              _ ("All your recent interactions are removed, here and in the "
-                                 "Flex UI."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "clear",
-                                    _ ("_Clear History"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (flex_confirm_dialog_new (
+      widget, _ ("Clear the History?"),
+      _ ("All your recent interactions are removed, here and in the Flex UI."), "clear",
+      _ ("_Clear History"), ADW_RESPONSE_DESTRUCTIVE));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_response), widget,
                            G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (dialog));

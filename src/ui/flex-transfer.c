@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 
 #include "flex-batch.h"
+#include "flex-confirm.h"
 #include "flex-export.h"
 #include "flex-import.h"
 #include "flex-transfer.h"
@@ -348,17 +349,13 @@ show_preview (Import *import)
   GtkWidget *dialog;
   guint writes = import->summary.n_new + import->summary.n_update;
 
-  dialog = adw_message_dialog_new (
-      window_of (import->anchor),
-      import->shared ? _ ("Import into Shared Contacts?") : _ ("Import into My Contacts?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "import",
-                                    _ ("_Import"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "import",
-                                              ADW_RESPONSE_SUGGESTED);
+  dialog = GTK_WIDGET (flex_confirm_dialog_new (
+      import->anchor,
+      import->shared ? _ ("Import into Shared Contacts?") : _ ("Import into My Contacts?"), body,
+      "import", _ ("_Import"), ADW_RESPONSE_SUGGESTED));
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "import", writes > 0);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
                                            writes > 0 ? "import" : "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), preview_list (import));
   gtk_widget_add_css_class (dialog, "flex-import-preview");
   g_object_set_data_full (G_OBJECT (dialog), "flex-import", import, (GDestroyNotify) import_free);
@@ -553,15 +550,11 @@ flex_transfer_delete (GtkWidget *anchor, FlexDirectory *directory, GPtrArray *co
 
   heading = g_strdup_printf (ngettext ("Delete %u Contact?", "Delete %u Contacts?", contacts->len),
                              contacts->len);
-  dialog = adw_message_dialog_new (window_of (anchor), heading,
-                                   _ ("They are removed here and from the Flex UI. Undo brings "
-                                      "them back for a few seconds after."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (flex_confirm_dialog_new (
+      anchor, heading,
+      _ ("They are removed here and from the Flex UI. Undo brings them back for a few seconds "
+         "after."),
+      "delete", _ ("_Delete"), ADW_RESPONSE_DESTRUCTIVE));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_response), batch,
                          (GClosureNotify) (void (*) (void)) g_object_unref, G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (dialog));
