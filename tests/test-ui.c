@@ -1362,6 +1362,43 @@ test_selection_mode (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (checks->len, ==, 0);
 }
 
+/* A file dropped on the window is imported: the same preview. */
+static void
+test_drop_file_imports (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ios-3.0.vcf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GListModel) controllers =
+      gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  GtkDropTarget *drop = NULL;
+  GSList *files = g_slist_prepend (NULL, file);
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+  AdwMessageDialog *dialog;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && drop == NULL; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        drop = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (drop);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_slist_free (files);
+  g_assert_true (accepted);
+
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Import into My Contacts?");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "ios-3.0.vcf holds 2 contacts.");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1385,6 +1422,7 @@ main (int argc, char *argv[])
   ADD ("/ui/export-file", test_export_file);
   ADD ("/ui/import-progress-and-stop", test_import_progress_and_stop);
   ADD ("/ui/selection-mode", test_selection_mode);
+  ADD ("/ui/drop-file-imports", test_drop_file_imports);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);
