@@ -22,8 +22,10 @@
 /*
  * FlexDirectoryPage: one tab. The directory is stacked into GTK models
  * (STYLE.md rule 7): FlexDirectory → GtkFilterListModel (a GtkStringFilter
- * over each item's casefolded "search-text") → GtkSliceListModel (one page of
- * page_size rows) → GtkNoSelection → GtkColumnView. Row cells are recycled
+ * over each item's casefolded "search-text") → GtkSortListModel (the column
+ * header clicked last; none: the directory's own order) → GtkMultiSelection
+ * (GtkNoSelection for Recents) → GtkColumnView, which scrolls: only the rows
+ * on screen are bound, whatever the list's length. Row cells are recycled
  * and only ever bound to an item (items are immutable: a change replaces the
  * item in the model).
  */
@@ -39,8 +41,7 @@ struct _FlexDirectoryPage
   GtkCustomFilter *filter;
   char *needle;
   GtkFilterListModel *filtered;
-  GtkSliceListModel *slice;
-  guint page;
+  GtkSortListModel *sorted;
   gboolean can_call;
   char *call_disabled_reason;
   char *default_country;
@@ -60,7 +61,7 @@ struct _FlexDirectoryPage
   GHashTable *bound_checks; /* GtkListItem → its GtkCheckButton, in selection mode */
   gboolean syncing_checks;
   GtkWidget *clear_button;
-  GtkLabel *page_label;
+  GtkLabel *count_label;
   GtkLabel *status_label;
   GtkPopover *notes_popover;
   GtkLabel *notes_label;
@@ -86,44 +87,26 @@ toast (FlexDirectoryPage *self, const char *message)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
 
-/* Paging and state */
+/* The count and the state */
 
-static guint
-page_size (FlexDirectoryPage *self)
-{
-  return MAX (flex_feature_config_get_page_size (self->config), 1);
-}
-
-static guint
-n_pages (FlexDirectoryPage *self)
-{
-  guint n_items;
-
-  if (self->filtered == NULL)
-    return 1;
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  return MAX ((n_items + page_size (self) - 1) / page_size (self), 1);
-}
-
+/* "1,204 contacts" (of the search, while there is one). */
 static void
-update_pager (FlexDirectoryPage *self)
+update_count (FlexDirectoryPage *self)
 {
   g_autofree char *text = NULL;
-  guint pages = n_pages (self);
+  guint n;
 
-  /* Search and deletions can leave the page past the end: stay valid. */
-  self->page = MIN (self->page, pages - 1);
-  if (self->slice != NULL)
+  if (self->filtered == NULL)
     {
-      gtk_slice_list_model_set_size (self->slice, page_size (self));
-      gtk_slice_list_model_set_offset (self->slice, self->page * page_size (self));
+      gtk_label_set_label (self->count_label, "");
+      return;
     }
-
-  /* Translators: paging of a list, e.g. "Page 2 of 5" */
-  text = g_strdup_printf (_ ("Page %u of %u"), self->page + 1, pages);
-  gtk_label_set_label (self->page_label, text);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.previous", self->page > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.next", self->page + 1 < pages);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  /* TRANSLATORS: the footer of a list; %'u is a number with thousands separators */
+  text = self->kind == FLEX_DIRECTORY_KIND_RECENTS
+             ? g_strdup_printf (ngettext ("%'u interaction", "%'u interactions", n), n)
+             : g_strdup_printf (ngettext ("%'u contact", "%'u contacts", n), n);
+  gtk_label_set_label (self->count_label, text);
 }
 
 static void
@@ -211,8 +194,7 @@ update_stack (FlexDirectoryPage *self)
 
   gtk_spinner_set_spinning (self->spinner, g_str_equal (child, "loading"));
   gtk_stack_set_visible_child_name (self->stack, child);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->page_label)),
-                          g_str_equal (child, "list"));
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), g_str_equal (child, "list"));
 }
 
 /* The selected rows (contact lists only): "Delete Selected…" shows while
@@ -301,7 +283,7 @@ on_model_changed (FlexDirectoryPage *self)
     gtk_filter_list_model_set_incremental (
         self->filtered,
         g_list_model_get_n_items (G_LIST_MODEL (self->directory)) > INCREMENTAL_ROWS);
-  update_pager (self);
+  update_count (self);
   update_stack (self);
   update_actions (self);
 }
@@ -700,7 +682,7 @@ rebind_numbers (FlexDirectoryPage *self)
     show_number (self, list_item, getter);
 }
 
-static void
+static GtkColumnViewColumn *
 add_number_column (FlexDirectoryPage *self, const char *title, TextGetter getter)
 {
   GtkColumnViewColumn *column =
@@ -709,6 +691,7 @@ add_number_column (FlexDirectoryPage *self, const char *title, TextGetter getter
 
   g_object_set_data (G_OBJECT (factory), "flex-getter", getter);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_number), self);
+  return column;
 }
 
 static void
@@ -779,25 +762,98 @@ on_select_mode (FlexDirectoryPage *self)
     gtk_selection_model_unselect_all (model);
 }
 
+/* Sorting by a column: a header click sorts by it, a second click the
+ * other way round. */
+
+static int
+compare_strings (const char *a, const char *b)
+{
+  return g_strcmp0 (a != NULL ? a : "", b != NULL ? b : "");
+}
+
+static int
+compare_contact_names (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_strings (flex_contact_get_sort_key ((FlexContact *) a),
+                          flex_contact_get_sort_key ((FlexContact *) b));
+}
+
+static int
+compare_contact_numbers (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_strings (flex_contact_get_phone_number ((FlexContact *) a),
+                          flex_contact_get_phone_number ((FlexContact *) b));
+}
+
+/* Recents: @data is the TextGetter of the column. */
+static int
+compare_recent_texts (gconstpointer a, gconstpointer b, gpointer data)
+{
+  TextGetter getter = (TextGetter) data;
+  g_autofree char *x = g_utf8_casefold (getter ((gpointer) a) ? getter ((gpointer) a) : "", -1);
+  g_autofree char *y = g_utf8_casefold (getter ((gpointer) b) ? getter ((gpointer) b) : "", -1);
+
+  return g_utf8_collate (x, y);
+}
+
+static int
+compare_recent_dates (gconstpointer a, gconstpointer b, gpointer data)
+{
+  GDateTime *x = flex_recent_get_date_time ((FlexRecent *) a);
+  GDateTime *y = flex_recent_get_date_time ((FlexRecent *) b);
+
+  if (x == NULL || y == NULL)
+    return (x != NULL) - (y != NULL);
+  return g_date_time_compare (x, y);
+}
+
+static int
+compare_recent_durations (gconstpointer a, gconstpointer b, gpointer data)
+{
+  gint64 x = flex_recent_get_duration ((FlexRecent *) a);
+  gint64 y = flex_recent_get_duration ((FlexRecent *) b);
+
+  return (x > y) - (x < y);
+}
+
+static void
+sort_by (GtkColumnViewColumn *column, GCompareDataFunc compare, gpointer data)
+{
+  GtkCustomSorter *sorter = gtk_custom_sorter_new (compare, data, NULL);
+
+  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+  g_object_unref (sorter);
+}
+
 static void
 build_columns (FlexDirectoryPage *self)
 {
   if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
     {
-      add_column (self, _ ("Channel"), G_CALLBACK (setup_channel), G_CALLBACK (bind_channel), NULL,
-                  FALSE);
-      add_number_column (self, _ ("Inbound Address"), (TextGetter) flex_recent_get_inbound_address);
-      add_number_column (self, _ ("Customer Address"),
-                         (TextGetter) flex_recent_get_customer_address);
-      add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text), recent_name,
-                  TRUE);
-      add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), NULL, TRUE);
-      add_column (self, _ ("Duration"), G_CALLBACK (setup_text), G_CALLBACK (bind_duration), NULL,
-                  FALSE);
-      add_column (self, _ ("Queue"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                  flex_recent_get_queue_name, TRUE);
-      add_column (self, _ ("Outcome"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                  flex_recent_get_outcome, FALSE);
+      sort_by (add_column (self, _ ("Channel"), G_CALLBACK (setup_channel),
+                           G_CALLBACK (bind_channel), NULL, FALSE),
+               compare_recent_texts, flex_recent_get_channel_type);
+      sort_by (add_number_column (self, _ ("Inbound Address"),
+                                  (TextGetter) flex_recent_get_inbound_address),
+               compare_recent_texts, flex_recent_get_inbound_address);
+      sort_by (add_number_column (self, _ ("Customer Address"),
+                                  (TextGetter) flex_recent_get_customer_address),
+               compare_recent_texts, flex_recent_get_customer_address);
+      sort_by (add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                           recent_name, TRUE),
+               compare_recent_texts, recent_name);
+      sort_by (add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), NULL,
+                           TRUE),
+               compare_recent_dates, NULL);
+      sort_by (add_column (self, _ ("Duration"), G_CALLBACK (setup_text),
+                           G_CALLBACK (bind_duration), NULL, FALSE),
+               compare_recent_durations, NULL);
+      sort_by (add_column (self, _ ("Queue"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                           flex_recent_get_queue_name, TRUE),
+               compare_recent_texts, flex_recent_get_queue_name);
+      sort_by (add_column (self, _ ("Outcome"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
+                           flex_recent_get_outcome, FALSE),
+               compare_recent_texts, flex_recent_get_outcome);
     }
   else
     {
@@ -807,9 +863,12 @@ build_columns (FlexDirectoryPage *self)
                         G_CALLBACK (unbind_check), self);
       gtk_column_view_column_set_resizable (self->select_column, FALSE);
       gtk_column_view_column_set_visible (self->select_column, FALSE);
-      add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_contact_name), NULL,
-                  TRUE);
-      add_number_column (self, _ ("Phone Number"), (TextGetter) flex_contact_get_phone_number);
+      sort_by (add_column (self, _ ("Name"), G_CALLBACK (setup_text),
+                           G_CALLBACK (bind_contact_name), NULL, TRUE),
+               compare_contact_names, NULL);
+      sort_by (
+          add_number_column (self, _ ("Phone Number"), (TextGetter) flex_contact_get_phone_number),
+          compare_contact_numbers, NULL);
     }
   add_column (self, _ ("Actions"), G_CALLBACK (setup_actions), G_CALLBACK (bind_actions), self,
               FALSE);
@@ -1115,26 +1174,6 @@ clear_history_action (GtkWidget *widget, const char *action_name, GVariant *para
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-previous_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
-
-  if (self->page > 0)
-    self->page--;
-  update_pager (self);
-}
-
-static void
-next_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
-
-  if (self->page + 1 < n_pages (self))
-    self->page++;
-  update_pager (self);
-}
-
 /* page.call (number, name): the window confirms and places the call. */
 static void
 call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
@@ -1211,7 +1250,7 @@ flex_directory_page_constructed (GObject *object)
       adw_status_page_set_description (self->empty_status,
                                        _ ("Sign in to Twilio Flex to see this list, or start the "
                                           "app with --sandbox to try it with demo data"));
-      update_pager (self);
+      update_count (self);
       update_stack (self);
       update_actions (self);
       return;
@@ -1220,16 +1259,18 @@ flex_directory_page_constructed (GObject *object)
   self->filter = gtk_custom_filter_new (filter_item, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->directory)),
                                               GTK_FILTER (g_object_ref (self->filter)));
-  self->slice =
-      gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)), 0, page_size (self));
+  /* Sorted as the column view's headers say (its sorter). */
+  self->sorted =
+      gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
+                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   /* Contacts: several can be selected (Ctrl/Shift-click, Ctrl+A) and
    * deleted at once. */
   if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
     selection =
-        GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->slice))));
+        GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sorted))));
   else
     selection =
-        GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->slice))));
+        GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sorted))));
   gtk_column_view_set_model (self->column_view, selection);
   g_signal_connect_object (selection, "selection-changed", G_CALLBACK (update_selection), self,
                            G_CONNECT_SWAPPED);
@@ -1245,8 +1286,6 @@ flex_directory_page_constructed (GObject *object)
   g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (update_stack), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->directory, "items-changed", G_CALLBACK (on_model_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->config, "notify::page-size", G_CALLBACK (on_model_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->directory, "notify::loaded", G_CALLBACK (on_directory_status),
                            self, G_CONNECT_SWAPPED);
@@ -1316,7 +1355,7 @@ flex_directory_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FLEX_TYPE_DIRECTORY_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  g_clear_object (&self->slice);
+  g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->directory);
@@ -1372,7 +1411,7 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, delete_selected_button);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, select_button);
-  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, page_label);
+  gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, notes_popover);
   gtk_widget_class_bind_template_child (widget_class, FlexDirectoryPage, notes_label);
@@ -1386,14 +1425,8 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "page.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "page.export", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "page.previous", NULL, previous_action);
-  gtk_widget_class_install_action (widget_class, "page.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "page.call", "(ss)", call_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
-                                       "page.previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
-                                       "page.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "page.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "page.delete-selected",
                                        NULL);
@@ -1467,22 +1500,7 @@ flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text)
   g_free (self->needle);
   self->needle = g_steal_pointer (&needle);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
-  self->page = 0;
-  update_pager (self);
-}
-
-guint
-flex_directory_page_get_page (FlexDirectoryPage *self)
-{
-  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), 0);
-  return self->page;
-}
-
-guint
-flex_directory_page_get_n_pages (FlexDirectoryPage *self)
-{
-  g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), 0);
-  return n_pages (self);
+  update_count (self);
 }
 
 /**
@@ -1494,7 +1512,7 @@ GListModel *
 flex_directory_page_get_visible_model (FlexDirectoryPage *self)
 {
   g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), NULL);
-  return self->slice != NULL ? G_LIST_MODEL (self->slice) : NULL;
+  return self->sorted != NULL ? G_LIST_MODEL (self->sorted) : NULL;
 }
 
 /**
