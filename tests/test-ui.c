@@ -88,11 +88,18 @@ open_window (Fixture *fixture, FlexSession *session)
   return window;
 }
 
+static const char *const remembered[] = { "last-tab", "sort-recents", "sort-personal",
+                                          "sort-shared" };
+
 static void
 fixture_setup (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
+  /* Each test starts as on a first start: the settings an earlier one
+   * changed (the tab on screen, the sort order) are reset. */
+  for (guint i = 0; i < G_N_ELEMENTS (remembered); i++)
+    g_settings_reset (flex_application_get_settings (the_app), remembered[i]);
   fixture->config = flex_feature_config_new ();
   fixture->sandbox = flex_sandbox_new (fixture->config, &error);
   g_assert_no_error (error);
@@ -211,7 +218,7 @@ test_search_narrows_rows (Fixture *fixture, gconstpointer data)
   g_autofree char *by_notes = NULL;
   g_autofree char *accented = NULL;
 
-  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 12); /* every contact: no pages */
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
 
   search (fixture, "KENJI");
   by_name = visible_names (personal);
@@ -249,7 +256,7 @@ test_search_narrows_rows (Fixture *fixture, gconstpointer data)
                    ==, "no-results");
 
   search (fixture, "");
-  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 12);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
 }
 
 /* Every text the rows of @widget show, "|"-separated. */
@@ -321,10 +328,46 @@ column_titled (FlexDirectoryPage *directory_page, const char *title)
   g_assert_not_reached ();
 }
 
-/* No pages: the whole list is in one scrolling view (only the rows on screen
- * are bound), the footer counts it, a header click sorts it. */
 static void
-test_long_list_scrolls_sorts_counts (Fixture *fixture, gconstpointer data)
+test_paging (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *shared = page (fixture->window, "shared");
+  GListModel *visible = flex_directory_page_get_visible_model (shared);
+
+  /* 25 shared contacts, 10 a page. */
+  g_assert_cmpuint (flex_directory_page_get_n_pages (shared), ==, 3);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);
+
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.next", NULL);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 5);
+
+  /* The last page has no next. */
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.next", NULL);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.previous", NULL);
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 1);
+
+  /* A search starts again from a valid page. */
+  search (fixture, "desk");
+  g_assert_cmpuint (flex_directory_page_get_page (shared), ==, 0);
+  g_assert_cmpuint (flex_directory_page_get_n_pages (shared), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 3);
+
+  /* A page size from the configuration. */
+  search (fixture, "");
+  g_object_set (fixture->config, "page-size", 20, NULL);
+  g_assert_cmpuint (flex_directory_page_get_n_pages (shared), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 20);
+}
+
+/* The footer counts the list (of the search, while there is one), a header
+ * click sorts it, the pages follow the sort. */
+static void
+test_sorts_and_counts (Fixture *fixture, gconstpointer data)
 {
   FlexDirectoryPage *shared = page (fixture->window, "shared");
   FlexDirectoryPage *recents = page (fixture->window, "recents");
@@ -334,19 +377,17 @@ test_long_list_scrolls_sorts_counts (Fixture *fixture, gconstpointer data)
   g_autoptr (FlexContact) first = NULL;
   g_autoptr (FlexContact) last = NULL;
 
-  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 25);
   g_assert_cmpstr (gtk_label_get_label (count), ==, "25 contacts");
-
   search (fixture, "desk");
-  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 3);
   g_assert_cmpstr (gtk_label_get_label (count), ==, "3 contacts");
   search (fixture, "");
 
-  /* By name, then the other way round. */
+  /* By name, the other way round: the first page starts at the end. */
   gtk_column_view_sort_by_column (column_view (shared), column_titled (shared, "Name"),
                                   GTK_SORT_DESCENDING);
   first = g_list_model_get_item (visible, 0);
-  last = g_list_model_get_item (visible, 24);
+  last = g_list_model_get_item (visible, 9);
+  g_assert_cmpstr (flex_contact_get_name (first), ==, "Warehouse");
   g_assert_cmpint (g_strcmp0 (flex_contact_get_sort_key (first), flex_contact_get_sort_key (last)),
                    >, 0);
   g_clear_object (&first);
@@ -371,8 +412,8 @@ test_long_list_scrolls_sorts_counts (Fixture *fixture, gconstpointer data)
         previous = flex_recent_get_duration (recent);
       }
   }
-  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "shared");
-  maybe_screenshot (GTK_WIDGET (fixture->window), "long-list");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "recents");
+  maybe_screenshot (GTK_WIDGET (fixture->window), "sorted-list");
 }
 
 static void
@@ -511,7 +552,7 @@ test_who_edits_shared (Fixture *fixture, gconstpointer data)
       gtk_widget_get_template_child (GTK_WIDGET (shared), FLEX_TYPE_DIRECTORY_PAGE, "add_button"));
   g_assert_false (gtk_widget_get_visible (add_button));
   g_assert_cmpuint (g_list_model_get_n_items (flex_directory_page_get_visible_model (shared)), ==,
-                    25);
+                    10);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
       GTK_WIDGET (page (agent_window, "personal")), FLEX_TYPE_DIRECTORY_PAGE, "add_button"))));
 
@@ -1432,6 +1473,50 @@ test_drop_file_imports (Fixture *fixture, gconstpointer data)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
+/* A header click's order and the tab on screen are remembered: a new window
+ * shows the same tab, sorted the same way. */
+static void
+test_sort_and_tab_remembered (Fixture *fixture, gconstpointer data)
+{
+  GSettings *settings = flex_application_get_settings (the_app);
+  FlexDirectoryPage *shared = page (fixture->window, "shared");
+  FlexDirectoryPage *recents = page (fixture->window, "recents");
+  g_autofree char *shared_sort = NULL;
+  g_autofree char *recents_sort = NULL;
+  g_autofree char *tab = NULL;
+  g_autoptr (FlexContact) first = NULL;
+  FlexWindow *again;
+  AdwViewStack *stack;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "shared");
+  gtk_column_view_sort_by_column (column_view (shared), column_titled (shared, "Phone Number"),
+                                  GTK_SORT_DESCENDING);
+  gtk_column_view_sort_by_column (column_view (recents), column_titled (recents, "Duration"),
+                                  GTK_SORT_ASCENDING);
+  shared_sort = g_settings_get_string (settings, "sort-shared");
+  recents_sort = g_settings_get_string (settings, "sort-recents");
+  tab = g_settings_get_string (settings, "last-tab");
+  g_assert_cmpstr (shared_sort, ==, "number:descending");
+  g_assert_cmpstr (recents_sort, ==, "duration:ascending");
+  g_assert_cmpstr (tab, ==, "shared");
+
+  again = open_window (fixture, fixture->session);
+  stack = ADW_VIEW_STACK (
+      gtk_widget_get_template_child (GTK_WIDGET (again), FLEX_TYPE_WINDOW, "stack"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "shared");
+  g_assert_cmpstr (flex_directory_page_get_sort (page (again, "shared")), ==, "number:descending");
+  first = g_list_model_get_item (flex_directory_page_get_visible_model (page (again, "shared")), 0);
+  g_assert_cmpstr (flex_contact_get_name (first), ==, "Warehouse"); /* the highest number */
+  gtk_window_destroy (GTK_WINDOW (again));
+  drain ();
+
+  /* No column: the directory's own order, remembered as that. */
+  gtk_column_view_sort_by_column (column_view (shared), NULL, GTK_SORT_ASCENDING);
+  g_clear_pointer (&shared_sort, g_free);
+  shared_sort = g_settings_get_string (settings, "sort-shared");
+  g_assert_cmpstr (shared_sort, ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1456,9 +1541,11 @@ main (int argc, char *argv[])
   ADD ("/ui/import-progress-and-stop", test_import_progress_and_stop);
   ADD ("/ui/selection-mode", test_selection_mode);
   ADD ("/ui/drop-file-imports", test_drop_file_imports);
+  ADD ("/ui/sort-and-tab-remembered", test_sort_and_tab_remembered);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
-  ADD ("/ui/long-list-scrolls-sorts-counts", test_long_list_scrolls_sorts_counts);
+  ADD ("/ui/paging", test_paging);
+  ADD ("/ui/sorts-and-counts", test_sorts_and_counts);
   ADD ("/ui/dialog-validates", test_dialog_validates);
   ADD ("/ui/call-buttons-only-for-voice-recents", test_call_buttons_only_for_voice_recents);
   ADD ("/ui/who-edits-shared", test_who_edits_shared);

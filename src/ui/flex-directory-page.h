@@ -24,12 +24,16 @@ FlexDirectoryPage *flex_directory_page_new (FlexDirectoryKind kind,
                                             FlexFeatureConfig *config);
 FlexDirectory *flex_directory_page_get_directory (FlexDirectoryPage *self);
 void flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text);
+guint flex_directory_page_get_page (FlexDirectoryPage *self);
+guint flex_directory_page_get_n_pages (FlexDirectoryPage *self);
 GListModel *flex_directory_page_get_visible_model (FlexDirectoryPage *self);
 void
 flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, const char *reason);
 void flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *country);
 void flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat format);
 void flex_directory_page_import (FlexDirectoryPage *self, GFile *file);
+void flex_directory_page_set_sort (FlexDirectoryPage *self, const char *sort);
+const char *flex_directory_page_get_sort (FlexDirectoryPage *self);
 FlexDirectoryKind flex_directory_page_get_kind (FlexDirectoryPage *self);
 
 G_END_DECLS

@@ -495,6 +495,12 @@ add_pages (FlexWindow *self)
                               G_BINDING_SYNC_CREATE);
       g_signal_connect_object (page, "notify::visible", G_CALLBACK (on_page_visible_changed), self,
                                G_CONNECT_SWAPPED);
+      /* The sort order a header click chose, remembered per tab. */
+      {
+        g_autofree char *key = g_strconcat ("sort-", pages[i].name, NULL);
+
+        g_settings_bind (self->settings, key, self->pages[i], "sort", G_SETTINGS_BIND_DEFAULT);
+      }
     }
   on_page_visible_changed (self);
 
@@ -560,6 +566,26 @@ add_sandbox_menu (FlexWindow *self)
   g_menu_prepend_section (G_MENU (menu), NULL, G_MENU_MODEL (section));
 }
 
+/* The tab on screen is remembered ("last-tab") and shown again on start. */
+static void
+on_visible_tab_changed (FlexWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (name != NULL)
+    g_settings_set_string (self->settings, "last-tab", name);
+}
+
+static void
+restore_last_tab (FlexWindow *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "last-tab");
+
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-page", g_variant_new_string (name));
+  g_signal_connect_object (self->stack, "notify::visible-child",
+                           G_CALLBACK (on_visible_tab_changed), self, G_CONNECT_SWAPPED);
+}
+
 /* The "phone-number-format" setting, on every page. */
 static void
 on_phone_format_changed (FlexWindow *self)
@@ -588,6 +614,7 @@ flex_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::phone-number-format",
                            G_CALLBACK (on_phone_format_changed), self, G_CONNECT_SWAPPED);
   on_phone_format_changed (self);
+  restore_last_tab (self);
 
   /* The whole feature off (DESIGN.md §1 "enabled"): say so instead of tabs. */
   g_object_bind_property (self->config, "enabled", self->stack, "visible", G_BINDING_SYNC_CREATE);
