@@ -1517,6 +1517,56 @@ test_sort_and_tab_remembered (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (shared_sort, ==, "");
 }
 
+static void
+collect_buttons (GtkWidget *widget, GPtrArray *buttons)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (buttons, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_buttons (child, buttons);
+}
+
+/* Every row button names its row for a screen reader ("Call Amelia Watson",
+ * not one "Call" of many), and the footer buttons their action without the
+ * mnemonic. Checked through GTK's accessibility API (gtk_test_accessible_*),
+ * which is what AT-SPI is fed from. */
+static void
+test_row_buttons_named (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *add_button = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (personal), FLEX_TYPE_DIRECTORY_PAGE, "add_button"));
+  GtkWidget *amelia_call = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  drain ();
+  collect_buttons (GTK_WIDGET (column_view (personal)), buttons);
+  g_assert_cmpuint (buttons->len, >=, 4 * 10);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      const char *tooltip = g_object_get_data (G_OBJECT (button), "flex-tooltip");
+
+      if (g_strcmp0 (tooltip, "Call Amelia Watson") == 0)
+        amelia_call = button;
+    }
+  g_assert_nonnull (amelia_call);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (amelia_call), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Call Amelia Watson");
+  /* Its neighbours in the row. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_prev_sibling (amelia_call)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Notes on Amelia Watson");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_next_sibling (amelia_call)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Edit Amelia Watson");
+  gtk_test_accessible_assert_property (
+      GTK_ACCESSIBLE (gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (amelia_call))),
+      GTK_ACCESSIBLE_PROPERTY_LABEL, "Delete Amelia Watson");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (add_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Add Contact");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1524,6 +1574,9 @@ main (int argc, char *argv[])
   g_autoptr (GTimeZone) utc = NULL;
   int ret;
 
+  /* GTK's test accessibility backend: every widget gets an AT context the
+   * tests can read (gtk_test_accessible_*), with no accessibility bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -1542,6 +1595,7 @@ main (int argc, char *argv[])
   ADD ("/ui/selection-mode", test_selection_mode);
   ADD ("/ui/drop-file-imports", test_drop_file_imports);
   ADD ("/ui/sort-and-tab-remembered", test_sort_and_tab_remembered);
+  ADD ("/ui/row-buttons-named", test_row_buttons_named);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);

@@ -638,6 +638,14 @@ setup_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoint
 }
 
 static void
+name_button (GtkWidget *button, const char *label, const char *tooltip)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  set_row_tooltip (button, tooltip);
+}
+
+static void
 bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
   FlexDirectoryPage *self = user_data;
@@ -669,7 +677,28 @@ bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
     }
 
   gtk_widget_set_sensitive (notes, notes_text != NULL && *notes_text != '\0');
-  set_row_tooltip (call, self->can_call ? _ ("Call") : self->call_disabled_reason);
+
+  /* Each button names its row, for a screen reader and in its tooltip
+   * ("Call Amelia Watson", not the 25th "Call"). */
+  {
+    const char *name = self->kind == FLEX_DIRECTORY_KIND_RECENTS ? recent_name (item)
+                                                                 : flex_contact_get_name (item);
+    /* TRANSLATORS: row buttons; %s is the name of the contact or customer */
+    g_autofree char *call_label = g_strdup_printf (_ ("Call %s"), name);
+    g_autofree char *notes_label = g_strdup_printf (_ ("Notes on %s"), name);
+
+    name_button (call, call_label, self->can_call ? call_label : self->call_disabled_reason);
+    name_button (notes, notes_label, notes_label);
+    if (self->kind != FLEX_DIRECTORY_KIND_RECENTS)
+      {
+        GtkWidget *edit = gtk_widget_get_next_sibling (call);
+        g_autofree char *edit_label = g_strdup_printf (_ ("Edit %s"), name);
+        g_autofree char *delete_label = g_strdup_printf (_ ("Delete %s"), name);
+
+        name_button (edit, edit_label, edit_label);
+        name_button (gtk_widget_get_next_sibling (edit), delete_label, delete_label);
+      }
+  }
 }
 
 static GtkColumnViewColumn *
