@@ -1567,6 +1567,145 @@ test_row_buttons_named (Fixture *fixture, gconstpointer data)
                                        "Add Contact");
 }
 
+static GtkWidget *
+find_inscription (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_INSCRIPTION (widget) &&
+      g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_inscription (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkPopoverMenu *
+find_row_menu (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child) && gtk_widget_get_visible (child))
+      return GTK_POPOVER_MENU (child);
+  return NULL;
+}
+
+static char *
+menu_labels (GtkPopoverMenu *popover)
+{
+  GMenuModel *model = gtk_popover_menu_get_menu_model (popover);
+  GString *labels = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      g_string_append_printf (labels, "%s%s", i > 0 ? "|" : "", label);
+    }
+  return g_string_free (labels, FALSE);
+}
+
+static void
+on_clipboard_text (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+}
+
+/* Keyboard first: Enter on a row calls it; F2 edits the selected contact;
+ * the Menu key (and a right click on a row) opens Call, Edit, Copy Number,
+ * Delete; Copy Number puts the number on the clipboard. */
+static void
+test_row_keyboard_and_menu (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  GtkColumnView *view = column_view (personal);
+  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+  g_autofree char *labels = NULL;
+  g_autofree char *copied = NULL;
+  GtkPopoverMenu *menu;
+  GtkWidget *cell;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  FlexContactDialog *editor = NULL;
+  graphene_point_t at;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  drain ();
+
+  /* Enter (the column view's "activate") on Amelia's row. */
+  g_signal_emit_by_name (view, "activate", 0);
+  g_assert_cmpstr (adw_message_dialog_get_heading (wait_call_dialog (fixture->window)), ==,
+                   "Call Amelia Watson?");
+  adw_message_dialog_response (flex_window_get_call_dialog (fixture->window), "cancel");
+  drain ();
+
+  /* The Menu key on the selected row. */
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (personal), "page.row-menu", NULL);
+  drain ();
+  menu = find_row_menu (GTK_WIDGET (personal));
+  g_assert_nonnull (menu);
+  labels = menu_labels (menu);
+  g_assert_cmpstr (labels, ==, "_Call|_Edit|Copy _Number|_Delete");
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  maybe_screenshot (GTK_WIDGET (fixture->window), "row-menu");
+
+  /* A right click on Amelia's name. */
+  cell = find_inscription (GTK_WIDGET (view), "Amelia Watson");
+  g_assert_nonnull (cell);
+  g_assert_true (
+      gtk_widget_compute_point (cell, GTK_WIDGET (view), &GRAPHENE_POINT_INIT (5, 5), &at));
+  {
+    GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+    GtkGesture *right = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && right == NULL; i++)
+      {
+        g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          right = GTK_GESTURE (controller);
+      }
+    g_object_unref (controllers);
+    g_assert_nonnull (right);
+    g_signal_emit_by_name (right, "pressed", 1, (double) at.x, (double) at.y);
+  }
+  drain ();
+  menu = find_row_menu (GTK_WIDGET (personal));
+  g_assert_nonnull (menu);
+  maybe_screenshot (GTK_WIDGET (fixture->window), "row-menu-pointer");
+  gtk_popover_popdown (GTK_POPOVER (menu));
+
+  /* Copy Number of Amelia's row. */
+  gtk_widget_activate_action (GTK_WIDGET (personal), "page.copy-number", "u", 0);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (personal)), NULL,
+                                 on_clipboard_text, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, "+13125550142");
+
+  /* F2 edits the selected contact (Bruno). */
+  gtk_widget_activate_action (GTK_WIDGET (personal), "page.edit-selected", NULL);
+  drain ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FLEX_IS_CONTACT_DIALOG (window))
+        editor = FLEX_CONTACT_DIALOG (window);
+    }
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                       GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row"))),
+                   ==, "Bruno Díaz");
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1596,6 +1735,7 @@ main (int argc, char *argv[])
   ADD ("/ui/drop-file-imports", test_drop_file_imports);
   ADD ("/ui/sort-and-tab-remembered", test_sort_and_tab_remembered);
   ADD ("/ui/row-buttons-named", test_row_buttons_named);
+  ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);

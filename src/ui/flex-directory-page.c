@@ -68,6 +68,7 @@ struct _FlexDirectoryPage
   GtkToggleButton *select_button;
   GtkColumnViewColumn *select_column;
   GHashTable *bound_checks; /* GtkListItem → its GtkCheckButton, in selection mode */
+  GtkWidget *row_menu;      /* the context menu of a row, while there is one */
   gboolean syncing_checks;
   GtkWidget *clear_button;
   GtkLabel *count_label;
@@ -377,6 +378,7 @@ setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 16);
   gtk_inscription_set_min_lines (GTK_INSCRIPTION (inscription), 1);
   gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
+  g_object_set_data (G_OBJECT (inscription), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, inscription);
 }
 
@@ -482,6 +484,7 @@ setup_channel (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoint
   gtk_widget_add_css_class (image, "channel-icon");
   gtk_widget_set_has_tooltip (image, TRUE);
   g_signal_connect (image, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  g_object_set_data (G_OBJECT (image), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, image);
 }
 
@@ -634,6 +637,7 @@ setup_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoint
       gtk_box_append (GTK_BOX (box), edit);
       gtk_box_append (GTK_BOX (box), delete);
     }
+  g_object_set_data (G_OBJECT (box), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -809,6 +813,7 @@ setup_check (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer
   g_object_set_data (G_OBJECT (check), "flex-page", user_data);
   gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
   g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), list_item);
+  g_object_set_data (G_OBJECT (check), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, check);
 }
 
@@ -1446,6 +1451,229 @@ call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_widget_activate_action_variant (widget, "win.call", parameter);
 }
 
+/* One row, by its position on the page: Enter, the context menu, F2 */
+
+static gpointer
+row_item (FlexDirectoryPage *self, guint position)
+{
+  GListModel *rows = flex_directory_page_get_visible_model (self);
+
+  return rows != NULL ? g_list_model_get_item (rows, position) : NULL;
+}
+
+/* The number a row calls, and the name it calls; %FALSE when it calls none
+ * (a chat, an email). */
+static gboolean
+row_call_target (FlexDirectoryPage *self, gpointer item, const char **number, const char **name)
+{
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      *number = flex_recent_get_customer_address (item);
+      *name = flex_recent_get_name (item);
+      return flex_recent_is_voice (item) && *number != NULL && **number != '\0';
+    }
+  *number = flex_contact_get_phone_number (item);
+  *name = flex_contact_get_name (item);
+  return *number != NULL && **number != '\0';
+}
+
+static void
+call_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  g_autoptr (GObject) item = row_item (self, g_variant_get_uint32 (parameter));
+  const char *number, *name;
+
+  if (item != NULL && self->can_call && row_call_target (self, item, &number, &name))
+    gtk_widget_activate_action (widget, "page.call", "(ss)", number, name != NULL ? name : "");
+}
+
+static void
+edit_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  g_autoptr (GObject) item = row_item (self, g_variant_get_uint32 (parameter));
+
+  if (item != NULL && FLEX_IS_CONTACT (item))
+    gtk_widget_activate_action (widget, "page.edit", "s",
+                                flex_contact_get_key (FLEX_CONTACT (item)));
+}
+
+static void
+delete_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  g_autoptr (GObject) item = row_item (self, g_variant_get_uint32 (parameter));
+
+  if (item != NULL && FLEX_IS_CONTACT (item))
+    gtk_widget_activate_action (widget, "page.delete", "s",
+                                flex_contact_get_key (FLEX_CONTACT (item)));
+}
+
+static void
+copy_number_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  g_autoptr (GObject) item = row_item (self, g_variant_get_uint32 (parameter));
+  const char *number, *name;
+
+  if (item == NULL)
+    return;
+  row_call_target (self, item, &number, &name);
+  if (number == NULL || *number == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), number);
+  toast (self, _ ("Number copied"));
+}
+
+/* The row a widget of the list belongs to: its position, or
+ * GTK_INVALID_LIST_POSITION. */
+static guint
+row_of_widget (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    {
+      GtkListItem *list_item = g_object_get_data (G_OBJECT (widget), "flex-list-item");
+
+      if (list_item != NULL)
+        return gtk_list_item_get_position (list_item);
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Right-click, long press, the Menu key: Call, Edit, Copy Number, Delete. */
+static void
+popup_row_menu (FlexDirectoryPage *self, guint position, double x, double y)
+{
+  g_autoptr (GObject) item = row_item (self, position);
+  g_autoptr (GMenu) menu = g_menu_new ();
+  const char *number, *name;
+  gboolean editable = flex_directory_get_editable (self->directory);
+  GtkWidget *popover;
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+
+  gboolean callable;
+
+  if (item == NULL)
+    return;
+  callable = row_call_target (self, item, &number, &name);
+  {
+    struct
+    {
+      const char *label;
+      const char *action;
+      gboolean shown;
+    } entries[] = {
+      { _ ("_Call"), "page.call-row", self->can_call && callable },
+      { _ ("_Edit"), "page.edit-row", self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable },
+      { _ ("Copy _Number"), "page.copy-number", number != NULL && *number != '\0' },
+      { _ ("_Delete"), "page.delete-row", self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+      if (entries[i].shown)
+        {
+          g_autoptr (GMenuItem) entry = g_menu_item_new (entries[i].label, NULL);
+
+          g_menu_item_set_action_and_target_value (entry, entries[i].action,
+                                                   g_variant_new_uint32 (position));
+          g_menu_append_item (menu, entry);
+        }
+  }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
+    return;
+
+  /* One menu at a time, made for this row. */
+  if (self->row_menu != NULL)
+    gtk_widget_unparent (self->row_menu);
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &at);
+  self->row_menu = popover;
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* A press at (@x, @y) of the column view, in its coordinates. */
+static gboolean
+popup_row_menu_at (FlexDirectoryPage *self, double x, double y)
+{
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+  guint position = row_of_widget (gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT));
+  graphene_point_t at;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  if (!gtk_widget_compute_point (view, GTK_WIDGET (self),
+                                 &GRAPHENE_POINT_INIT ((float) x, (float) y), &at))
+    at = GRAPHENE_POINT_INIT ((float) x, (float) y);
+  popup_row_menu (self, position, at.x, at.y);
+  return TRUE;
+}
+
+static void
+on_row_click (GtkGestureClick *gesture, int n_press, double x, double y, FlexDirectoryPage *self)
+{
+  if (popup_row_menu_at (self, x, y))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_row_long_press (GtkGestureLongPress *gesture, double x, double y, FlexDirectoryPage *self)
+{
+  if (popup_row_menu_at (self, x, y))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* The row with the keyboard focus, else the first selected one. */
+static guint
+focused_row (FlexDirectoryPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  guint position = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view))
+                       ? row_of_widget (focus)
+                       : GTK_INVALID_LIST_POSITION;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    {
+      g_autoptr (GtkBitset) selected =
+          gtk_selection_model_get_selection (gtk_column_view_get_model (self->column_view));
+
+      if (!gtk_bitset_is_empty (selected))
+        position = gtk_bitset_get_minimum (selected);
+    }
+  return position;
+}
+
+static void
+row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  guint position = focused_row (self);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    popup_row_menu (self, position, 24, 24);
+}
+
+static void
+edit_selected_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  guint position = focused_row (self);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (widget, "page.edit-row", "u", position);
+}
+
+/* Enter (or a double click) on a row calls it. */
+static void
+on_row_activate (GtkColumnView *view, guint position, FlexDirectoryPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "page.call-row", "u", position);
+}
+
 static void
 delete_selected_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1549,6 +1777,20 @@ flex_directory_page_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->select_button, "notify::active", G_CALLBACK (on_select_mode), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_row_activate), self,
+                           G_CONNECT_DEFAULT);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    GtkGesture *long_press = gtk_gesture_long_press_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect_object (click, "pressed", G_CALLBACK (on_row_click), self, G_CONNECT_DEFAULT);
+    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+    g_signal_connect_object (long_press, "pressed", G_CALLBACK (on_row_long_press), self,
+                             G_CONNECT_DEFAULT);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (long_press));
+  }
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sort_changed), self, G_CONNECT_SWAPPED);
   /* Incremental filtering: "no results" only once it is done. */
@@ -1629,6 +1871,7 @@ flex_directory_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->status_timer, g_source_remove);
+  g_clear_pointer (&self->row_menu, gtk_widget_unparent);
   /* The column view's sorter changes as it goes: nothing is sorted again,
    * and no model tells this page of it any more. */
   if (self->sorted != NULL)
@@ -1713,6 +1956,12 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.delete-selected", NULL,
                                    delete_selected_action);
   gtk_widget_class_install_action (widget_class, "page.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "page.call-row", "u", call_row_action);
+  gtk_widget_class_install_action (widget_class, "page.edit-row", "u", edit_row_action);
+  gtk_widget_class_install_action (widget_class, "page.delete-row", "u", delete_row_action);
+  gtk_widget_class_install_action (widget_class, "page.copy-number", "u", copy_number_action);
+  gtk_widget_class_install_action (widget_class, "page.row-menu", NULL, row_menu_action);
+  gtk_widget_class_install_action (widget_class, "page.edit-selected", NULL, edit_selected_action);
   gtk_widget_class_install_action (widget_class, "page.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "page.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "page.previous", NULL, previous_action);
@@ -1726,6 +1975,12 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "page.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "page.delete-selected",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "page.edit-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "page.edit-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "page.row-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "page.row-menu",
                                        NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
