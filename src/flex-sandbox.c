@@ -78,6 +78,9 @@ flex_sandbox_new (FlexFeatureConfig *config, GError **error)
   self->worker_sid = flex_emulator_add_demo_data (self->emulator, error);
   if (self->worker_sid == NULL)
     return NULL;
+  /* Nobody runs Flex for the sandbox: it takes a call itself after 3 s
+   * while the demo agent is available, and lets it time out otherwise. */
+  flex_emulator_set_answer_after (self->emulator, 3);
 
   self->client = flex_twilio_client_new (SANDBOX_KEY_SID, SANDBOX_KEY_SECRET);
   for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)

@@ -10,8 +10,10 @@
 
 #include "config.h"
 
+#include "flex-call-watch.h"
 #include "flex-dialer.h"
 #include "flex-emulator.h"
+#include "flex-test-util.h"
 
 #define USERNAME  "SK0123456789abcdef0123456789abcdef"
 #define CALLER_ID "+18005550100"
@@ -386,6 +388,119 @@ test_number_from_uri (void)
     }
 }
 
+/* Following the call request */
+
+static FlexCallWatch *
+watch_call (Fixture *fixture, char **task_sid)
+{
+  DialResult outcome = { 0 };
+  FlexCallWatch *watch;
+
+  dial (fixture, "+13125550142", "Amelia Watson", &outcome);
+  g_assert_no_error (outcome.error);
+  g_assert_nonnull (outcome.task_sid);
+  watch = flex_call_watch_new (fixture->client, flex_emulator_get_workspace_sid (fixture->emulator),
+                               outcome.task_sid, 60);
+  flex_call_watch_set_interval (watch, 20);
+  flex_call_watch_start (watch);
+  *task_sid = g_steal_pointer (&outcome.task_sid);
+  return watch;
+}
+
+static void
+wait_state (FlexCallWatch *watch, FlexCallState state)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (flex_call_watch_get_state (watch) != state && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (flex_call_watch_get_state (watch), ==, state);
+}
+
+static const char *
+task_status (Fixture *fixture, const char *sid)
+{
+  g_autoptr (JsonNode) tasks = flex_emulator_get_tasks (fixture->emulator);
+  JsonArray *array = json_node_get_array (tasks);
+  static char status[32];
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *task = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (task, "sid"), sid) == 0)
+        {
+          g_strlcpy (status, json_object_get_string_member (task, "assignment_status"),
+                     sizeof status);
+          return status;
+        }
+    }
+  return NULL;
+}
+
+/* Flex takes the task (it is reserved for the agent): the call is taken. A
+ * failed check in between changes nothing. */
+static void
+test_watch_taken (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *sid = NULL;
+  g_autoptr (FlexCallWatch) watch = watch_call (fixture, &sid);
+
+  flex_emulator_fail_next (fixture->emulator, 1, 503, 0);
+  flex_test_spin (200);
+  g_assert_cmpint (flex_call_watch_get_state (watch), ==, FLEX_CALL_WAITING);
+  g_assert_true (flex_emulator_set_task_status (fixture->emulator, sid, "reserved"));
+  wait_state (watch, FLEX_CALL_TAKEN);
+}
+
+/* Nobody takes it (Flex closed): TaskRouter cancels it at its timeout. */
+static void
+test_watch_not_taken (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *sid = NULL;
+  g_autoptr (FlexCallWatch) watch = watch_call (fixture, &sid);
+
+  flex_test_spin (100);
+  g_assert_cmpint (flex_call_watch_get_state (watch), ==, FLEX_CALL_WAITING);
+  flex_emulator_advance_clock (fixture->emulator, 61);
+  wait_state (watch, FLEX_CALL_NOT_TAKEN);
+  g_assert_cmpstr (task_status (fixture, sid), ==, "canceled");
+}
+
+/* Cancel while it waits: the task is canceled in TaskRouter. */
+static void
+test_watch_cancel (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *sid = NULL;
+  g_autoptr (FlexCallWatch) watch = watch_call (fixture, &sid);
+
+  flex_call_watch_cancel (watch);
+  wait_state (watch, FLEX_CALL_CANCELED);
+  g_assert_cmpstr (task_status (fixture, sid), ==, "canceled");
+}
+
+/* The emulator's stand-in for an open Flex UI (--answer-after, the sandbox):
+ * an available agent's task is reserved after that many seconds. */
+static void
+test_watch_answer_after (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *sid = NULL;
+  g_autoptr (FlexCallWatch) watch = NULL;
+
+  flex_emulator_set_answer_after (fixture->emulator, 3);
+  watch = watch_call (fixture, &sid);
+  flex_test_spin (100);
+  g_assert_cmpint (flex_call_watch_get_state (watch), ==, FLEX_CALL_WAITING);
+  flex_emulator_advance_clock (fixture->emulator, 4);
+  wait_state (watch, FLEX_CALL_TAKEN);
+  g_assert_cmpstr (task_status (fixture, sid), ==, "reserved");
+
+  /* Taken: too late to cancel, and TaskRouter says so. */
+  flex_call_watch_cancel (watch);
+  flex_test_spin (200);
+  g_assert_cmpstr (task_status (fixture, sid), ==, "reserved");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -401,6 +516,10 @@ main (int argc, char *argv[])
   ADD ("/dial/offline-sends-nothing", test_offline_sends_nothing);
   ADD ("/dial/double-click-sends-one", test_double_click_sends_one);
   ADD ("/dial/server-error-not-retried", test_server_error_not_retried);
+  ADD ("/dial/watch/taken", test_watch_taken);
+  ADD ("/dial/watch/not-taken", test_watch_not_taken);
+  ADD ("/dial/watch/cancel", test_watch_cancel);
+  ADD ("/dial/watch/answer-after", test_watch_answer_after);
 #undef ADD
 
   return g_test_run ();

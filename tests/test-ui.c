@@ -25,6 +25,7 @@
 #include "flex-transfer.h"
 #include "flex-sandbox.h"
 #include "flex-outbox.h"
+#include "flex-test-util.h"
 #include "flex-window.h"
 
 static FlexApplication *the_app;
@@ -1706,6 +1707,155 @@ test_row_keyboard_and_menu (Fixture *fixture, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+static const char *
+first_task_sid (Fixture *fixture)
+{
+  static char sid[64];
+  g_autoptr (JsonNode) tasks =
+      flex_emulator_get_tasks (flex_sandbox_get_emulator (fixture->sandbox));
+  JsonArray *array = json_node_get_array (tasks);
+
+  g_assert_cmpuint (json_array_get_length (array), >, 0);
+  g_strlcpy (sid,
+             json_object_get_string_member (
+                 json_array_get_object_element (array, json_array_get_length (array) - 1), "sid"),
+             sizeof sid);
+  return sid;
+}
+
+static void
+wait_toast (Fixture *fixture, const char *expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (flex_window_get_last_toast (fixture->window), expected) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (flex_window_get_last_toast (fixture->window), ==, expected);
+}
+
+/* After the request the app follows the task: "waiting for Flex", then "Flex
+ * is calling …" when Flex takes it (the sandbox's stand-in for Flex takes
+ * it after 3 s), or "Flex did not take the call" with Try Again when the
+ * task is canceled (Flex closed: TaskRouter's timeout). */
+static void
+test_call_followed (Fixture *fixture, gconstpointer data)
+{
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  g_autoptr (JsonObject) attributes = NULL;
+
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  flex_window_call (fixture->window, "+13125550142", "Amelia Watson");
+  attributes = confirm_call (fixture);
+  drain ();
+  g_assert_cmpstr (flex_window_get_last_toast (fixture->window), ==,
+                   "Calling Amelia Watson: waiting for Flex to take it");
+  maybe_screenshot (GTK_WIDGET (fixture->window), "call-waiting");
+  wait_toast (fixture, "Flex is calling Amelia Watson");
+
+  /* Again, and this time nobody takes it. */
+  flex_emulator_set_answer_after (emulator, 0);
+  flex_window_call (fixture->window, "+13125550142", "Amelia Watson");
+  adw_message_dialog_response (flex_window_get_call_dialog (fixture->window), "call");
+  while (flex_dialer_get_busy (flex_window_get_dialer (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (flex_emulator_set_task_status (emulator, first_task_sid (fixture), "canceled"));
+  wait_toast (fixture, "Flex did not take the call — is Flex open and are you available?");
+  maybe_screenshot (GTK_WIDGET (fixture->window), "call-not-taken");
+}
+
+/* A stand-in for the desktop's notification server (org.freedesktop
+ * .Notifications, what GLib's GNotification talks to off GNOME Shell). */
+typedef struct
+{
+  char *summary;
+  char *actions;
+} Notified;
+
+static void
+on_notification_call (GDBusConnection *connection,
+                      const char *sender,
+                      const char *path,
+                      const char *interface,
+                      const char *method,
+                      GVariant *parameters,
+                      GDBusMethodInvocation *invocation,
+                      gpointer user_data)
+{
+  Notified *notified = user_data;
+
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary;
+      g_autofree const char **actions = NULL;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 5, "^a&s", &actions);
+      g_free (notified->summary);
+      g_free (notified->actions);
+      notified->summary = g_strdup (summary);
+      notified->actions = g_strjoinv ("|", (char **) actions);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new_parsed ("(['actions', 'body'],)"));
+  else
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(ssss)", "test", "flex", "1", "1.2"));
+}
+
+static const char notifications_xml[] =
+    "<node><interface name='org.freedesktop.Notifications'>"
+    "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+    "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/>"
+    "<arg type='i' direction='in'/><arg type='u' direction='out'/></method>"
+    "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+    "<method name='GetServerInformation'><arg type='s' direction='out'/>"
+    "<arg type='s' direction='out'/><arg type='s' direction='out'/>"
+    "<arg type='s' direction='out'/></method>"
+    "</interface></node>";
+
+/* The window is hidden: the outcome comes as a desktop notification, with
+ * Try Again when Flex did not take the call. */
+static void
+test_call_outcome_notified_when_hidden (Fixture *fixture, gconstpointer data)
+{
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  const GDBusInterfaceVTable vtable = { on_notification_call, NULL, NULL, { 0 } };
+  Notified notified = { 0 };
+  g_autoptr (JsonObject) attributes = NULL;
+  gint64 deadline;
+  guint registration, owner;
+
+  registration = g_dbus_connection_register_object (
+      bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable, &notified, NULL, NULL);
+  owner = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
+                                        G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  flex_test_spin (200);
+
+  flex_emulator_set_answer_after (emulator, 0);
+  flex_window_call (fixture->window, "+13125550142", "Amelia Watson");
+  attributes = confirm_call (fixture);
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+  g_assert_true (flex_emulator_set_task_status (emulator, first_task_sid (fixture), "canceled"));
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (notified.summary == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (notified.summary, ==,
+                   "Flex did not take the call — is Flex open and are you available?");
+  g_assert_nonnull (strstr (notified.actions, "Try Again"));
+
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), TRUE);
+  g_bus_unown_name (owner);
+  g_dbus_connection_unregister_object (bus, registration);
+  g_free (notified.summary);
+  g_free (notified.actions);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1736,6 +1886,8 @@ main (int argc, char *argv[])
   ADD ("/ui/sort-and-tab-remembered", test_sort_and_tab_remembered);
   ADD ("/ui/row-buttons-named", test_row_buttons_named);
   ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
+  ADD ("/ui/call-followed", test_call_followed);
+  ADD ("/ui/call-outcome-notified-when-hidden", test_call_outcome_notified_when_hidden);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);
   ADD ("/ui/paging", test_paging);

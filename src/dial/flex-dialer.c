@@ -36,7 +36,7 @@
  * one request is in flight it refuses the next, so one click is one task.
  */
 
-#define TASK_TIMEOUT_S 60
+#define TASK_TIMEOUT_S FLEX_DIAL_TASK_TIMEOUT_S
 
 struct _FlexDialer
 {

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 
 #define FLEX_DIAL_ERROR (flex_dial_error_quark ())
 
+/* How long a call request waits for Flex to take it (the task's Timeout). */
+#define FLEX_DIAL_TASK_TIMEOUT_S 60
+
 /**
  * FlexDialError:
  * @FLEX_DIAL_ERROR_NOT_READY: the Flex configuration or the worker is not known yet

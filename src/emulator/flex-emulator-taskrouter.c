@@ -46,7 +46,9 @@ struct _FlexEmulatorTaskRouter
   char *task_queue_sid;
   char *voice_channel_sid;
   GPtrArray *workers;
-  GPtrArray *tasks; /* JsonNode, as served */
+  GPtrArray *tasks;       /* JsonNode, as served */
+  GHashTable *task_times; /* task SID → gint64[2]: created, timeout (µs) */
+  guint answer_after_s;   /* a pending task a worker is available for is reserved after this */
 };
 
 static void
@@ -71,6 +73,7 @@ _flex_emulator_taskrouter_new (FlexEmulator *self)
   taskrouter->voice_channel_sid = _flex_emulator_new_sid ("TC");
   taskrouter->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   taskrouter->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  taskrouter->task_times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return taskrouter;
 }
 
@@ -87,6 +90,7 @@ _flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter)
   g_free (taskrouter->voice_channel_sid);
   g_ptr_array_unref (taskrouter->workers);
   g_ptr_array_unref (taskrouter->tasks);
+  g_hash_table_unref (taskrouter->task_times);
   g_free (taskrouter);
 }
 
@@ -470,8 +474,167 @@ handle_create_task (FlexEmulatorContext *context)
   task = task_to_json (self, sid, attributes != NULL ? attributes : "{}", target, (gint64) timeout,
                        (gint64) priority);
   g_ptr_array_add (taskrouter->tasks, json_node_ref (task));
+  {
+    gint64 *times = g_new (gint64, 2);
+
+    times[0] = flex_emulator_now_us (self);
+    times[1] = (gint64) timeout * G_USEC_PER_SEC;
+    g_hash_table_insert (taskrouter->task_times, g_strdup (sid), times);
+  }
   _flex_emulator_state_changed (self);
   _flex_emulator_reply (context, 201, task, NULL);
+}
+
+static JsonNode *
+find_task (FlexEmulatorTaskRouter *taskrouter, const char *sid)
+{
+  for (guint i = 0; sid != NULL && i < taskrouter->tasks->len; i++)
+    {
+      JsonNode *task = g_ptr_array_index (taskrouter->tasks, i);
+
+      if (g_strcmp0 (json_object_get_string_member (json_node_get_object (task), "sid"), sid) == 0)
+        return task;
+    }
+  return NULL;
+}
+
+static void
+set_task_status (FlexEmulator *self, JsonNode *task, const char *status, const char *reason)
+{
+  JsonObject *object = json_node_get_object (task);
+  g_autofree char *now = _flex_emulator_format_date (flex_emulator_now_us (self));
+
+  json_object_set_string_member (object, "assignment_status", status);
+  if (reason != NULL)
+    json_object_set_string_member (object, "reason", reason);
+  json_object_set_string_member (object, "date_updated", now);
+  _flex_emulator_state_changed (self);
+}
+
+/* What time did to a task since it was made: a pending task its routing
+ * target is available for is reserved after answer_after_s (a Flex UI that
+ * takes it); one nobody took in its timeout is canceled, as TaskRouter does
+ * ("Task TTL Exceeded"). */
+static void
+age_task (FlexEmulator *self, JsonNode *task)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  JsonObject *object = json_node_get_object (task);
+  const char *status = json_object_get_string_member (object, "assignment_status");
+  gint64 *times =
+      g_hash_table_lookup (taskrouter->task_times, json_object_get_string_member (object, "sid"));
+  gint64 age_us;
+  Worker *target;
+
+  if (times == NULL || g_strcmp0 (status, "pending") != 0)
+    return;
+  age_us = flex_emulator_now_us (self) - times[0];
+  target = find_worker (
+      taskrouter, json_object_get_string_member_with_default (object, "routing_target", NULL));
+  if (taskrouter->answer_after_s > 0 && target != NULL && target->online &&
+      age_us >= (gint64) taskrouter->answer_after_s * G_USEC_PER_SEC && age_us < times[1])
+    set_task_status (self, task, "reserved", NULL);
+  else if (age_us >= times[1])
+    set_task_status (self, task, "canceled", "Task TTL Exceeded");
+}
+
+/* GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid} */
+static void
+handle_fetch_task (FlexEmulatorContext *context)
+{
+  const char *sid = g_hash_table_lookup (context->params, "Sid");
+  JsonNode *task;
+
+  if (!check_workspace (context))
+    return;
+  task = find_task (context->emulator->taskrouter, sid);
+  if (task == NULL)
+    {
+      _flex_emulator_error (context, 404, 20404, "The requested resource /Tasks/%s was not found",
+                            sid);
+      return;
+    }
+  age_task (context->emulator, task);
+  _flex_emulator_reply (context, 200, json_node_copy (task), NULL);
+}
+
+/* POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}: AssignmentStatus and
+ * Reason (canceling a pending task; completing or wrapping an assigned one). */
+static void
+handle_update_task (FlexEmulatorContext *context)
+{
+  FlexEmulator *self = context->emulator;
+  const char *sid = g_hash_table_lookup (context->params, "Sid");
+  const char *status = g_hash_table_lookup (context->form, "AssignmentStatus");
+  const char *reason = g_hash_table_lookup (context->form, "Reason");
+  JsonNode *task;
+  const char *current;
+
+  if (!check_workspace (context))
+    return;
+  task = find_task (self->taskrouter, sid);
+  if (task == NULL)
+    {
+      _flex_emulator_error (context, 404, 20404, "The requested resource /Tasks/%s was not found",
+                            sid);
+      return;
+    }
+  age_task (self, task);
+  current = json_object_get_string_member (json_node_get_object (task), "assignment_status");
+  if (status != NULL)
+    {
+      gboolean allowed =
+          (g_str_equal (status, "canceled") &&
+           (g_str_equal (current, "pending") || g_str_equal (current, "reserved"))) ||
+          (g_str_equal (status, "wrapping") && g_str_equal (current, "assigned")) ||
+          (g_str_equal (status, "completed") &&
+           (g_str_equal (current, "assigned") || g_str_equal (current, "wrapping")));
+
+      if (!allowed)
+        {
+          /* TaskRouter's answer to a transition it does not allow. */
+          _flex_emulator_error (context, 400, 20001,
+                                "Cannot change the assignment status from %s to %s", current,
+                                status);
+          return;
+        }
+      set_task_status (self, task, status, reason);
+    }
+  _flex_emulator_reply (context, 200, json_node_copy (task), NULL);
+}
+
+/**
+ * flex_emulator_set_task_status:
+ * @status: `reserved`, `assigned`, `canceled`, `completed` or `wrapping`
+ *
+ * What a Flex UI (or TaskRouter) did with a task, for tests.
+ */
+gboolean
+flex_emulator_set_task_status (FlexEmulator *self, const char *task_sid, const char *status)
+{
+  JsonNode *task;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), FALSE);
+
+  task = find_task (self->taskrouter, task_sid);
+  if (task == NULL)
+    return FALSE;
+  set_task_status (self, task, status, NULL);
+  return TRUE;
+}
+
+/**
+ * flex_emulator_set_answer_after:
+ * @seconds: 0: tasks stay pending until their timeout
+ *
+ * Makes a pending task whose routing target is available "reserved" after
+ * @seconds, as an open Flex UI would take it (`--answer-after`, the sandbox).
+ */
+void
+flex_emulator_set_answer_after (FlexEmulator *self, guint seconds)
+{
+  g_return_if_fail (FLEX_IS_EMULATOR (self));
+  self->taskrouter->answer_after_s = seconds;
 }
 
 void
@@ -483,6 +646,10 @@ _flex_emulator_taskrouter_add_routes (FlexEmulator *self)
                             "FetchWorker", handle_fetch_worker);
   _flex_emulator_add_route (self, "POST", "/v1/Workspaces/{WorkspaceSid}/Tasks", "CreateTask",
                             handle_create_task);
+  _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}", "FetchTask",
+                            handle_fetch_task);
+  _flex_emulator_add_route (self, "POST", "/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}", "UpdateTask",
+                            handle_update_task);
 }
 
 const char *

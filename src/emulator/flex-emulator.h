@@ -103,6 +103,9 @@ const char *flex_emulator_get_workflow_sid (FlexEmulator *self);
 const char *flex_emulator_get_task_queue_sid (FlexEmulator *self);
 JsonNode *flex_emulator_get_tasks (FlexEmulator *self);
 gboolean
+flex_emulator_set_task_status (FlexEmulator *self, const char *task_sid, const char *status);
+void flex_emulator_set_answer_after (FlexEmulator *self, guint seconds);
+gboolean
 flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online);
 
 /* Twilsock: push and CDS over ws://127.0.0.1:PORT/v3/wsconnect */

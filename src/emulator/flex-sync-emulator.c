@@ -55,6 +55,7 @@ main (int argc, char *argv[])
   int rate_limit = 0;
   double drop_rate = 0;
   int event_delay_ms = 0;
+  int answer_after_s = 0;
   g_autofree char *account = NULL;
   gboolean no_push = FALSE;
   gboolean demo = FALSE;
@@ -76,6 +77,10 @@ main (int argc, char *argv[])
       "Close the connection of this share of requests (0 to 1) without an answer", "SHARE" },
     { "event-delay", 0, 0, G_OPTION_ARG_INT, &event_delay_ms,
       "Push every Twilsock event (and subscription answer) this late", "MS" },
+    { "answer-after", 0, 0, G_OPTION_ARG_INT, &answer_after_s,
+      "Act as an open Flex UI: reserve an available agent's call task after this many seconds "
+      "(0: never; tasks then time out)",
+      "SECONDS" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       "Seed the demo account of --sandbox (unless --data already holds a state)", NULL },
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &no_push,
@@ -91,8 +96,8 @@ main (int argc, char *argv[])
       return EXIT_FAILURE;
     }
   if (port < 0 || port > 65535 || latency_ms < 0 || rate_limit < 0 || error_rate < 0 ||
-      event_delay_ms < 0 || error_rate > 1 || drop_rate < 0 || drop_rate > 1 ||
-      (error_status != 500 && error_status != 503))
+      event_delay_ms < 0 || answer_after_s < 0 || error_rate > 1 || drop_rate < 0 ||
+      drop_rate > 1 || (error_status != 500 && error_status != 503))
     {
       g_printerr ("Invalid option value; see --help\n");
       return EXIT_FAILURE;
@@ -152,6 +157,7 @@ main (int argc, char *argv[])
   flex_emulator_set_drop_rate (emulator, drop_rate);
   flex_emulator_twilsock_set_event_delay (emulator, (guint) event_delay_ms);
   flex_emulator_twilsock_set_refuse (emulator, no_push);
+  flex_emulator_set_answer_after (emulator, (guint) answer_after_s);
 
   if (!flex_emulator_listen (emulator, (guint) port, &error))
     {

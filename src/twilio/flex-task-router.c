@@ -351,6 +351,110 @@ flex_task_router_create_task_finish (FlexTwilioClient *client, GAsyncResult *res
 }
 
 static void
+on_task_status (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *status = NULL;
+
+  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    status = json_object_get_string_member_with_default (json_node_get_object (node),
+                                                         "assignment_status", NULL);
+  if (status == NULL)
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "TaskRouter answered without the task's assignment_status");
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (status), g_free);
+}
+
+/**
+ * flex_task_router_fetch_task_async:
+ *
+ * `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`: what became of a task.
+ */
+void
+flex_task_router_fetch_task_async (FlexTwilioClient *client,
+                                   const char *workspace_sid,
+                                   const char *task_sid,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL && task_sid != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_fetch_task_async);
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Tasks", task_sid, NULL);
+  flex_twilio_client_request_async (client, "GET", url, NULL, NULL, cancellable, on_task_status,
+                                    task);
+}
+
+/**
+ * flex_task_router_cancel_task_async:
+ * @reason: (nullable): why, kept on the task
+ *
+ * `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}` with
+ * `AssignmentStatus=canceled`.
+ */
+void
+flex_task_router_cancel_task_async (FlexTwilioClient *client,
+                                    const char *workspace_sid,
+                                    const char *task_sid,
+                                    const char *reason,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  const char *form[5] = { "AssignmentStatus", "canceled", NULL, NULL, NULL };
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL && task_sid != NULL);
+
+  if (reason != NULL)
+    {
+      form[2] = "Reason";
+      form[3] = reason;
+    }
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_cancel_task_async);
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Tasks", task_sid, NULL);
+  flex_twilio_client_request_async (client, "POST", url, form, NULL, cancellable, on_task_status,
+                                    task);
+}
+
+/**
+ * flex_task_router_task_status_finish:
+ *
+ * Finishes flex_task_router_fetch_task_async() and
+ * flex_task_router_cancel_task_async().
+ *
+ * Returns: (transfer full): the task's `assignment_status`
+ */
+char *
+flex_task_router_task_status_finish (FlexTwilioClient *client, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 on_workers_listed (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;

@@ -75,6 +75,22 @@ void flex_task_router_create_task_async (FlexTwilioClient *client,
 char *flex_task_router_create_task_finish (FlexTwilioClient *client,
                                            GAsyncResult *result,
                                            GError **error);
+void flex_task_router_fetch_task_async (FlexTwilioClient *client,
+                                        const char *workspace_sid,
+                                        const char *task_sid,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void flex_task_router_cancel_task_async (FlexTwilioClient *client,
+                                         const char *workspace_sid,
+                                         const char *task_sid,
+                                         const char *reason,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+char *flex_task_router_task_status_finish (FlexTwilioClient *client,
+                                           GAsyncResult *result,
+                                           GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexWorker, flex_worker_free)
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "flex-dial-pad.h"
+#include "flex-call-watch.h"
 #include "flex-dialer.h"
 #include "flex-directory-page.h"
 #include "flex-window.h"
@@ -26,6 +27,12 @@ struct _FlexWindow
   FlexDialer *dialer;
   AdwMessageDialog *call_dialog;
   FlexDialPad *dial_pad;
+  /* The last call request, followed until Flex takes it or not. */
+  FlexCallWatch *call_watch;
+  AdwToast *call_toast;
+  char *call_number;
+  char *call_name;
+  char *call_who;
   /* A call asked for (tel:, --dial) before the session was loaded. */
   char *pending_number;
   char *pending_name;
@@ -100,6 +107,8 @@ typedef struct
 {
   FlexWindow *window;
   char *who;
+  char *number;
+  char *name;
 } CallData;
 
 static void
@@ -107,7 +116,146 @@ call_data_free (CallData *data)
 {
   g_object_unref (data->window);
   g_free (data->who);
+  g_free (data->number);
+  g_free (data->name);
   g_free (data);
+}
+
+/* Following the request: a toast (a desktop notification when the window
+ * is not in front) says whether Flex took it, with Try Again when not. */
+
+static void
+on_call_toast_cancel (FlexWindow *self)
+{
+  if (self->call_watch != NULL)
+    flex_call_watch_cancel (self->call_watch);
+}
+
+static void
+on_call_try_again (FlexWindow *self)
+{
+  g_autofree char *number = g_strdup (self->call_number);
+  g_autofree char *name = g_strdup (self->call_name);
+
+  if (number != NULL)
+    flex_window_call (self, number, name);
+}
+
+/* Hidden (closed to the background, or minimized): a toast would go unseen. */
+static gboolean
+window_hidden (FlexWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)) || surface == NULL)
+    return TRUE;
+  return GDK_IS_TOPLEVEL (surface) &&
+         (gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0;
+}
+
+static void
+say_call_outcome (FlexWindow *self, const char *title, gboolean try_again)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  AdwToast *toast;
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
+  if (window_hidden (self) && app != NULL)
+    {
+      g_autoptr (GNotification) notification = g_notification_new (title);
+
+      if (try_again && self->call_number != NULL)
+        g_notification_add_button_with_target (notification, _ ("Try Again"), "app.dial", "s",
+                                               self->call_number);
+      g_application_send_notification (app, "call", notification);
+      return;
+    }
+  toast = adw_toast_new (escaped);
+  /* News of the call: in front of whatever toast shows. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  if (try_again)
+    {
+      adw_toast_set_button_label (toast, _ ("_Try Again"));
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_call_try_again), self,
+                               G_CONNECT_SWAPPED);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_call_state (FlexCallWatch *watch, GParamSpec *pspec, FlexWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (watch != self->call_watch)
+    return;
+  if (self->call_toast != NULL)
+    {
+      adw_toast_dismiss (self->call_toast);
+      g_clear_object (&self->call_toast);
+    }
+  switch (flex_call_watch_get_state (watch))
+    {
+      case FLEX_CALL_TAKEN:
+        /* TRANSLATORS: %s is who is called, a name or a number */
+        title = g_strdup_printf (_ ("Flex is calling %s"), self->call_who);
+        say_call_outcome (self, title, FALSE);
+        break;
+      case FLEX_CALL_NOT_TAKEN:
+        say_call_outcome (
+            self, _ ("Flex did not take the call — is Flex open and are you available?"), TRUE);
+        break;
+      case FLEX_CALL_CANCELED:
+        say_call_outcome (self, _ ("Call request canceled"), FALSE);
+        break;
+      case FLEX_CALL_WAITING:
+      default:
+        break;
+    }
+}
+
+static void
+follow_call (FlexWindow *self, const char *task_sid, CallData *data)
+{
+  const FlexConfiguration *configuration = flex_session_get_configuration (self->session);
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (configuration == NULL || configuration->workspace_sid == NULL)
+    return;
+  if (self->call_watch != NULL)
+    g_signal_handlers_disconnect_by_data (self->call_watch, self);
+  g_clear_object (&self->call_watch);
+  if (self->call_toast != NULL)
+    adw_toast_dismiss (self->call_toast);
+  g_clear_object (&self->call_toast);
+  g_free (self->call_number);
+  g_free (self->call_name);
+  g_free (self->call_who);
+  self->call_number = g_strdup (data->number);
+  self->call_name = g_strdup (data->name);
+  self->call_who = g_strdup (data->who);
+
+  self->call_watch =
+      flex_call_watch_new (flex_session_get_client (self->session), configuration->workspace_sid,
+                           task_sid, FLEX_DIAL_TASK_TIMEOUT_S);
+  g_signal_connect_object (self->call_watch, "notify::state", G_CALLBACK (on_call_state), self,
+                           G_CONNECT_DEFAULT);
+  flex_call_watch_start (self->call_watch);
+
+  /* While it waits: what happens, and Cancel. */
+  title = g_strdup_printf (_ ("Calling %s: waiting for Flex to take it"), data->who);
+  escaped = g_markup_escape_text (title, -1);
+  self->call_toast = g_object_ref (adw_toast_new (escaped));
+  adw_toast_set_timeout (self->call_toast, 0);
+  adw_toast_set_button_label (self->call_toast, _ ("_Cancel"));
+  g_signal_connect_object (self->call_toast, "button-clicked", G_CALLBACK (on_call_toast_cancel),
+                           self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->call_toast));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
@@ -136,8 +284,11 @@ on_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
       else
         message = g_strdup_printf (_ ("Could not request the call: %s"), error->message);
     }
-  else
-    message = g_strdup_printf (_ ("Calling %s: answer it in Flex"), data->who);
+  else if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      follow_call (self, task_sid, data);
+      return;
+    }
 
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     flex_window_add_toast (self, message);
@@ -158,6 +309,8 @@ on_call_response (AdwMessageDialog *dialog, const char *response, FlexWindow *se
   data = g_new0 (CallData, 1);
   data->window = g_object_ref (self);
   data->who = g_strdup (g_object_get_data (G_OBJECT (dialog), "flex-who"));
+  data->number = g_strdup (number);
+  data->name = g_strdup (name);
   flex_dialer_dial_async (self->dialer, number, name, NULL, on_dialled, data);
 }
 
@@ -684,6 +837,13 @@ flex_window_dispose (GObject *object)
   if (self->call_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->call_dialog));
   g_clear_object (&self->dialer);
+  if (self->call_watch != NULL)
+    g_signal_handlers_disconnect_by_data (self->call_watch, self);
+  g_clear_object (&self->call_watch);
+  g_clear_object (&self->call_toast);
+  g_clear_pointer (&self->call_number, g_free);
+  g_clear_pointer (&self->call_name, g_free);
+  g_clear_pointer (&self->call_who, g_free);
   g_clear_object (&self->session);
   g_clear_pointer (&self->pending_number, g_free);
   g_clear_pointer (&self->pending_name, g_free);
