@@ -16,6 +16,7 @@
 #include "flex-outbox.h"
 #include "flex-preferences-window.h"
 #include "flex-sandbox.h"
+#include "flex-search-provider.h"
 #include "flex-setup-window.h"
 #include "flex-window.h"
 
@@ -36,6 +37,7 @@ struct _FlexApplication
   gboolean activate_pending;
   char *pending_dial;
   char *keyring_error;
+  FlexSearchProvider *search_provider;
 };
 
 G_DEFINE_FINAL_TYPE (FlexApplication, flex_application, ADW_TYPE_APPLICATION)
@@ -494,6 +496,39 @@ flex_application_activate (GApplication *app)
   gtk_window_present (get_or_create_window (self));
 }
 
+/* The GNOME Shell search provider lives beside the application's own
+ * object (io.github.flexcontacts.FlexContacts.search-provider.ini). */
+static gboolean
+flex_application_dbus_register (GApplication *app,
+                                GDBusConnection *connection,
+                                const char *object_path,
+                                GError **error)
+{
+  FlexApplication *self = FLEX_APPLICATION (app);
+  g_autofree char *path = g_strconcat (object_path, "/SearchProvider", NULL);
+
+  if (!G_APPLICATION_CLASS (flex_application_parent_class)
+           ->dbus_register (app, connection, object_path, error))
+    return FALSE;
+  g_clear_object (&self->search_provider);
+  self->search_provider = flex_search_provider_new (self);
+  return flex_search_provider_register (self->search_provider, connection, path, error);
+}
+
+static void
+flex_application_dbus_unregister (GApplication *app,
+                                  GDBusConnection *connection,
+                                  const char *object_path)
+{
+  FlexApplication *self = FLEX_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    flex_search_provider_unregister (self->search_provider);
+  g_clear_object (&self->search_provider);
+  G_APPLICATION_CLASS (flex_application_parent_class)
+      ->dbus_unregister (app, connection, object_path);
+}
+
 /* tel: and callto: links, from the desktop (MimeType in the desktop file). */
 static void
 flex_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
@@ -520,6 +555,7 @@ flex_application_dispose (GObject *object)
 {
   FlexApplication *self = FLEX_APPLICATION (object);
 
+  g_clear_object (&self->search_provider);
   g_clear_object (&self->session);
   g_clear_pointer (&self->account, flex_account_free);
   g_clear_pointer (&self->pending_dial, g_free);
@@ -543,6 +579,8 @@ flex_application_class_init (FlexApplicationClass *klass)
   app_class->startup = flex_application_startup;
   app_class->activate = flex_application_activate;
   app_class->open = flex_application_open;
+  app_class->dbus_register = flex_application_dbus_register;
+  app_class->dbus_unregister = flex_application_dbus_unregister;
 }
 
 static void

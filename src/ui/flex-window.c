@@ -66,6 +66,24 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (FlexWindow, flex_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/**
+ * flex_window_set_search_text:
+ *
+ * Opens the search bar with @text (the Shell's "search in the app").
+ */
+void
+flex_window_set_search_text (FlexWindow *self, const char *text)
+{
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  /* Now, not after GtkSearchEntry's typing delay. */
+  g_signal_emit_by_name (self->search_entry, "search-changed");
+  g_debug ("Searching for “%s”", text != NULL ? text : "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 flex_window_search_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -418,6 +436,7 @@ flex_window_call (FlexWindow *self, const char *number, const char *name)
   g_object_set_data_full (G_OBJECT (dialog), "flex-who", g_steal_pointer (&who), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_response), self, 0);
   self->call_dialog = dialog;
+  g_debug ("Confirm: %s", heading);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
