@@ -1856,6 +1856,41 @@ test_call_outcome_notified_when_hidden (Fixture *fixture, gconstpointer data)
   g_free (notified.actions);
 }
 
+/* A narrow window (≤ 400 px) stays usable: the view switcher moves to the
+ * bottom bar and the Recents columns one can do without give way. */
+static void
+test_narrow_window (Fixture *fixture, gconstpointer data)
+{
+  FlexWindow *narrow =
+      g_object_new (FLEX_TYPE_WINDOW, "application", the_app, "settings",
+                    flex_application_get_settings (the_app), "config", fixture->config, "session",
+                    fixture->session, "default-width", 360, "default-height", 720, NULL);
+  AdwViewSwitcherTitle *title = ADW_VIEW_SWITCHER_TITLE (
+      gtk_widget_get_template_child (GTK_WIDGET (narrow), FLEX_TYPE_WINDOW, "switcher_title"));
+  g_autofree char *columns = NULL;
+  g_autofree char *wide_columns = NULL;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_window_present (GTK_WINDOW (narrow));
+  while (!adw_view_switcher_title_get_title_visible (title) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (adw_view_switcher_title_get_title_visible (title));
+  drain ();
+  columns = column_titles (page (narrow, "recents"));
+  g_assert_cmpstr (columns, ==, "Channel|Customer Address|Name|Date|Actions");
+  /* Not yet 400 px: the header bar keeps it at 480 (issue 13). */
+  g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (narrow)));
+  maybe_screenshot (GTK_WIDGET (narrow), "narrow-window");
+
+  /* The wide window keeps them all. */
+  wide_columns = column_titles (page (fixture->window, "recents"));
+  g_assert_cmpstr (wide_columns, ==,
+                   "Channel|Inbound Address|Customer Address|Name|Date|Duration|Queue|Outcome|"
+                   "Actions");
+  gtk_window_destroy (GTK_WINDOW (narrow));
+  drain ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1887,6 +1922,7 @@ main (int argc, char *argv[])
   ADD ("/ui/row-buttons-named", test_row_buttons_named);
   ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
   ADD ("/ui/call-followed", test_call_followed);
+  ADD ("/ui/narrow-window", test_narrow_window);
   ADD ("/ui/call-outcome-notified-when-hidden", test_call_outcome_notified_when_hidden);
   ADD ("/ui/tabs-and-columns", test_tabs_and_columns);
   ADD ("/ui/search-narrows-rows", test_search_narrows_rows);

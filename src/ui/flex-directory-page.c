@@ -69,6 +69,7 @@ struct _FlexDirectoryPage
   GtkColumnViewColumn *select_column;
   GHashTable *bound_checks; /* GtkListItem → its GtkCheckButton, in selection mode */
   GtkWidget *row_menu;      /* the context menu of a row, while there is one */
+  gboolean narrow;
   gboolean syncing_checks;
   GtkWidget *clear_button;
   GtkLabel *count_label;
@@ -86,6 +87,7 @@ enum
   PROP_CONFIG,
   PROP_CAN_CALL,
   PROP_SORT,
+  PROP_NARROW,
   N_PROPS
 };
 
@@ -132,8 +134,10 @@ update_pager (FlexDirectoryPage *self)
       gtk_slice_list_model_set_offset (self->slice, self->page * page_size (self));
     }
 
-  /* Translators: paging of a list, e.g. "Page 2 of 5" */
-  text = g_strdup_printf (_ ("Page %u of %u"), self->page + 1, pages);
+  /* Translators: paging of a list, e.g. "Page 2 of 5"; the short form
+   * ("2/5") shows in a narrow window */
+  text = self->narrow ? g_strdup_printf (_ ("%u/%u"), self->page + 1, pages)
+                      : g_strdup_printf (_ ("Page %u of %u"), self->page + 1, pages);
   gtk_label_set_label (self->page_label, text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.previous", self->page > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.next", self->page + 1 < pages);
@@ -245,7 +249,9 @@ update_stack (FlexDirectoryPage *self)
 
   gtk_spinner_set_spinning (self->spinner, g_str_equal (child, "loading"));
   gtk_stack_set_visible_child_name (self->stack, child);
-  gtk_widget_set_visible (GTK_WIDGET (self->count_label), g_str_equal (child, "list"));
+  /* The count gives way in a narrow window; the pager says enough. */
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label),
+                          g_str_equal (child, "list") && !self->narrow);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->page_label)),
                           g_str_equal (child, "list"));
 }
@@ -1075,6 +1081,14 @@ flex_directory_page_get_sort (FlexDirectoryPage *self)
   return self->sort != NULL ? self->sort : "";
 }
 
+/* A column a narrow window hides. */
+static GtkColumnViewColumn *
+optional (GtkColumnViewColumn *column)
+{
+  g_object_set_data (G_OBJECT (column), "flex-optional", GINT_TO_POINTER (TRUE));
+  return column;
+}
+
 static void
 build_columns (FlexDirectoryPage *self)
 {
@@ -1083,8 +1097,8 @@ build_columns (FlexDirectoryPage *self)
       sort_by (add_column (self, _ ("Channel"), G_CALLBACK (setup_channel),
                            G_CALLBACK (bind_channel), NULL, FALSE),
                "channel", compare_recent_texts, flex_recent_get_channel_type);
-      sort_by (add_number_column (self, _ ("Inbound Address"),
-                                  (TextGetter) flex_recent_get_inbound_address),
+      sort_by (optional (add_number_column (self, _ ("Inbound Address"),
+                                            (TextGetter) flex_recent_get_inbound_address)),
                "inbound", compare_recent_texts, flex_recent_get_inbound_address);
       sort_by (add_number_column (self, _ ("Customer Address"),
                                   (TextGetter) flex_recent_get_customer_address),
@@ -1095,14 +1109,14 @@ build_columns (FlexDirectoryPage *self)
       sort_by (add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), NULL,
                            TRUE),
                "date", compare_recent_dates, NULL);
-      sort_by (add_column (self, _ ("Duration"), G_CALLBACK (setup_text),
-                           G_CALLBACK (bind_duration), NULL, FALSE),
+      sort_by (optional (add_column (self, _ ("Duration"), G_CALLBACK (setup_text),
+                                     G_CALLBACK (bind_duration), NULL, FALSE)),
                "duration", compare_recent_durations, NULL);
-      sort_by (add_column (self, _ ("Queue"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                           flex_recent_get_queue_name, TRUE),
+      sort_by (optional (add_column (self, _ ("Queue"), G_CALLBACK (setup_text),
+                                     G_CALLBACK (bind_text), flex_recent_get_queue_name, TRUE)),
                "queue", compare_recent_texts, flex_recent_get_queue_name);
-      sort_by (add_column (self, _ ("Outcome"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
-                           flex_recent_get_outcome, FALSE),
+      sort_by (optional (add_column (self, _ ("Outcome"), G_CALLBACK (setup_text),
+                                     G_CALLBACK (bind_text), flex_recent_get_outcome, FALSE)),
                "outcome", compare_recent_texts, flex_recent_get_outcome);
     }
   else
@@ -1831,6 +1845,9 @@ flex_directory_page_get_property (GObject *object, guint prop_id, GValue *value,
       case PROP_SORT:
         g_value_set_string (value, flex_directory_page_get_sort (self));
         break;
+      case PROP_NARROW:
+        g_value_set_boolean (value, self->narrow);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1857,6 +1874,9 @@ flex_directory_page_set_property (GObject *object,
         break;
       case PROP_SORT:
         flex_directory_page_set_sort (self, g_value_get_string (value));
+        break;
+      case PROP_NARROW:
+        flex_directory_page_set_narrow (self, g_value_get_boolean (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1931,6 +1951,10 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   /* What the column headers sort by: see flex_directory_page_set_sort(). */
   properties[PROP_SORT] = g_param_spec_string (
       "sort", NULL, NULL, "", G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A narrow window (≤ 400 px): the columns one can do without give way. */
+  properties[PROP_NARROW] =
+      g_param_spec_boolean ("narrow", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -2081,6 +2105,51 @@ flex_directory_page_get_visible_model (FlexDirectoryPage *self)
 {
   g_return_val_if_fail (FLEX_IS_DIRECTORY_PAGE (self), NULL);
   return self->slice != NULL ? G_LIST_MODEL (self->slice) : NULL;
+}
+
+/**
+ * flex_directory_page_set_narrow:
+ *
+ * In a narrow window the columns one can do without (the inbound address,
+ * duration, queue and outcome of Recents) give way.
+ */
+void
+flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow)
+{
+  GListModel *columns;
+
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  if (self->narrow == !!narrow)
+    return;
+  self->narrow = !!narrow;
+  columns = gtk_column_view_get_columns (self->column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_object_get_data (G_OBJECT (column), "flex-optional") != NULL)
+        gtk_column_view_column_set_visible (column, !self->narrow);
+    }
+  /* The footer's text buttons become icons (their names stay). */
+  if (self->narrow)
+    {
+      gtk_button_set_icon_name (GTK_BUTTON (self->add_button), "list-add-symbolic");
+      gtk_button_set_icon_name (GTK_BUTTON (self->clear_button), "edit-clear-all-symbolic");
+      gtk_button_set_icon_name (GTK_BUTTON (self->delete_selected_button), "user-trash-symbolic");
+    }
+  else
+    {
+      gtk_button_set_label (GTK_BUTTON (self->add_button), _ ("_Add Contact"));
+      gtk_button_set_label (GTK_BUTTON (self->clear_button), _ ("_Clear History…"));
+      gtk_button_set_label (GTK_BUTTON (self->delete_selected_button), _ ("_Delete Selected…"));
+    }
+  gtk_widget_set_tooltip_text (self->add_button,
+                               self->narrow ? _ ("Add Contact") : _ ("Add a Contact (Ctrl+N)"));
+  gtk_widget_set_tooltip_text (self->clear_button, self->narrow ? _ ("Clear History") : NULL);
+  update_pager (self);
+  update_stack (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
 }
 
 /**

@@ -32,6 +32,7 @@ flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, co
 void flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *country);
 void flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat format);
 void flex_directory_page_import (FlexDirectoryPage *self, GFile *file);
+void flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow);
 void flex_directory_page_set_sort (FlexDirectoryPage *self, const char *sort);
 const char *flex_directory_page_get_sort (FlexDirectoryPage *self);
 FlexDirectoryKind flex_directory_page_get_kind (FlexDirectoryPage *self);

@@ -41,6 +41,7 @@ struct _FlexWindow
   AdwToastOverlay *toast_overlay;
   char *last_toast;
   AdwViewStack *stack;
+  AdwViewSwitcherTitle *switcher_title;
   AdwViewStackPage *recents_page;
   AdwViewStackPage *personal_page;
   AdwViewStackPage *shared_page;
@@ -667,6 +668,9 @@ add_pages (FlexWindow *self)
                               G_BINDING_SYNC_CREATE);
       g_signal_connect_object (page, "notify::visible", G_CALLBACK (on_page_visible_changed), self,
                                G_CONNECT_SWAPPED);
+      /* Narrow (the view switcher moved to the bottom bar): columns give way. */
+      g_object_bind_property (self->switcher_title, "title-visible", self->pages[i], "narrow",
+                              G_BINDING_SYNC_CREATE);
       /* The sort order a header click chose, remembered per tab. */
       {
         g_autofree char *key = g_strconcat ("sort-", pages[i].name, NULL);
@@ -905,6 +909,7 @@ flex_window_class_init (FlexWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, disabled_status);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, switcher_title);
 }
 
 static void
