@@ -802,6 +802,36 @@ test_push_cds_listing (Fixture *fixture, gconstpointer data)
                     upstream + 4);
 }
 
+/* A server whose pages point back at themselves: the listing stops with an
+ * error after the second page, never asks for ever. */
+static void
+test_push_cds_listing_circular (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (FlexSyncMapInfo) info = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+  guint upstream;
+
+  flex_sync_stream_open_map_async (fixture->stream, WORKER_MAP, FALSE, NULL, on_opened, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
+  info = flex_sync_stream_open_map_finish (fixture->stream, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  upstream = flex_emulator_twilsock_get_stats (fixture->emulator)->upstream;
+  flex_emulator_twilsock_corrupt_next (fixture->emulator, 50,
+                                       "{\"items\":[],\"meta\":{\"next_token\":\"again\"}}");
+  flex_sync_stream_list_items_async (fixture->stream, info, NULL, on_opened, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 3000);
+  items = flex_sync_stream_list_items_finish (fixture->stream, result, NULL, &error);
+  g_assert_null (items);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
+  g_assert_cmpuint (flex_emulator_twilsock_get_stats (fixture->emulator)->upstream, ==,
+                    upstream + 2);
+  flex_emulator_twilsock_corrupt_next (fixture->emulator, 0, NULL);
+}
+
 /* A server that takes the TCP connection and never answers the WebSocket
  * handshake: the client gives up in time and tries again later. */
 static gboolean
@@ -1062,6 +1092,7 @@ main (int argc, char *argv[])
   ADD ("map-removed", test_push_map_removed);
   ADD ("cds-conflicts", test_push_cds_conflicts);
   ADD ("cds-listing", test_push_cds_listing);
+  ADD ("cds-listing-circular", test_push_cds_listing_circular);
   ADD ("cds-paging", test_push_cds_paging);
 #undef ADD
 

@@ -57,6 +57,8 @@ struct _FlexEmulatorTwilsock
 
   GHashTable *continuation_tokens; /* issued by us */
   FlexEmulatorTwilsockStats stats;
+  guint corrupt_count; /* CDS answers still to replace with corrupt_body */
+  char *corrupt_body;
 };
 
 /* Members that may be missing or of another type (json-glib 1.6's getters
@@ -567,6 +569,13 @@ handle_upstream (Connection *connection, JsonObject *header, JsonNode *payload)
 
   if (g_str_equal (path, "/v4/Subscriptions") && g_str_equal (method, "POST"))
     handle_subscriptions (connection, payload, &status, &response);
+  else if (twilsock_of (self)->corrupt_count > 0)
+    {
+      /* Fault: a made-up answer (a page whose next_token goes round, …). */
+      twilsock_of (self)->corrupt_count--;
+      status = 200;
+      response = json_from_string (twilsock_of (self)->corrupt_body, NULL);
+    }
   else
     _flex_emulator_sync_cds (self, connection->service_sid, host, method, path, params, if_match,
                              payload, &status, &response);
@@ -842,6 +851,7 @@ _flex_emulator_twilsock_free (FlexEmulatorTwilsock *twilsock)
     return;
   g_ptr_array_unref (twilsock->connections);
   g_hash_table_unref (twilsock->continuation_tokens);
+  g_free (twilsock->corrupt_body);
   g_free (twilsock);
 }
 
@@ -936,6 +946,27 @@ flex_emulator_twilsock_send_raw (FlexEmulator *self, const void *bytes, gsize le
 
       soup_websocket_connection_send_binary (connection->socket, bytes, length);
     }
+}
+
+/**
+ * flex_emulator_twilsock_corrupt_next:
+ * @body: the JSON every one of the next @count CDS requests is answered with
+ *   (status 200)
+ *
+ * Fault injection for the CDS channel, as flex_emulator_corrupt_next() is
+ * for REST.
+ */
+void
+flex_emulator_twilsock_corrupt_next (FlexEmulator *self, guint count, const char *body)
+{
+  FlexEmulatorTwilsock *twilsock;
+
+  g_return_if_fail (FLEX_IS_EMULATOR (self));
+
+  twilsock = twilsock_of (self);
+  twilsock->corrupt_count = count;
+  g_free (twilsock->corrupt_body);
+  twilsock->corrupt_body = g_strdup (body);
 }
 
 /**

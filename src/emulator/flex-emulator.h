@@ -140,6 +140,7 @@ void flex_emulator_twilsock_send_close (FlexEmulator *self, guint code, gint bac
 void flex_emulator_twilsock_announce_token_expiry (FlexEmulator *self);
 void flex_emulator_twilsock_send_raw (FlexEmulator *self, const void *bytes, gsize length);
 void flex_emulator_twilsock_set_event_delay (FlexEmulator *self, guint delay_ms);
+void flex_emulator_twilsock_corrupt_next (FlexEmulator *self, guint count, const char *body);
 void flex_emulator_twilsock_set_silent (FlexEmulator *self, gboolean silent);
 void flex_emulator_twilsock_set_refuse (FlexEmulator *self, gboolean refuse);
 void flex_emulator_twilsock_set_subscription_timing (FlexEmulator *self,
