@@ -210,6 +210,65 @@ test_dial_contact (Fixture *fixture, gconstpointer data)
   dial_result_clear (&outcome);
 }
 
+static void
+on_request_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  DialResult *outcome = user_data;
+
+  outcome->task_sid = flex_dialer_dial_finish (FLEX_DIALER (object), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+/* One call request: the number as typed becomes E.164, the contact of that
+ * number names it, the caller ID is the worker's; what the confirmation
+ * shows is what is sent. A number that cannot be dialled gives no request
+ * and sends nothing. */
+static void
+test_prepare_request (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *map = g_strconcat ("Contacts_", fixture->worker_sid, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexCallRequest) request = NULL;
+  g_autoptr (FlexCallRequest) nobody = NULL;
+  g_autoptr (FlexCallRequest) invalid = NULL;
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  DialResult outcome = { 0 };
+
+  g_assert_true (flex_emulator_put_item (
+      fixture->emulator, map, "k-amelia",
+      "{\"key\":\"k-amelia\",\"name\":\"Amelia Watson\",\"phoneNumber\":\"+13125550142\"}", 0,
+      &error));
+  flex_directory_refresh (personal);
+  while (flex_directory_lookup (personal, "k-amelia") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  flex_emulator_clear_exchanges (fixture->emulator);
+
+  request = flex_dialer_prepare (fixture->dialer, "(312) 555-0142", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (request->number, ==, "+13125550142");
+  g_assert_cmpstr (request->name, ==, "Amelia Watson");
+  g_assert_cmpstr (request->who, ==, "Amelia Watson");
+  g_assert_cmpstr (request->caller_id, ==, "+14155550111");
+
+  nobody = flex_dialer_prepare (fixture->dialer, "+44 20 7946 0958", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (nobody->name);
+  g_assert_cmpstr (nobody->who, ==, "+442079460958");
+
+  invalid = flex_dialer_prepare (fixture->dialer, "555-01", NULL, &error);
+  g_assert_null (invalid);
+  g_assert_error (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_INVALID_NUMBER);
+  g_assert_cmpuint (flex_emulator_get_exchanges (fixture->emulator)->len, ==, 0);
+
+  flex_dialer_dial_request_async (fixture->dialer, request, NULL, on_request_dialled, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (outcome.error);
+  assert_one_task (fixture, "{\"direction\":\"outbound\",\"outbound_to\":\"+13125550142\","
+                            "\"from\":\"+14155550111\",\"name\":\"Amelia Watson\"}");
+  dial_result_clear (&outcome);
+}
+
 /* A voice recent: its customerAddress as Flex stored it, a national number. */
 static void
 test_dial_recent_national (Fixture *fixture, gconstpointer data)
@@ -516,6 +575,7 @@ main (int argc, char *argv[])
   ADD ("/dial/offline-sends-nothing", test_offline_sends_nothing);
   ADD ("/dial/double-click-sends-one", test_double_click_sends_one);
   ADD ("/dial/server-error-not-retried", test_server_error_not_retried);
+  ADD ("/dial/prepare-request", test_prepare_request);
   ADD ("/dial/watch/taken", test_watch_taken);
   ADD ("/dial/watch/not-taken", test_watch_not_taken);
   ADD ("/dial/watch/cancel", test_watch_cancel);

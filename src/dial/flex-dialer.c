@@ -536,3 +536,117 @@ flex_dial_number_from_uri (const char *uri)
     return NULL;
   return g_steal_pointer (&decoded);
 }
+
+/* Call requests */
+
+G_DEFINE_BOXED_TYPE (FlexCallRequest,
+                     flex_call_request,
+                     flex_call_request_copy,
+                     flex_call_request_free)
+
+FlexCallRequest *
+flex_call_request_copy (const FlexCallRequest *self)
+{
+  FlexCallRequest *copy = g_new0 (FlexCallRequest, 1);
+
+  copy->number = g_strdup (self->number);
+  copy->name = g_strdup (self->name);
+  copy->who = g_strdup (self->who);
+  copy->caller_id = g_strdup (self->caller_id);
+  return copy;
+}
+
+void
+flex_call_request_free (FlexCallRequest *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->number);
+  g_free (self->name);
+  g_free (self->who);
+  g_free (self->caller_id);
+  g_free (self);
+}
+
+/* The contact of @e164 in My or Shared Contacts. Stored numbers are E.164
+ * (the plugin's format); one stored otherwise is read as people type. */
+static const char *
+find_contact_name (FlexDialer *self, const char *e164)
+{
+  FlexDirectory *directories[] = { flex_session_get_personal (self->session),
+                                   flex_session_get_shared (self->session) };
+
+  for (guint d = 0; d < G_N_ELEMENTS (directories); d++)
+    {
+      GListModel *model = G_LIST_MODEL (directories[d]);
+      guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (FlexContact) contact = g_list_model_get_item (model, i);
+          const char *number = flex_contact_get_phone_number (contact);
+          g_autofree char *normalized = NULL;
+
+          if (number == NULL)
+            continue;
+          if (g_strcmp0 (number, e164) == 0)
+            return flex_contact_get_name (contact);
+          if (number[0] != '+' &&
+              (normalized = flex_dialer_normalize (self, number, NULL)) != NULL &&
+              g_str_equal (normalized, e164))
+            return flex_contact_get_name (contact);
+        }
+    }
+  return NULL;
+}
+
+/**
+ * flex_dialer_prepare:
+ * @number: the number, as stored or typed
+ * @name: (nullable): who is called, when known
+ *
+ * Turns a number into one call request, for the confirmation to show and
+ * flex_dialer_dial_request_async() to send. Fails as
+ * flex_dialer_check() and flex_dialer_normalize() do, sending nothing.
+ *
+ * Returns: (transfer full) (nullable): the request
+ */
+FlexCallRequest *
+flex_dialer_prepare (FlexDialer *self, const char *number, const char *name, GError **error)
+{
+  g_autoptr (FlexCallRequest) request = NULL;
+  g_autofree char *e164 = NULL;
+
+  g_return_val_if_fail (FLEX_IS_DIALER (self), NULL);
+  g_return_val_if_fail (number != NULL, NULL);
+
+  if (!flex_dialer_check (self, error) ||
+      (e164 = flex_dialer_normalize (self, number, error)) == NULL)
+    return NULL;
+
+  request = g_new0 (FlexCallRequest, 1);
+  request->name = g_strdup (name != NULL && *name != '\0' ? name : find_contact_name (self, e164));
+  request->number = g_steal_pointer (&e164);
+  request->who = g_strdup (request->name != NULL ? request->name : request->number);
+  request->caller_id = g_strdup (flex_dialer_get_caller_id (self));
+  return g_steal_pointer (&request);
+}
+
+/**
+ * flex_dialer_dial_request_async:
+ *
+ * Sends @request (see flex_dialer_dial_async()); finish with
+ * flex_dialer_dial_finish().
+ */
+void
+flex_dialer_dial_request_async (FlexDialer *self,
+                                const FlexCallRequest *request,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_return_if_fail (FLEX_IS_DIALER (self));
+  g_return_if_fail (request != NULL);
+
+  flex_dialer_dial_async (self, request->number, request->name, cancellable, callback, user_data);
+}

@@ -37,6 +37,31 @@ typedef enum
 
 GQuark flex_dial_error_quark (void);
 
+/**
+ * FlexCallRequest:
+ * @number: the number in E.164
+ * @name: (nullable): who is called: the name given, else the contact of that
+ *   number in My or Shared Contacts
+ * @who: @name, else @number: what the person reads
+ * @caller_id: (nullable): the number the customer sees (%NULL: Flex's default)
+ *
+ * One call, ready to confirm and to send: what the confirmation shows is
+ * what flex_dialer_dial_request_async() sends.
+ */
+typedef struct
+{
+  char *number;
+  char *name;
+  char *who;
+  char *caller_id;
+} FlexCallRequest;
+
+#define FLEX_TYPE_CALL_REQUEST (flex_call_request_get_type ())
+GType flex_call_request_get_type (void) G_GNUC_CONST;
+FlexCallRequest *flex_call_request_copy (const FlexCallRequest *self);
+void flex_call_request_free (FlexCallRequest *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexCallRequest, flex_call_request_free)
+
 #define FLEX_TYPE_DIALER (flex_dialer_get_type ())
 
 G_DECLARE_FINAL_TYPE (FlexDialer, flex_dialer, FLEX, DIALER, GObject)
@@ -57,6 +82,14 @@ void flex_dialer_dial_async (FlexDialer *self,
                              GAsyncReadyCallback callback,
                              gpointer user_data);
 char *flex_dialer_dial_finish (FlexDialer *self, GAsyncResult *result, GError **error);
+
+FlexCallRequest *
+flex_dialer_prepare (FlexDialer *self, const char *number, const char *name, GError **error);
+void flex_dialer_dial_request_async (FlexDialer *self,
+                                     const FlexCallRequest *request,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
 
 char *flex_dial_number_from_uri (const char *uri);
 

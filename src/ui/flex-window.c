@@ -25,6 +25,7 @@ struct _FlexWindow
   FlexFeatureConfig *config;
   FlexSession *session;
   FlexDialer *dialer;
+  gboolean sandboxed;
   AdwMessageDialog *call_dialog;
   FlexDialPad *dial_pad;
   /* The last call request, followed until Flex takes it or not. */
@@ -60,6 +61,7 @@ enum
   PROP_SETTINGS,
   PROP_CONFIG,
   PROP_SESSION,
+  PROP_SANDBOXED,
   N_PROPS
 };
 
@@ -125,18 +127,14 @@ flex_window_dial_pad_action (GSimpleAction *action, GVariant *parameter, gpointe
 typedef struct
 {
   FlexWindow *window;
-  char *who;
-  char *number;
-  char *name;
+  FlexCallRequest *request;
 } CallData;
 
 static void
 call_data_free (CallData *data)
 {
   g_object_unref (data->window);
-  g_free (data->who);
-  g_free (data->number);
-  g_free (data->name);
+  flex_call_request_free (data->request);
   g_free (data);
 }
 
@@ -253,9 +251,9 @@ follow_call (FlexWindow *self, const char *task_sid, CallData *data)
   g_free (self->call_number);
   g_free (self->call_name);
   g_free (self->call_who);
-  self->call_number = g_strdup (data->number);
-  self->call_name = g_strdup (data->name);
-  self->call_who = g_strdup (data->who);
+  self->call_number = g_strdup (data->request->number);
+  self->call_name = g_strdup (data->request->name);
+  self->call_who = g_strdup (data->request->who);
 
   self->call_watch =
       flex_call_watch_new (flex_session_get_client (self->session), configuration->workspace_sid,
@@ -265,7 +263,7 @@ follow_call (FlexWindow *self, const char *task_sid, CallData *data)
   flex_call_watch_start (self->call_watch);
 
   /* While it waits: what happens, and Cancel. */
-  title = g_strdup_printf (_ ("Calling %s: waiting for Flex to take it"), data->who);
+  title = g_strdup_printf (_ ("Calling %s: waiting for Flex to take it"), data->request->who);
   escaped = g_markup_escape_text (title, -1);
   self->call_toast = g_object_ref (adw_toast_new (escaped));
   adw_toast_set_timeout (self->call_toast, 0);
@@ -316,51 +314,18 @@ on_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 on_call_response (AdwMessageDialog *dialog, const char *response, FlexWindow *self)
 {
-  const char *number = g_object_get_data (G_OBJECT (dialog), "flex-number");
-  const char *name = g_object_get_data (G_OBJECT (dialog), "flex-name");
+  const FlexCallRequest *request = g_object_get_data (G_OBJECT (dialog), "flex-request");
   CallData *data;
 
   if (self->call_dialog == dialog)
     self->call_dialog = NULL;
-  if (g_strcmp0 (response, "call") != 0 || self->dialer == NULL)
+  if (g_strcmp0 (response, "call") != 0 || self->dialer == NULL || request == NULL)
     return;
 
   data = g_new0 (CallData, 1);
   data->window = g_object_ref (self);
-  data->who = g_strdup (g_object_get_data (G_OBJECT (dialog), "flex-who"));
-  data->number = g_strdup (number);
-  data->name = g_strdup (name);
-  flex_dialer_dial_async (self->dialer, number, name, NULL, on_dialled, data);
-}
-
-/* A number from a tel: link or the dial pad may be a contact's: name it. */
-static const char *
-find_contact_name (FlexWindow *self, const char *e164)
-{
-  FlexDirectory *directories[] = { flex_session_get_personal (self->session),
-                                   flex_session_get_shared (self->session) };
-
-  for (guint d = 0; d < G_N_ELEMENTS (directories); d++)
-    {
-      GListModel *model = G_LIST_MODEL (directories[d]);
-      guint n = g_list_model_get_n_items (model);
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr (FlexContact) contact = g_list_model_get_item (model, i);
-          const char *number = flex_contact_get_phone_number (contact);
-          g_autofree char *normalized = NULL;
-
-          if (number == NULL)
-            continue;
-          if (g_strcmp0 (number, e164) == 0)
-            return flex_contact_get_name (contact);
-          normalized = flex_dialer_normalize (self->dialer, number, NULL);
-          if (g_strcmp0 (normalized, e164) == 0)
-            return flex_contact_get_name (contact);
-        }
-    }
-  return NULL;
+  data->request = flex_call_request_copy (request);
+  flex_dialer_dial_request_async (self->dialer, data->request, NULL, on_dialled, data);
 }
 
 /**
@@ -376,18 +341,13 @@ void
 flex_window_call (FlexWindow *self, const char *number, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *e164 = NULL;
+  g_autoptr (FlexCallRequest) request = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *who = NULL;
-  const char *caller_id;
   AdwMessageDialog *dialog;
 
   g_return_if_fail (FLEX_IS_WINDOW (self));
   g_return_if_fail (number != NULL);
-
-  if (name != NULL && *name == '\0')
-    name = NULL;
 
   if (self->dialer == NULL)
     {
@@ -403,8 +363,9 @@ flex_window_call (FlexWindow *self, const char *number, const char *name)
       self->pending_name = g_strdup (name);
       return;
     }
-  if (!flex_dialer_check (self->dialer, &error) ||
-      (e164 = flex_dialer_normalize (self->dialer, number, &error)) == NULL)
+  /* One request: what the confirmation shows is what is sent. */
+  request = flex_dialer_prepare (self->dialer, number, name, &error);
+  if (request == NULL)
     {
       flex_window_add_toast (self, error->message);
       return;
@@ -413,28 +374,23 @@ flex_window_call (FlexWindow *self, const char *number, const char *name)
   if (self->call_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->call_dialog));
 
-  if (name == NULL)
-    name = find_contact_name (self, e164);
-  caller_id = flex_dialer_get_caller_id (self->dialer);
-  who = name != NULL ? g_strdup (name) : g_strdup (e164);
-  g_debug ("Confirming a call to %s", e164);
+  g_debug ("Confirming a call to %s", request->number);
   /* Translators: %s is a person's name or a phone number */
-  heading = g_strdup_printf (_ ("Call %s?"), who);
+  heading = g_strdup_printf (_ ("Call %s?"), request->who);
   body = g_strdup_printf (
       /* Translators: the first %s is a phone number, the second the number the
        * customer sees */
       _ ("Number: %s\nCaller ID: %s\n\nFlex places the call on your softphone: keep Flex open "
          "in your browser to answer it."),
-      e164, caller_id != NULL ? caller_id : _ ("the Flex default"));
+      request->number, request->caller_id != NULL ? request->caller_id : _ ("the Flex default"));
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "call", _ ("_Call"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "call", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "call");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "flex-number", g_steal_pointer (&e164), g_free);
-  g_object_set_data_full (G_OBJECT (dialog), "flex-name", g_strdup (name), g_free);
-  g_object_set_data_full (G_OBJECT (dialog), "flex-who", g_steal_pointer (&who), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "flex-request", g_steal_pointer (&request),
+                          (GDestroyNotify) flex_call_request_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_response), self, 0);
   self->call_dialog = dialog;
   g_debug ("Confirm: %s", heading);
@@ -729,12 +685,10 @@ flex_window_close_request (GtkWindow *window)
 static void
 add_sandbox_menu (FlexWindow *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GMenuModel *menu = gtk_menu_button_get_menu_model (self->primary_menu_button);
   g_autoptr (GMenu) section = NULL;
 
-  if (!FLEX_IS_APPLICATION (app) || !flex_application_get_sandboxed (FLEX_APPLICATION (app)) ||
-      !G_IS_MENU (menu))
+  if (!self->sandboxed || !G_IS_MENU (menu))
     return;
 
   section = g_menu_new ();
@@ -820,6 +774,9 @@ flex_window_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       case PROP_SESSION:
         g_value_set_object (value, self->session);
         break;
+      case PROP_SANDBOXED:
+        g_value_set_boolean (value, self->sandboxed);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -840,6 +797,9 @@ flex_window_set_property (GObject *object, guint prop_id, const GValue *value, G
         break;
       case PROP_SESSION:
         self->session = g_value_dup_object (value);
+        break;
+      case PROP_SANDBOXED:
+        self->sandboxed = g_value_get_boolean (value);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -896,6 +856,10 @@ flex_window_class_init (FlexWindowClass *klass)
   properties[PROP_SESSION] =
       g_param_spec_object ("session", NULL, NULL, FLEX_TYPE_SESSION,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* --sandbox: the menu can switch the demo worker on and off. */
+  properties[PROP_SANDBOXED] =
+      g_param_spec_boolean ("sandboxed", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = flex_window_close_request;
@@ -945,7 +909,8 @@ flex_window_new (FlexApplication *application)
   return g_object_new (FLEX_TYPE_WINDOW, "application", application, "settings",
                        flex_application_get_settings (application), "config",
                        flex_application_get_config (application), "session",
-                       flex_application_get_session (application), NULL);
+                       flex_application_get_session (application), "sandboxed",
+                       flex_application_get_sandboxed (application), NULL);
 }
 
 /**
