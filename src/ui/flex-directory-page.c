@@ -2010,6 +2010,24 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* A text button named by its action alone. GTK 4.8 names a button by its
+ * label property and by the label it is labelled-by (its child) together:
+ * "_Add Contact Add Contact" was what a screen reader said. */
+static void
+name_plainly (GtkWidget *button, const char *name)
+{
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+name_footer_buttons (FlexDirectoryPage *self)
+{
+  name_plainly (self->add_button, _ ("Add Contact"));
+  name_plainly (self->clear_button, _ ("Clear History"));
+  name_plainly (self->delete_selected_button, _ ("Delete Selected Contacts"));
+}
+
 static void
 flex_directory_page_init (FlexDirectoryPage *self)
 {
@@ -2018,6 +2036,7 @@ flex_directory_page_init (FlexDirectoryPage *self)
   self->formatted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bound_checks = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_footer_buttons (self);
 }
 
 /**
@@ -2147,6 +2166,7 @@ flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow)
   gtk_widget_set_tooltip_text (self->add_button,
                                self->narrow ? _ ("Add Contact") : _ ("Add a Contact (Ctrl+N)"));
   gtk_widget_set_tooltip_text (self->clear_button, self->narrow ? _ ("Clear History") : NULL);
+  name_footer_buttons (self);
   update_pager (self);
   update_stack (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
