@@ -234,30 +234,41 @@ flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Ends @task with the string @member of a TaskRouter task resource, or the
+ * request's error, or @missing when the answer lacks it. */
 static void
-on_task_created (GObject *object, GAsyncResult *result, gpointer user_data)
+return_task_member (
+    GTask *task, GObject *client, GAsyncResult *result, const char *member, const char *missing)
 {
-  g_autoptr (GTask) task = user_data;
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
-  const char *sid = NULL;
+  const char *value = NULL;
 
-  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (client), result, &error);
   if (node == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (JSON_NODE_HOLDS_OBJECT (node))
-    sid = json_object_get_string_member_with_default (json_node_get_object (node), "sid", NULL);
-  if (sid == NULL)
+    value = json_object_get_string_member_with_default (json_node_get_object (node), member, NULL);
+  if (value == NULL)
     {
-      /* The task exists, but we cannot tell which: say so rather than retry. */
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                               "TaskRouter created the task but answered without its SID");
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED, "%s", missing);
       return;
     }
-  g_task_return_pointer (task, g_strdup (sid), g_free);
+  g_task_return_pointer (task, g_strdup (value), g_free);
+}
+
+static void
+on_task_created (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  /* Without its SID the task exists, but we cannot tell which: say so
+   * rather than retry. */
+  return_task_member (task, object, result, "sid",
+                      "TaskRouter created the task but answered without its SID");
 }
 
 /**
@@ -354,26 +365,9 @@ static void
 on_task_status (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *status = NULL;
 
-  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  if (node == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    status = json_object_get_string_member_with_default (json_node_get_object (node),
-                                                         "assignment_status", NULL);
-  if (status == NULL)
-    {
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                               "TaskRouter answered without the task's assignment_status");
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (status), g_free);
+  return_task_member (task, object, result, "assignment_status",
+                      "TaskRouter answered without the task's assignment_status");
 }
 
 /**
