@@ -1048,21 +1048,22 @@ flex_directory_page_set_sort (FlexDirectoryPage *self, const char *sort)
 {
   g_auto (GStrv) parts = NULL;
   GtkColumnViewColumn *column = NULL;
+  gboolean descending;
 
   g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
 
+  /* "" splits into no parts at all: parts[1] only after parts[0]. */
   parts = g_strsplit (sort != NULL ? sort : "", ":", 2);
   if (parts[0] != NULL && *parts[0] != '\0')
     column = find_sort_column (self, parts[0]);
+  descending = parts[0] != NULL && g_strcmp0 (parts[1], "descending") == 0;
   gtk_column_view_sort_by_column (self->column_view, column,
-                                  g_strcmp0 (parts[1], "descending") == 0 ? GTK_SORT_DESCENDING
-                                                                          : GTK_SORT_ASCENDING);
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
   /* Known at once, also while the list is empty (nothing to compare). */
   {
     g_autofree char *normal =
         column != NULL
-            ? g_strdup_printf ("%s:%s", parts[0],
-                               g_strcmp0 (parts[1], "descending") == 0 ? "descending" : "ascending")
+            ? g_strdup_printf ("%s:%s", parts[0], descending ? "descending" : "ascending")
             : g_strdup ("");
 
     if (g_strcmp0 (normal, self->sort) != 0)
