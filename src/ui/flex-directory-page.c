@@ -1095,8 +1095,8 @@ build_columns (FlexDirectoryPage *self)
 {
   if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
     {
-      sort_by (add_column (self, _ ("Channel"), G_CALLBACK (setup_channel),
-                           G_CALLBACK (bind_channel), NULL, FALSE),
+      sort_by (optional (add_column (self, _ ("Channel"), G_CALLBACK (setup_channel),
+                                     G_CALLBACK (bind_channel), NULL, FALSE)),
                "channel", compare_recent_texts, flex_recent_get_channel_type);
       sort_by (optional (add_number_column (self, _ ("Inbound Address"),
                                             (TextGetter) flex_recent_get_inbound_address)),
@@ -2130,8 +2130,8 @@ flex_directory_page_get_visible_model (FlexDirectoryPage *self)
 /**
  * flex_directory_page_set_narrow:
  *
- * In a narrow window the columns one can do without (the inbound address,
- * duration, queue and outcome of Recents) give way.
+ * In a narrow window the columns one can do without (the channel, inbound
+ * address, duration, queue and outcome of Recents) give way.
  */
 void
 flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow)
