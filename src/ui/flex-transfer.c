@@ -25,6 +25,7 @@
 #include "flex-confirm.h"
 #include "flex-export.h"
 #include "flex-import.h"
+#include "flex-toast.h"
 #include "flex-transfer.h"
 
 #define UNDOABLE_KEY "flex-transfer-undoable"
@@ -47,7 +48,7 @@ show_toast (GtkWidget *anchor, const char *title, gboolean undo)
 
   if (overlay == NULL)
     return;
-  toast = adw_toast_new (title);
+  toast = flex_toast_new (title);
   if (undo)
     {
       adw_toast_set_button_label (toast, _ ("_Undo"));

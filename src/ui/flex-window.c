@@ -14,6 +14,7 @@
 #include "flex-dial-pad.h"
 #include "flex-call-watch.h"
 #include "flex-dialer.h"
+#include "flex-toast.h"
 #include "flex-directory-page.h"
 #include "flex-window.h"
 
@@ -170,26 +171,39 @@ window_hidden (FlexWindow *self)
          (gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0;
 }
 
+/* What the window last said, toast or notification (for tests). */
+static void
+remember_said (FlexWindow *self, const char *text)
+{
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+}
+
+static AdwToast *
+window_toast (FlexWindow *self, const char *text)
+{
+  remember_said (self, text);
+  return flex_toast_new (text);
+}
+
 static void
 say_call_outcome (FlexWindow *self, const char *title, gboolean try_again)
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   AdwToast *toast;
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
 
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (title);
   if (window_hidden (self) && app != NULL)
     {
       g_autoptr (GNotification) notification = g_notification_new (title);
 
+      remember_said (self, title);
       if (try_again && self->call_number != NULL)
         g_notification_add_button_with_target (notification, _ ("Try Again"), "app.dial", "s",
                                                self->call_number);
       g_application_send_notification (app, "call", notification);
       return;
     }
-  toast = adw_toast_new (escaped);
+  toast = window_toast (self, title);
   /* News of the call: in front of whatever toast shows. */
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   if (try_again)
@@ -238,7 +252,6 @@ follow_call (FlexWindow *self, const char *task_sid, CallData *data)
 {
   const FlexConfiguration *configuration = flex_session_get_configuration (self->session);
   g_autofree char *title = NULL;
-  g_autofree char *escaped = NULL;
 
   if (configuration == NULL || configuration->workspace_sid == NULL)
     return;
@@ -264,15 +277,12 @@ follow_call (FlexWindow *self, const char *task_sid, CallData *data)
 
   /* While it waits: what happens, and Cancel. */
   title = g_strdup_printf (_ ("Calling %s: waiting for Flex to take it"), data->request->who);
-  escaped = g_markup_escape_text (title, -1);
-  self->call_toast = g_object_ref (adw_toast_new (escaped));
+  self->call_toast = g_object_ref (window_toast (self, title));
   adw_toast_set_timeout (self->call_toast, 0);
   adw_toast_set_button_label (self->call_toast, _ ("_Cancel"));
   g_signal_connect_object (self->call_toast, "button-clicked", G_CALLBACK (on_call_toast_cancel),
                            self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->call_toast));
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (title);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
@@ -922,16 +932,10 @@ flex_window_new (FlexApplication *application)
 void
 flex_window_add_toast (FlexWindow *self, const char *message)
 {
-  g_autofree char *escaped = NULL;
-
   g_return_if_fail (FLEX_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  /* AdwToast titles are Pango markup. */
-  escaped = g_markup_escape_text (message, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, window_toast (self, message));
 }
 
 /**
