@@ -23,6 +23,40 @@
 /* A server that keeps giving next pages beyond this is broken, not big. */
 #define MAX_PAGES 100000
 
+void
+flex_page_trail_init (FlexPageTrail *trail)
+{
+  trail->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  trail->n_pages = 0;
+}
+
+void
+flex_page_trail_clear (FlexPageTrail *trail)
+{
+  g_clear_pointer (&trail->seen, g_hash_table_unref);
+}
+
+/**
+ * flex_page_trail_follow:
+ * @page: the next page (its URL or token)
+ *
+ * Returns: %TRUE when @page may be asked for; %FALSE with
+ *   %FLEX_TWILIO_ERROR_MALFORMED when it was followed already, or after
+ *   MAX_PAGES pages
+ */
+gboolean
+flex_page_trail_follow (FlexPageTrail *trail, const char *page, GError **error)
+{
+  if (trail->n_pages >= MAX_PAGES || !g_hash_table_add (trail->seen, g_strdup (page)))
+    {
+      g_set_error_literal (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                           "The server's pages of map items go round in a circle");
+      return FALSE;
+    }
+  trail->n_pages++;
+  return TRUE;
+}
+
 struct _FlexSyncMap
 {
   GObject parent_instance;
@@ -507,9 +541,8 @@ flex_sync_map_delete_finish (FlexSyncMap *self, GAsyncResult *result, GError **e
 typedef struct
 {
   GPtrArray *items;
-  GHashTable *seen_urls;
+  FlexPageTrail trail;
   guint n_skipped;
-  guint n_pages;
   FlexSyncItemFunc item_func;
   gpointer item_func_data;
 } ListData;
@@ -518,7 +551,7 @@ static void
 list_data_free (ListData *data)
 {
   g_ptr_array_unref (data->items);
-  g_hash_table_unref (data->seen_urls);
+  flex_page_trail_clear (&data->trail);
   g_free (data);
 }
 
@@ -617,13 +650,6 @@ on_list_page (GObject *object, GAsyncResult *result, gpointer user_data)
                                "The next page of map items is on another server");
       return;
     }
-  if (g_hash_table_contains (data->seen_urls, next_url) || data->n_pages >= MAX_PAGES)
-    {
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                               "The server's pages of map items go round in a circle");
-      return;
-    }
-
   list_next_page (g_steal_pointer (&task), next_url);
 }
 
@@ -632,9 +658,14 @@ list_next_page (GTask *task, const char *url)
 {
   FlexSyncMap *self = g_task_get_source_object (task);
   ListData *data = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  data->n_pages++;
-  g_hash_table_add (data->seen_urls, g_strdup (url));
+  if (!flex_page_trail_follow (&data->trail, url, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   flex_twilio_client_request_async (self->client, "GET", url, NULL, NULL,
                                     g_task_get_cancellable (task), on_list_page, task);
 }
@@ -687,7 +718,7 @@ flex_sync_map_list_items_each_async (FlexSyncMap *self,
   g_task_set_source_tag (task, flex_sync_map_list_items_async);
   data = g_new0 (ListData, 1);
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_sync_item_unref);
-  data->seen_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  flex_page_trail_init (&data->trail);
   data->item_func = item_func;
   data->item_func_data = item_func_data;
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);

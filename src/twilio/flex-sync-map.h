@@ -136,4 +136,20 @@ void flex_sync_map_delete_item_async (FlexSyncMap *self,
                                       gpointer user_data);
 gboolean flex_sync_map_delete_item_finish (FlexSyncMap *self, GAsyncResult *result, GError **error);
 
+/**
+ * FlexPageTrail:
+ *
+ * The pages a listing followed (REST next_page_url, CDS next_token): a server
+ * whose pages go round, or never end, is not followed for ever.
+ */
+typedef struct
+{
+  GHashTable *seen;
+  guint n_pages;
+} FlexPageTrail;
+
+void flex_page_trail_init (FlexPageTrail *trail);
+void flex_page_trail_clear (FlexPageTrail *trail);
+gboolean flex_page_trail_follow (FlexPageTrail *trail, const char *page, GError **error);
+
 G_END_DECLS

@@ -333,18 +333,13 @@ flex_sync_stream_open_map_finish (FlexSyncStream *self, GAsyncResult *result, GE
 
 /* Listing */
 
-/* Pages of one listing at most (10 million items): a server whose tokens
- * never end is not followed for ever. */
-#define MAX_PAGES 100000
-
 typedef struct
 {
   char *sid;
   char *items_url;
   GPtrArray *items;
   guint n_skipped;
-  GHashTable *seen_tokens; /* page tokens followed so far */
-  guint n_pages;
+  FlexPageTrail trail; /* page tokens followed so far */
 } ListData;
 
 static void
@@ -353,7 +348,7 @@ list_data_free (ListData *data)
   g_free (data->sid);
   g_free (data->items_url);
   g_ptr_array_unref (data->items);
-  g_hash_table_unref (data->seen_tokens);
+  flex_page_trail_clear (&data->trail);
   g_free (data);
 }
 
@@ -412,10 +407,9 @@ on_page (GObject *object, GAsyncResult *result, gpointer user_data)
       const char *next = flex_json_string_member (meta, "next_token");
 
       /* A token seen before would list the same pages again, and again. */
-      if (!g_hash_table_add (data->seen_tokens, g_strdup (next)) || ++data->n_pages >= MAX_PAGES)
+      if (!flex_page_trail_follow (&data->trail, next, &error))
         {
-          g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                                   "The server's pages of map items go round in a circle");
+          g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
       list_page (g_steal_pointer (&task), next);
@@ -471,7 +465,7 @@ flex_sync_stream_list_items_async (FlexSyncStream *self,
   data->sid = g_strdup (info->sid);
   data->items_url = g_strdup (info->items_url);
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_sync_item_unref);
-  data->seen_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  flex_page_trail_init (&data->trail);
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
   list_page (task, NULL);
 }
