@@ -469,10 +469,7 @@ watch_call (Fixture *fixture, char **task_sid)
 static void
 wait_state (FlexCallWatch *watch, FlexCallState state)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (flex_call_watch_get_state (watch) != state && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR (flex_call_watch_get_state (watch) == state, 10000);
   g_assert_cmpint (flex_call_watch_get_state (watch), ==, state);
 }
 

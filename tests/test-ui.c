@@ -900,10 +900,8 @@ test_live_footer_and_push (Fixture *fixture, gconstpointer data)
       g_strconcat ("Contacts_", flex_sandbox_get_worker_sid (fixture->sandbox), NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *names = NULL;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  while (!flex_directory_get_live (personal) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_live (personal), 10000);
   g_assert_true (flex_directory_get_live (personal));
   drain ();
   g_assert_cmpstr (gtk_label_get_label (status), ==, "Live");
@@ -915,10 +913,7 @@ test_live_footer_and_push (Fixture *fixture, gconstpointer data)
                           "\"phoneNumber\":\"+13125550177\"}",
                           0, &error);
   g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (flex_directory_lookup (personal, "pushed-key") == NULL &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR (flex_directory_lookup (personal, "pushed-key") != NULL, 10000);
   drain ();
   names = visible_names (personal_page);
   g_assert_true (g_str_has_prefix (names, "Aaron Pushed,"));
@@ -936,14 +931,12 @@ test_offline_footer (Fixture *fixture, gconstpointer data)
   FlexTwilioClient *client = flex_session_get_client (fixture->session);
   guint rows = g_list_model_get_n_items (G_LIST_MODEL (personal));
   g_autoptr (GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   flex_twilio_client_set_retry_policy (client, 0, 1, 10);
   flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC, "http://127.0.0.1:9", &error);
   g_assert_no_error (error);
   flex_directory_refresh (personal);
-  while (!flex_directory_get_offline (personal) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR (flex_directory_get_offline (personal), 10000);
   drain ();
   g_assert_true (flex_directory_get_offline (personal));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (personal)), ==, rows);
@@ -1018,7 +1011,6 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   AdwViewStack *stack = ADW_VIEW_STACK (
       gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "stack"));
   AdwMessageDialog *dialog;
-  gint64 deadline;
 
   g_assert_true (flex_outbox_load (outbox, NULL));
   flex_session_set_outbox (fixture->session, outbox);
@@ -1044,11 +1036,10 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC,
                                    flex_emulator_get_base_url (emulator), &error);
   flex_directory_refresh (personal);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((flex_directory_lookup (personal, key) == NULL ||
-          flex_contact_get_sync (flex_directory_lookup (personal, key)) != FLEX_CONTACT_CONFLICT) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR (flex_directory_lookup (personal, key) != NULL &&
+                          flex_contact_get_sync (flex_directory_lookup (personal, key)) ==
+                              FLEX_CONTACT_CONFLICT,
+                      10000);
   g_assert_cmpint (flex_contact_get_sync (flex_directory_lookup (personal, key)), ==,
                    FLEX_CONTACT_CONFLICT);
   adw_view_stack_set_visible_child_name (stack, "personal");
@@ -1068,11 +1059,10 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
 
   /* Keep theirs: my edit goes, theirs shows. */
   adw_message_dialog_response (dialog, "keep");
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((flex_directory_lookup (personal, key) == NULL ||
-          flex_contact_get_sync (flex_directory_lookup (personal, key)) != FLEX_CONTACT_SYNCED) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR (flex_directory_lookup (personal, key) != NULL &&
+                          flex_contact_get_sync (flex_directory_lookup (personal, key)) ==
+                              FLEX_CONTACT_SYNCED,
+                      10000);
   g_assert_cmpstr (flex_contact_get_phone_number (flex_directory_lookup (personal, key)), ==,
                    "+13125550777");
   g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
@@ -1120,15 +1110,13 @@ test_offline_call_says_so (Fixture *fixture, gconstpointer data)
                    "you are back online");
 }
 
-/* Waits for a message dialog to show; %NULL after 10 s. */
+/* Waits for a message dialog to show (fails after 10 s). */
 static AdwMessageDialog *
 wait_message_dialog (void)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   AdwMessageDialog *dialog = NULL;
 
-  while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  FLEX_TEST_WAIT_FOR ((dialog = find_message_dialog ()) != NULL, 10000);
   return dialog;
 }
 
@@ -1144,16 +1132,6 @@ find_by_name (FlexDirectory *directory, const char *name)
     }
   return NULL;
 }
-
-#define WAIT_UNTIL(condition)                                                                      \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;                              \
-    while (!(condition) && g_get_monotonic_time () < deadline_)                                    \
-      g_main_context_iteration (NULL, FALSE);                                                      \
-    g_assert_true (condition);                                                                     \
-  }                                                                                                \
-  G_STMT_END
 
 /* The count a row shows: its label with the "numeric" style. */
 static GtkWidget *
@@ -1241,16 +1219,16 @@ test_import_preview_and_undo (Fixture *fixture, gconstpointer data)
 
   adw_message_dialog_response (dialog, "import");
   gtk_window_close (GTK_WINDOW (dialog)); /* as a button does */
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before + 3);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before + 3, 20000);
   g_assert_nonnull (find_by_name (personal, "Priya Raman"));
   g_assert_cmpstr (flex_contact_get_phone_number (find_by_name (personal, "Priya Raman")), ==,
                    "+13125550134");
   drain ();
   maybe_screenshot (GTK_WIDGET (fixture->window), "import-done");
 
-  WAIT_UNTIL (flex_transfer_can_undo (GTK_WIDGET (personal_page)));
+  FLEX_TEST_WAIT_FOR (flex_transfer_can_undo (GTK_WIDGET (personal_page)), 20000);
   gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.undo", NULL);
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before, 20000);
   g_assert_null (find_by_name (personal, "Priya Raman"));
 }
 
@@ -1280,12 +1258,12 @@ test_delete_selected_and_undo (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 Contacts?");
   adw_message_dialog_response (dialog, "delete");
   gtk_window_close (GTK_WINDOW (dialog)); /* as a button does */
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before - 3);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before - 3, 20000);
   g_assert_null (find_by_name (personal, "Amelia Watson"));
 
-  WAIT_UNTIL (flex_transfer_can_undo (GTK_WIDGET (personal_page)));
+  FLEX_TEST_WAIT_FOR (flex_transfer_can_undo (GTK_WIDGET (personal_page)), 20000);
   gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.undo", NULL);
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before, 20000);
   g_assert_nonnull (find_by_name (personal, "Amelia Watson"));
   g_assert_cmpstr (flex_contact_get_notes (find_by_name (personal, "Amelia Watson")), ==,
                    "Prefers calls after 3 pm");
@@ -1360,13 +1338,13 @@ test_import_progress_and_stop (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Importing Contacts");
   progress = GTK_PROGRESS_BAR (adw_message_dialog_get_extra_child (dialog));
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (personal)) >= before + 5);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) >= before + 5, 20000);
   drain ();
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), >, 0.0);
   maybe_screenshot (GTK_WIDGET (fixture->window), "import-progress");
 
   adw_message_dialog_response (dialog, "stop");
-  WAIT_UNTIL (flex_transfer_can_undo (GTK_WIDGET (personal_page)));
+  FLEX_TEST_WAIT_FOR (flex_transfer_can_undo (GTK_WIDGET (personal_page)), 20000);
   drain ();
   g_assert_null (find_message_dialog ());
   added = g_list_model_get_n_items (G_LIST_MODEL (personal)) - before;
@@ -1377,14 +1355,15 @@ test_import_progress_and_stop (Fixture *fixture, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* The widgets of @type under @widget that are on screen, in order. */
 static void
-collect_checks (GtkWidget *widget, GPtrArray *checks)
+collect_mapped (GtkWidget *widget, GType type, GPtrArray *found)
 {
-  if (GTK_IS_CHECK_BUTTON (widget) && gtk_widget_get_mapped (widget))
-    g_ptr_array_add (checks, widget);
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (found, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    collect_checks (child, checks);
+    collect_mapped (child, type, found);
 }
 
 /* The "Select" button shows a check box a row (pointer and touch); ticking
@@ -1404,12 +1383,12 @@ test_selection_mode (Fixture *fixture, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
   drain ();
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (select)));
-  collect_checks (GTK_WIDGET (column_view (personal_page)), checks);
+  collect_mapped (GTK_WIDGET (column_view (personal_page)), GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 0);
 
   gtk_toggle_button_set_active (select, TRUE);
   drain ();
-  collect_checks (GTK_WIDGET (column_view (personal_page)), checks);
+  collect_mapped (GTK_WIDGET (column_view (personal_page)), GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, >=, 6); /* one a row on screen */
   gtk_check_button_set_active (g_ptr_array_index (checks, 1), TRUE);
   gtk_check_button_set_active (g_ptr_array_index (checks, 3), TRUE);
@@ -1433,7 +1412,7 @@ test_selection_mode (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_bitset_is_empty (selected));
   g_assert_false (gtk_widget_get_visible (delete_button));
   g_ptr_array_set_size (checks, 0);
-  collect_checks (GTK_WIDGET (column_view (personal_page)), checks);
+  collect_mapped (GTK_WIDGET (column_view (personal_page)), GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 0);
 }
 
@@ -1518,16 +1497,6 @@ test_sort_and_tab_remembered (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (shared_sort, ==, "");
 }
 
-static void
-collect_buttons (GtkWidget *widget, GPtrArray *buttons)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget))
-    g_ptr_array_add (buttons, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_buttons (child, buttons);
-}
-
 /* Every row button names its row for a screen reader ("Call Amelia Watson",
  * not one "Call" of many), and the footer buttons their action without the
  * mnemonic. Checked through GTK's accessibility API (gtk_test_accessible_*),
@@ -1543,7 +1512,7 @@ test_row_buttons_named (Fixture *fixture, gconstpointer data)
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
   drain ();
-  collect_buttons (GTK_WIDGET (column_view (personal)), buttons);
+  collect_mapped (GTK_WIDGET (column_view (personal)), GTK_TYPE_BUTTON, buttons);
   g_assert_cmpuint (buttons->len, >=, 4 * 10);
   for (guint i = 0; i < buttons->len; i++)
     {
@@ -1726,11 +1695,8 @@ first_task_sid (Fixture *fixture)
 static void
 wait_toast (Fixture *fixture, const char *expected)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (g_strcmp0 (flex_window_get_last_toast (fixture->window), expected) != 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_window_get_last_toast (fixture->window), expected) == 0,
+                      15000);
   g_assert_cmpstr (flex_window_get_last_toast (fixture->window), ==, expected);
 }
 
@@ -1828,7 +1794,6 @@ test_call_outcome_notified_when_hidden (Fixture *fixture, gconstpointer data)
   const GDBusInterfaceVTable vtable = { on_notification_call, NULL, NULL, { 0 } };
   Notified notified = { 0 };
   g_autoptr (JsonObject) attributes = NULL;
-  gint64 deadline;
   guint registration, owner;
 
   registration = g_dbus_connection_register_object (
@@ -1842,9 +1807,7 @@ test_call_outcome_notified_when_hidden (Fixture *fixture, gconstpointer data)
   attributes = confirm_call (fixture);
   gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
   g_assert_true (flex_emulator_set_task_status (emulator, first_task_sid (fixture), "canceled"));
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while (notified.summary == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  FLEX_TEST_WAIT_FOR (notified.summary != NULL, 15000);
   g_assert_cmpstr (notified.summary, ==,
                    "Flex did not take the call — is Flex open and are you available?");
   g_assert_nonnull (strstr (notified.actions, "Try Again"));
@@ -1873,11 +1836,9 @@ test_narrow_window (Fixture *fixture, gconstpointer data)
       gtk_widget_get_template_child (GTK_WIDGET (narrow), FLEX_TYPE_WINDOW, "switcher_title"));
   g_autofree char *columns = NULL;
   g_autofree char *wide_columns = NULL;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
   gtk_window_present (GTK_WINDOW (narrow));
-  while (!adw_view_switcher_title_get_title_visible (title) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  FLEX_TEST_WAIT_FOR (adw_view_switcher_title_get_title_visible (title), 5000);
   g_assert_true (adw_view_switcher_title_get_title_visible (title));
   drain ();
   columns = column_titles (page (narrow, "recents"));
@@ -1893,9 +1854,7 @@ test_narrow_window (Fixture *fixture, gconstpointer data)
                     gtk_widget_get_width (GTK_WIDGET (narrow)), min_width);
     g_assert_cmpint (min_width, <=, 400);
     gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
-    deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-    while (gtk_widget_get_width (GTK_WIDGET (narrow)) > 400 && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, FALSE);
+    FLEX_TEST_WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (narrow)) <= 400, 5000);
     g_test_message ("narrowed to %d px", gtk_widget_get_width (GTK_WIDGET (narrow)));
     g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 400);
   }
