@@ -268,7 +268,6 @@ flex_batch_get_failures (FlexBatch *self)
   return self->failures;
 }
 
-static void set_rate (FlexBatch *self, double rate);
 static void start_next (FlexBatch *self);
 
 static void

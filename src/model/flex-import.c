@@ -229,6 +229,17 @@ in_quoted_printable (GString *card)
   return FALSE;
 }
 
+/* A card that cannot be read, as the next row, with why. */
+static void
+add_unreadable (GPtrArray *rows, const char *reason)
+{
+  FlexImportRow *row = g_new0 (FlexImportRow, 1);
+
+  row->number = rows->len + 1;
+  row->reason = g_strdup (reason);
+  g_ptr_array_add (rows, row);
+}
+
 static GPtrArray *
 parse_vcards (const char *text, GError **error)
 {
@@ -255,11 +266,7 @@ parse_vcards (const char *text, GError **error)
           if (card != NULL)
             {
               /* The card before never ended. */
-              FlexImportRow *row = g_new0 (FlexImportRow, 1);
-
-              row->number = rows->len + 1;
-              row->reason = g_strdup (_ ("This card has no end (END:VCARD)"));
-              g_ptr_array_add (rows, row);
+              add_unreadable (rows, _ ("This card has no end (END:VCARD)"));
               g_string_free (card, TRUE);
             }
           card = g_string_new (NULL);
@@ -282,13 +289,7 @@ parse_vcards (const char *text, GError **error)
         }
     }
   if (card != NULL)
-    {
-      FlexImportRow *row = g_new0 (FlexImportRow, 1);
-
-      row->number = rows->len + 1;
-      row->reason = g_strdup (_ ("The file ends in the middle of this card"));
-      g_ptr_array_add (rows, row);
-    }
+    add_unreadable (rows, _ ("The file ends in the middle of this card"));
   if (rows->len == 0)
     return fail (error, _ ("This vCard file holds no contacts"));
   return g_steal_pointer (&rows);
