@@ -324,7 +324,7 @@ test_preferences_edit_settings (void)
   g_autoptr (GSettings) contacts =
       g_settings_get_child (flex_application_get_settings (app), "contacts");
   GtkWindow *prefs;
-  GObject *page_size;
+  GObject *days;
   GObject *shared;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
@@ -332,11 +332,11 @@ test_preferences_edit_settings (void)
   prefs = find_toplevel_of_type (FLEX_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
 
-  page_size = gtk_widget_get_template_child (GTK_WIDGET (prefs), FLEX_TYPE_PREFERENCES_WINDOW,
-                                             "page_size_spin");
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (page_size)), ==, 10);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (page_size), 25);
-  g_assert_cmpuint (g_settings_get_uint (contacts, "page-size"), ==, 25);
+  days =
+      gtk_widget_get_template_child (GTK_WIDGET (prefs), FLEX_TYPE_PREFERENCES_WINDOW, "days_spin");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (days)), ==, 14);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (days), 30);
+  g_assert_cmpuint (g_settings_get_uint (contacts, "recent-days-to-keep"), ==, 30);
 
   /* The refresh interval, on the Account page. */
   g_assert_nonnull (flex_preferences_window_get_refresh_spin (FLEX_PREFERENCES_WINDOW (prefs)));

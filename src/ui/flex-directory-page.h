@@ -24,8 +24,6 @@ FlexDirectoryPage *flex_directory_page_new (FlexDirectoryKind kind,
                                             FlexFeatureConfig *config);
 FlexDirectory *flex_directory_page_get_directory (FlexDirectoryPage *self);
 void flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text);
-guint flex_directory_page_get_page (FlexDirectoryPage *self);
-guint flex_directory_page_get_n_pages (FlexDirectoryPage *self);
 GListModel *flex_directory_page_get_visible_model (FlexDirectoryPage *self);
 void
 flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, const char *reason);

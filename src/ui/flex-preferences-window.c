@@ -25,7 +25,6 @@ struct _FlexPreferencesWindow
   GtkSwitch *personal_switch;
   GtkSwitch *shared_switch;
   GtkSwitch *agent_editable_switch;
-  GtkSpinButton *page_size_spin;
   GtkSpinButton *days_spin;
   AdwComboRow *phone_format_row;
 
@@ -90,7 +89,6 @@ flex_preferences_window_constructed (GObject *object)
     { "enable-personal", self->personal_switch, "active" },
     { "enable-shared", self->shared_switch, "active" },
     { "shared-agent-editable", self->agent_editable_switch, "active" },
-    { "page-size", self->page_size_spin, "value" },
     { "recent-days-to-keep", self->days_spin, "value" },
   };
 
@@ -156,7 +154,6 @@ flex_preferences_window_class_init (FlexPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, personal_switch);
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, shared_switch);
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, agent_editable_switch);
-  gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, page_size_spin);
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, days_spin);
   gtk_widget_class_bind_template_child (widget_class, FlexPreferencesWindow, phone_format_row);
 }
