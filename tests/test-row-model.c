@@ -13,6 +13,7 @@
 
 #include <gtk/gtk.h>
 
+#include "flex-reverse-model.h"
 #include "flex-row-model.h"
 
 typedef struct
@@ -335,6 +336,67 @@ test_slot_outlives_model (void)
                    "w1");
 }
 
+static void
+record (GListModel *model, guint position, guint removed, guint added, GString *changes)
+{
+  g_string_append_printf (changes, "%u-%u+%u ", position, removed, added);
+}
+
+static char *
+texts (GListModel *model)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (out, "%s ", gtk_string_object_get_string (item));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The directory's order backwards: positions and changes mirrored. */
+static void
+test_reverse_model (void)
+{
+  g_autoptr (GListStore) store = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr (FlexReverseModel) reverse = NULL;
+  g_autoptr (GString) changes = g_string_new (NULL);
+  g_autoptr (GtkStringObject) extra = word (9);
+  g_autofree char *forward = NULL;
+  g_autofree char *backward = NULL;
+  g_autofree char *edited = NULL;
+
+  fill (store, 0, 4);
+  reverse = flex_reverse_model_new (G_LIST_MODEL (store));
+  g_signal_connect (reverse, "items-changed", G_CALLBACK (record), changes);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (reverse)) == GTK_TYPE_STRING_OBJECT);
+  forward = texts (G_LIST_MODEL (reverse));
+  g_assert_cmpstr (forward, ==, "w0 w1 w2 w3 ");
+  g_list_store_remove (store, 1);
+  g_assert_cmpstr (changes->str, ==, "1-1+0 ");
+  g_string_truncate (changes, 0);
+
+  flex_reverse_model_set_reversed (reverse, TRUE);
+  g_assert_true (flex_reverse_model_get_reversed (reverse));
+  g_assert_cmpstr (changes->str, ==, "0-3+3 ");
+  g_string_truncate (changes, 0);
+  backward = texts (G_LIST_MODEL (reverse));
+  g_assert_cmpstr (backward, ==, "w3 w2 w0 ");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (reverse), 3));
+
+  /* Inserted after w0 in the store (position 1): before it here. */
+  g_list_store_insert (store, 1, extra);
+  g_assert_cmpstr (changes->str, ==, "2-0+1 ");
+  g_string_truncate (changes, 0);
+  /* w3 replaced (the last in the store): the first here. */
+  g_list_store_splice (store, 3, 1, (gpointer *) &extra, 1);
+  g_assert_cmpstr (changes->str, ==, "0-1+1 ");
+  edited = texts (G_LIST_MODEL (reverse));
+  g_assert_cmpstr (edited, ==, "w9 w2 w9 w0 ");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -350,6 +412,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/row-model/not-selectable", test_not_selectable);
   g_test_add_func ("/row-model/slot-outlives-model", test_slot_outlives_model);
+  g_test_add_func ("/reverse-model/mirrors", test_reverse_model);
 
   return g_test_run ();
 }
