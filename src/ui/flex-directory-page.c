@@ -73,6 +73,7 @@ struct _FlexDirectoryPage
   GtkColumnViewColumn *select_column;
   GHashTable *bound_checks; /* GtkListItem → its GtkCheckButton, in selection mode */
   GtkWidget *row_menu;      /* the context menu of a row, while there is one */
+  GdkRectangle row_menu_at; /* … where it points */
   gboolean narrow;
   gboolean syncing_checks;
   GtkWidget *clear_button;
@@ -396,6 +397,8 @@ setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 16);
   gtk_inscription_set_min_lines (GTK_INSCRIPTION (inscription), 1);
   gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
+  /* One line, ellipsized: a taller row does not make it wrap. */
+  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (inscription), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, inscription);
 }
@@ -518,12 +521,30 @@ bind_channel (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+/* A date and time; in a narrow window only the time for today, only the
+ * day for this year. */
 static void
 bind_date (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
+  FlexDirectoryPage *self = user_data;
   GDateTime *date = flex_recent_get_date_time (cell_item (list_item));
   g_autoptr (GDateTime) local = date != NULL ? g_date_time_to_local (date) : NULL;
-  g_autofree char *text = local != NULL ? g_date_time_format (local, "%x %X") : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  const char *format = "%x %X";
+  g_autofree char *text = NULL;
+
+  if (self->narrow && local != NULL)
+    {
+      if (g_date_time_get_year (local) != g_date_time_get_year (now))
+        format = "%x";
+      else if (g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+        /* TRANSLATORS: a time of today in a narrow list (strftime) */
+        format = C_ ("narrow list", "%R");
+      else
+        /* TRANSLATORS: a day of this year in a narrow list (strftime) */
+        format = C_ ("narrow list", "%e %b");
+    }
+  text = local != NULL ? g_date_time_format (local, format) : NULL;
 
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
 }
@@ -562,6 +583,21 @@ icon_button (const char *icon, const char *label)
 /* One notes popover for the whole page, pointed at the row's button:
  * a popover per row makes every rebind of a page cost hundreds of
  * milliseconds (bench-directory). */
+static const char *
+item_notes (FlexDirectoryPage *self, gpointer item)
+{
+  return self->kind == FLEX_DIRECTORY_KIND_RECENTS ? flex_recent_get_notes (item)
+                                                   : flex_contact_get_notes (item);
+}
+
+static void
+show_notes (FlexDirectoryPage *self, gpointer item, const GdkRectangle *area)
+{
+  gtk_label_set_label (self->notes_label, item_notes (self, item));
+  gtk_popover_set_pointing_to (self->notes_popover, area);
+  gtk_popover_popup (self->notes_popover);
+}
+
 static void
 on_notes_clicked (GtkButton *button, GtkListItem *list_item)
 {
@@ -578,11 +614,7 @@ on_notes_clicked (GtkButton *button, GtkListItem *list_item)
   area.y = (int) bounds.origin.y;
   area.width = (int) bounds.size.width;
   area.height = (int) bounds.size.height;
-  gtk_label_set_label (self->notes_label, self->kind == FLEX_DIRECTORY_KIND_RECENTS
-                                              ? flex_recent_get_notes (item)
-                                              : flex_contact_get_notes (item));
-  gtk_popover_set_pointing_to (self->notes_popover, &area);
-  gtk_popover_popup (self->notes_popover);
+  show_notes (self, item, &area);
 }
 
 /* Row buttons act on their row's item through "clicked" rather than
@@ -655,6 +687,7 @@ setup_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoint
       gtk_box_append (GTK_BOX (box), edit);
       gtk_box_append (GTK_BOX (box), delete);
     }
+  gtk_widget_add_css_class (box, "row-actions");
   g_object_set_data (G_OBJECT (box), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, box);
 }
@@ -684,6 +717,8 @@ bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
       /* Only voice recents can be called back (DESIGN.md §1). */
       gtk_widget_set_visible (call,
                               flex_recent_is_voice (item) && number != NULL && *number != '\0');
+      /* A narrow window keeps the call; notes are in the row's menu. */
+      gtk_widget_set_visible (notes, !self->narrow);
     }
   else
     {
@@ -694,8 +729,10 @@ bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
       notes_text = flex_contact_get_notes (item);
       number = flex_contact_get_phone_number (item);
       gtk_widget_set_visible (call, number != NULL && *number != '\0');
-      gtk_widget_set_visible (edit, editable);
-      gtk_widget_set_visible (delete, editable);
+      /* A narrow window keeps the call; the rest is in the row's menu. */
+      gtk_widget_set_visible (notes, !self->narrow);
+      gtk_widget_set_visible (edit, editable && !self->narrow);
+      gtk_widget_set_visible (delete, editable && !self->narrow);
     }
 
   gtk_widget_set_sensitive (notes, notes_text != NULL && *notes_text != '\0');
@@ -1178,6 +1215,16 @@ flex_directory_page_get_sort (FlexDirectoryPage *self)
   return self->sort != NULL ? self->sort : "";
 }
 
+/* A column with a shorter title in a narrow window. */
+static GtkColumnViewColumn *
+narrow_title (GtkColumnViewColumn *column, const char *title)
+{
+  g_object_set_data_full (G_OBJECT (column), "flex-narrow-title", g_strdup (title), g_free);
+  g_object_set_data_full (G_OBJECT (column), "flex-wide-title",
+                          g_strdup (gtk_column_view_column_get_title (column)), g_free);
+  return column;
+}
+
 /* A column a narrow window hides. */
 static GtkColumnViewColumn *
 optional (GtkColumnViewColumn *column)
@@ -1197,13 +1244,15 @@ build_columns (FlexDirectoryPage *self)
       sort_by (optional (add_number_column (self, _ ("Inbound Address"),
                                             (TextGetter) flex_recent_get_inbound_address)),
                "inbound", compare_recent_texts, flex_recent_get_inbound_address);
-      sort_by (add_number_column (self, _ ("Customer Address"),
-                                  (TextGetter) flex_recent_get_customer_address),
+      sort_by (narrow_title (add_number_column (self, _ ("Customer Address"),
+                                                (TextGetter) flex_recent_get_customer_address),
+                             /* TRANSLATORS: "Customer Address" in a narrow window */
+                             C_ ("narrow list", "Customer")),
                "customer", compare_recent_texts, flex_recent_get_customer_address);
       sort_by (add_column (self, _ ("Name"), G_CALLBACK (setup_text), G_CALLBACK (bind_text),
                            recent_name, TRUE),
                "name", compare_recent_texts, recent_name);
-      sort_by (add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), NULL,
+      sort_by (add_column (self, _ ("Date"), G_CALLBACK (setup_text), G_CALLBACK (bind_date), self,
                            TRUE),
                "date", compare_recent_dates, NULL);
       sort_by (optional (add_column (self, _ ("Duration"), G_CALLBACK (setup_text),
@@ -1231,8 +1280,10 @@ build_columns (FlexDirectoryPage *self)
           add_number_column (self, _ ("Phone Number"), (TextGetter) flex_contact_get_phone_number),
           "number", compare_contact_numbers, NULL);
     }
-  add_column (self, _ ("Actions"), G_CALLBACK (setup_actions), G_CALLBACK (bind_actions), self,
-              FALSE);
+  /* Narrow, the column holds only the call button, which names itself. */
+  narrow_title (add_column (self, _ ("Actions"), G_CALLBACK (setup_actions),
+                            G_CALLBACK (bind_actions), self, FALSE),
+                "");
 }
 
 /* Search */
@@ -1599,6 +1650,17 @@ delete_row_action (GtkWidget *widget, const char *action_name, GVariant *paramet
                                 flex_contact_get_key (FLEX_CONTACT (item)));
 }
 
+/* The notes of a row, from its menu: where the menu was. */
+static void
+show_notes_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
+  g_autoptr (GObject) item = row_item (self, g_variant_get_uint32 (parameter));
+
+  if (item != NULL)
+    show_notes (self, item, &self->row_menu_at);
+}
+
 static void
 copy_number_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1656,6 +1718,8 @@ popup_row_menu (FlexDirectoryPage *self, guint position, double x, double y)
       { _ ("_Call"), "page.call-row", self->can_call && callable },
       { _ ("_Edit"), "page.edit-row", self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable },
       { _ ("Copy _Number"), "page.copy-number", number != NULL && *number != '\0' },
+      { _ ("Show N_otes"), "page.show-notes",
+        item_notes (self, item) != NULL && *item_notes (self, item) != '\0' },
       { _ ("_Delete"), "page.delete-row", self->kind != FLEX_DIRECTORY_KIND_RECENTS && editable },
     };
 
@@ -1681,6 +1745,7 @@ popup_row_menu (FlexDirectoryPage *self, guint position, double x, double y)
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &at);
   self->row_menu = popover;
+  self->row_menu_at = at;
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
@@ -2054,6 +2119,7 @@ flex_directory_page_class_init (FlexDirectoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.edit-row", "u", edit_row_action);
   gtk_widget_class_install_action (widget_class, "page.delete-row", "u", delete_row_action);
   gtk_widget_class_install_action (widget_class, "page.copy-number", "u", copy_number_action);
+  gtk_widget_class_install_action (widget_class, "page.show-notes", "u", show_notes_action);
   gtk_widget_class_install_action (widget_class, "page.row-menu", NULL, row_menu_action);
   gtk_widget_class_install_action (widget_class, "page.edit-selected", NULL, edit_selected_action);
   gtk_widget_class_install_action (widget_class, "page.import", NULL, import_action);
@@ -2212,6 +2278,10 @@ flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow)
 
       if (g_object_get_data (G_OBJECT (column), "flex-optional") != NULL)
         gtk_column_view_column_set_visible (column, !self->narrow);
+      if (g_object_get_data (G_OBJECT (column), "flex-narrow-title") != NULL)
+        gtk_column_view_column_set_title (
+            column, g_object_get_data (G_OBJECT (column),
+                                       self->narrow ? "flex-narrow-title" : "flex-wide-title"));
     }
   /* The footer's text buttons become icons (their names stay). */
   if (self->narrow)
@@ -2230,6 +2300,8 @@ flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow)
                                self->narrow ? _ ("Add Contact") : _ ("Add a Contact (Ctrl+N)"));
   gtk_widget_set_tooltip_text (self->clear_button, self->narrow ? _ ("Clear History") : NULL);
   name_footer_buttons (self);
+  if (self->rows != NULL)
+    flex_row_model_refresh (self->rows);
   update_stack (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
 }

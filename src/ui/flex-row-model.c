@@ -506,3 +506,27 @@ flex_row_model_get_row_item (FlexRowModel *self, guint position)
   g_return_val_if_fail (FLEX_IS_ROW_MODEL (self), NULL);
   return g_list_model_get_item (self->model, position);
 }
+
+/**
+ * flex_row_model_refresh:
+ *
+ * Has every row shown bound again (notify::item on each slot a row holds),
+ * after something else than the items changed how rows show (the width of
+ * the window, a setting).
+ */
+void
+flex_row_model_refresh (FlexRowModel *self)
+{
+  g_return_if_fail (FLEX_IS_ROW_MODEL (self));
+
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      FlexRowSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (slot == NULL)
+        continue;
+      g_object_ref (slot);
+      g_object_notify_by_pspec (G_OBJECT (slot), slot_properties[SLOT_PROP_ITEM]);
+      g_object_unref (slot);
+    }
+}

@@ -24,5 +24,6 @@ G_DECLARE_FINAL_TYPE (FlexRowModel, flex_row_model, FLEX, ROW_MODEL, GObject)
 FlexRowModel *flex_row_model_new (GListModel *model, gboolean selectable);
 GListModel *flex_row_model_get_model (FlexRowModel *self);
 gpointer flex_row_model_get_row_item (FlexRowModel *self, guint position);
+void flex_row_model_refresh (FlexRowModel *self);
 
 G_END_DECLS
