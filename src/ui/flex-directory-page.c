@@ -1398,6 +1398,8 @@ show_conflict (FlexDirectoryPage *self, FlexContact *mine, FlexContact *theirs)
   GtkWidget *dialog;
   Conflict *conflict;
   g_autofree char *body = NULL;
+  g_autofree char *their_number = NULL;
+  g_autofree char *my_number = NULL;
 
   if (theirs == NULL)
     {
@@ -1405,10 +1407,14 @@ show_conflict (FlexDirectoryPage *self, FlexContact *mine, FlexContact *theirs)
       return;
     }
 
+  their_number = flex_phone_format (flex_contact_get_phone_number (theirs), self->phone_format,
+                                    self->default_country);
+  my_number = flex_phone_format (flex_contact_get_phone_number (mine), self->phone_format,
+                                 self->default_country);
   body = g_strdup_printf (_ ("Their version: %s, %s.\nYours: %s, %s.\nSave yours over theirs, "
                              "or keep theirs and discard your changes?"),
-                          flex_contact_get_name (theirs), flex_contact_get_phone_number (theirs),
-                          flex_contact_get_name (mine), flex_contact_get_phone_number (mine));
+                          flex_contact_get_name (theirs), their_number,
+                          flex_contact_get_name (mine), my_number);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _ ("Someone Else Changed This Contact"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _ ("_Keep Theirs"), "edit",
