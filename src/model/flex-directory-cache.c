@@ -101,6 +101,12 @@ flex_directory_set_cache (FlexDirectory *self, FlexMapCache *cache)
   g_set_object (&self->cache, cache);
 }
 
+static gboolean
+free_later (gpointer data)
+{
+  return G_SOURCE_REMOVE; /* its destroy notify frees it */
+}
+
 /**
  * flex_directory_load_cached:
  *
@@ -114,9 +120,9 @@ flex_directory_set_cache (FlexDirectory *self, FlexMapCache *cache)
 gboolean
 flex_directory_load_cached (FlexDirectory *self)
 {
-  g_autoptr (FlexMapSnapshot) snapshot = NULL;
+  FlexMapSnapshot *snapshot;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) listing = NULL;
+  GPtrArray *listing;
 
   g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
 
@@ -139,6 +145,10 @@ flex_directory_load_cached (FlexDirectory *self)
   self->last_updated = snapshot->saved_at_us;
   self->last_event_id = snapshot->last_event_id;
   self->loaded = TRUE;
+  /* The parsed file goes after the first frame, not before the first
+   * rows (24 ms for 10,000 contacts, bench-cache). */
+  g_idle_add_full (G_PRIORITY_LOW, free_later, listing, (GDestroyNotify) g_ptr_array_unref);
+  g_idle_add_full (G_PRIORITY_LOW, free_later, snapshot, (GDestroyNotify) flex_map_snapshot_free);
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), _flex_directory_properties[PROP_LAST_UPDATED]);
   g_object_notify_by_pspec (G_OBJECT (self), _flex_directory_properties[PROP_LOADED]);
