@@ -685,8 +685,12 @@ on_outbox_sent (
 {
   gpointer old_item;
 
-  if (!g_str_equal (map, flex_sync_map_get_unique_name (self->map)) ||
-      flex_outbox_lookup (outbox, map, key) != NULL)
+  if (!g_str_equal (map, flex_sync_map_get_unique_name (self->map)))
+    return;
+  /* Twilio answers again: if what is left fails, the next try is soon,
+   * not after the back-off of the failures before this. */
+  self->replay_delay_ms = 0;
+  if (flex_outbox_lookup (outbox, map, key) != NULL)
     return;
   if (item != NULL)
     _flex_directory_show_server_item (self, item);

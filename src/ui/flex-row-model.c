@@ -164,6 +164,15 @@ renumber_slots (FlexRowModel *self, guint from)
     }
 }
 
+/* The rows bound to @slot bind again (a handler may let go of it). */
+static void
+notify_item (FlexRowSlot *slot)
+{
+  g_object_ref (slot);
+  g_object_notify_by_pspec (G_OBJECT (slot), slot_properties[SLOT_PROP_ITEM]);
+  g_object_unref (slot);
+}
+
 /* Points the slot at @position, if a row has one, at the item now there
  * (%NULL past the end of the items). */
 static void
@@ -180,11 +189,9 @@ rebind_slot (FlexRowModel *self, guint position)
       g_clear_object (&item);
       return;
     }
-  g_object_ref (slot);
   g_clear_object (&slot->item);
   slot->item = item;
-  g_object_notify_by_pspec (G_OBJECT (slot), slot_properties[SLOT_PROP_ITEM]);
-  g_object_unref (slot);
+  notify_item (slot);
 }
 
 static gboolean
@@ -523,10 +530,7 @@ flex_row_model_refresh (FlexRowModel *self)
     {
       FlexRowSlot *slot = g_ptr_array_index (self->slots, i);
 
-      if (slot == NULL)
-        continue;
-      g_object_ref (slot);
-      g_object_notify_by_pspec (G_OBJECT (slot), slot_properties[SLOT_PROP_ITEM]);
-      g_object_unref (slot);
+      if (slot != NULL)
+        notify_item (slot);
     }
 }
