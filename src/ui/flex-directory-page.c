@@ -397,8 +397,6 @@ setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 16);
   gtk_inscription_set_min_lines (GTK_INSCRIPTION (inscription), 1);
   gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
-  /* One line, ellipsized: a taller row does not make it wrap. */
-  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (inscription), "flex-list-item", list_item);
   gtk_list_item_set_child (list_item, inscription);
 }
