@@ -474,6 +474,39 @@ test_directory_cache_keeps_event_id (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (snapshot->items->len, ==, 3);
 }
 
+/* A cache that cannot be written (disk full, a read-only or missing
+ * directory; a file stands in its way here, as root may write anywhere):
+ * the snapshot is not saved, with a debug line, and the list works as
+ * without one. */
+static void
+test_directory_cache_unwritable (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *blocker = g_build_filename (fixture->cache_dir, "in-the-way", NULL);
+  g_autofree char *under = g_build_filename (blocker, ACCOUNT, NULL);
+  g_autoptr (FlexMapCache) cache = flex_map_cache_new (under, ACCOUNT);
+  g_autoptr (FlexSyncMap) map = flex_sync_map_new (fixture->client, "default", WORKER_MAP);
+  g_autoptr (FlexMapSnapshot) snapshot = flex_map_snapshot_new ("1", -1);
+  g_autoptr (FlexDirectory) directory = flex_directory_new (map, FLEX_DIRECTORY_KIND_PERSONAL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->cache_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
+  g_assert_false (flex_map_cache_save (cache, WORKER_MAP, snapshot, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  flex_directory_set_cache (directory, cache);
+  g_assert_false (flex_directory_load_cached (directory));
+  check (directory);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (directory)), ==, 2);
+  put (fixture, WORKER_MAP, "k-cy", "Cy");
+  check (directory);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (directory)), ==, 3);
+  g_assert_finalize_object (g_steal_pointer (&directory)); /* tries to save */
+  g_assert_false (g_file_test (under, G_FILE_TEST_EXISTS));
+  g_unlink (blocker);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -486,6 +519,7 @@ main (int argc, char *argv[])
   ADD ("/cache/directory/offline", test_directory_offline_from_cache);
   ADD ("/cache/directory/expired-recents", test_directory_cache_hides_expired);
   ADD ("/cache/directory/event-id", test_directory_cache_keeps_event_id);
+  ADD ("/cache/directory/unwritable", test_directory_cache_unwritable);
 #undef ADD
 
   return g_test_run ();
