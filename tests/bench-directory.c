@@ -134,7 +134,8 @@ wait_for_frame (GtkWidget *window, Frames *frames)
 typedef struct
 {
   double frame;     /* the first frame after the keystroke (layout, drawing), median */
-  double worst;     /* the handler plus that frame, the worst of all keystrokes */
+  double p90;       /* the handler plus that frame: 90 % of keystrokes take less */
+  double worst;     /* … the worst of all keystrokes */
   double keystroke; /* the search-changed handler: what blocks the frame of the key */
   double longest;   /* the longest main-loop step until every row is filtered */
   double all_rows;  /* until every row is filtered (incremental filtering takes steps) */
@@ -156,6 +157,46 @@ run_steps (GtkFilterListModel *filtered)
       if (!busy && gtk_filter_list_model_get_pending (filtered) == 0)
         return longest;
     }
+}
+
+/* Scrolling down a screenful at a time, 60 times (rows come into view and
+ * GTK 4.8 builds them: it recycles none): what each scroll and the frame
+ * after it cost. */
+typedef struct
+{
+  double median;
+  double p90;
+  double worst;
+} ScrollTimes;
+
+static ScrollTimes
+measure_scroll (GtkWidget *window, GtkAdjustment *scroll)
+{
+  double step[60];
+  Frames frames = { 0 };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gulong before = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &frames);
+  gulong after = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
+  ScrollTimes times = { 0 };
+
+  wait_for_frame (window, &frames);
+  for (guint i = 0; i < G_N_ELEMENTS (step); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double handler;
+
+      gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) +
+                                            gtk_adjustment_get_page_size (scroll));
+      handler = (g_get_monotonic_time () - start) / 1000.0;
+      step[i] = handler + wait_for_frame (window, &frames);
+      times.worst = MAX (times.worst, step[i]);
+    }
+  g_signal_handler_disconnect (clock, before);
+  g_signal_handler_disconnect (clock, after);
+  qsort (step, G_N_ELEMENTS (step), sizeof (double), compare_doubles);
+  times.median = (step[29] + step[30]) / 2;
+  times.p90 = step[53];
+  return times;
 }
 
 /* A header click sorting the list by name, then the other way round, then
@@ -194,7 +235,7 @@ measure_sort (FlexDirectoryPage *page, GtkFilterListModel *filtered)
 static FilterTimes
 measure_filter (GtkWidget *window, GtkEditable *search, GtkFilterListModel *filtered)
 {
-  double keystroke[26], all_rows[26], frame[26];
+  double keystroke[26], all_rows[26], frame[26], with_frame[26];
   Frames frames = { 0 };
   GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
   gulong before = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &frames);
@@ -227,12 +268,15 @@ measure_filter (GtkWidget *window, GtkEditable *search, GtkFilterListModel *filt
       times.longest = MAX (times.longest, steps);
       all_rows[i] = (g_get_monotonic_time () - start) / 1000.0;
       frame[i] = wait_for_frame (window, &frames);
-      times.worst = MAX (times.worst, keystroke[i] + frame[i]);
+      with_frame[i] = keystroke[i] + frame[i];
+      times.worst = MAX (times.worst, with_frame[i]);
     }
   g_signal_handler_disconnect (clock, before);
   g_signal_handler_disconnect (clock, after);
   qsort (frame, G_N_ELEMENTS (frame), sizeof (double), compare_doubles);
   times.frame = (frame[12] + frame[13]) / 2;
+  qsort (with_frame, G_N_ELEMENTS (with_frame), sizeof (double), compare_doubles);
+  times.p90 = with_frame[23];
   qsort (keystroke, G_N_ELEMENTS (keystroke), sizeof (double), compare_doubles);
   qsort (all_rows, G_N_ELEMENTS (all_rows), sizeof (double), compare_doubles);
   times.keystroke = (keystroke[12] + keystroke[13]) / 2;
@@ -312,6 +356,7 @@ main (int argc, char *argv[])
   double load_ms, per_contact;
   FilterTimes filter;
   SortTimes sort;
+  ScrollTimes scrolled;
   GtkFilterListModel *filtered;
   Changes in_place = { 0 };
   Changes moved = { 0 };
@@ -351,6 +396,14 @@ main (int argc, char *argv[])
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   config = flex_application_get_config (app);
+  /* The feature on (its local default is off, as the plugin's: the window
+   * would show no list, and no row would ever be laid out or drawn). */
+  {
+    g_autoptr (GSettings) contacts =
+        g_settings_get_child (flex_application_get_settings (app), "contacts");
+
+    g_settings_set_boolean (contacts, "enabled", TRUE);
+  }
 
   client = flex_twilio_client_new (USERNAME, "secret");
   for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
@@ -396,6 +449,10 @@ main (int argc, char *argv[])
   filtered = GTK_FILTER_LIST_MODEL (flex_directory_page_get_visible_model (page));
   filter = measure_filter (GTK_WIDGET (window), search, filtered);
   sort = measure_sort (page, filtered);
+  scrolled = measure_scroll (
+      GTK_WIDGET (window),
+      gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gtk_widget_get_template_child (
+          GTK_WIDGET (page), FLEX_TYPE_DIRECTORY_PAGE, "column_view"))));
   gtk_editable_set_text (search, "");
   g_signal_emit_by_name (search, "search-changed");
 
@@ -421,12 +478,15 @@ main (int argc, char *argv[])
                                                             : "at once");
   g_print ("longest step that blocks a frame while filtering: %.2f ms (target < 16)\n",
            filter.longest);
-  g_print ("the frame after a keystroke:   median %.2f ms; keystroke and its frame, worst "
-           "%.2f ms\n",
-           filter.frame, filter.worst);
+  g_print ("the frame after a keystroke:   median %.2f ms; keystroke and its frame: 90 %% under "
+           "%.2f ms (target < 16), worst %.2f ms\n",
+           filter.frame, filter.p90, filter.worst);
   g_print ("sorting by a column:           click %.2f ms, longest step %.2f ms, all rows "
            "sorted after %.2f ms (the worst of 4 sorts)\n",
            sort.click, sort.longest, sort.all);
+  g_print ("scrolling a screenful a frame: median %.2f ms, 90 %% under %.2f ms (target < 16), "
+           "worst %.2f ms (the scroll and its frame, 60 times)\n",
+           scrolled.median, scrolled.p90, scrolled.worst);
   g_print ("remote edit to model update:   %.0f ms with 1 s polling (default 15 s ± 20 %%)\n",
            in_place.delay_ms);
   g_print ("items-changed, edit in place:  %u signal(s), at most %u removed and %u added "
@@ -436,9 +496,19 @@ main (int argc, char *argv[])
            "(target: a removal and an insertion)\n",
            moved.n_signals, moved.max_removed, moved.max_added);
 
+  if (scrolled.p90 >= 16)
+    {
+      g_print ("FAIL: scrolling drops frames\n");
+      ok = FALSE;
+    }
   if (sort.longest >= 16)
     {
       g_print ("FAIL: sorting blocks a frame\n");
+      ok = FALSE;
+    }
+  if (filter.p90 >= 16)
+    {
+      g_print ("FAIL: keystrokes drop frames\n");
       ok = FALSE;
     }
   if (filter.longest >= 16)

@@ -193,19 +193,19 @@ test_count_follows_in_steps (Fixture *fixture, gconstpointer data)
   hold (fixture, 50);
 
   fill (fixture->store, 0, 10);
-  /* Positions 50… had no rows: at once; then 24 rows of the 40 left. */
-  assert_changes (fixture, "26-274+0 ");
+  /* Positions 50… had no rows: at once; then 12 rows of the 40 left. */
+  assert_changes (fixture, "38-262+0 ");
   g_assert_cmpstr (held_text (fixture, 9), ==, "w9");
   g_assert_null (held_text (fixture, 10));
-  g_assert_null (held_text (fixture, 25));
+  g_assert_null (held_text (fixture, 37));
   g_assert_null (flex_row_model_get_row_item (fixture->rows, 12));
   run_idle ();
-  assert_changes (fixture, "10-16+0 ");
+  assert_changes (fixture, "26-12+0 14-12+0 10-4+0 ");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->rows)), ==, 10);
 
   /* Back to 300: nobody makes rows for the first step, the rest at once. */
   fill (fixture->store, 0, 300);
-  assert_changes (fixture, "10-0+24 34-0+266 ");
+  assert_changes (fixture, "10-0+12 22-0+278 ");
   run_idle ();
   assert_changes (fixture, "");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->rows)), ==, 300);
@@ -226,11 +226,10 @@ test_growth_while_rows_are_made (Fixture *fixture, gconstpointer data)
   assert_changes (fixture, "0-300+0 ");
   g_signal_connect (fixture->rows, "items-changed", G_CALLBACK (on_grow_make_rows), fixture);
   fill (fixture->store, 0, 300);
-  assert_changes (fixture, "0-0+24 ");
+  assert_changes (fixture, "0-0+12 ");
   run_idle ();
-  /* 24 … 47 get rows, 48 … 71 some (up to 60), 72 … 95 none: the rest
-   * at once. */
-  assert_changes (fixture, "24-0+24 48-0+24 72-0+24 96-0+204 ");
+  /* 12 at a time get rows up to 60; 60 … 71 none: the rest at once. */
+  assert_changes (fixture, "12-0+12 24-0+12 36-0+12 48-0+12 60-0+12 72-0+228 ");
   g_assert_cmpuint (fixture->held->len, ==, 60);
   g_assert_cmpstr (held_text (fixture, 59), ==, "w59");
 }

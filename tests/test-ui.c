@@ -424,6 +424,33 @@ test_scrolling (Fixture *fixture, gconstpointer data)
   FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (rows) == 25, 5000);
   g_assert_true (first_inscription (GTK_WIDGET (view)) == first_cell);
   g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (first_cell)), ==, first);
+
+  /* A sort gives every row another item; rows out of view are bound
+   * between frames, or the moment the list scrolls to them: the last row
+   * shows its new item at once. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 500);
+  FLEX_TEST_WAIT_FOR (gtk_adjustment_get_page_size (scroll) > 0 &&
+                          gtk_adjustment_get_upper (scroll) >
+                              2 * gtk_adjustment_get_page_size (scroll),
+                      5000);
+  drain ();
+  flex_directory_page_set_sort (shared, "name:descending");
+  {
+    GtkWidget *list = gtk_widget_get_last_child (GTK_WIDGET (view));
+    GtkWidget *last_row = gtk_widget_get_last_child (list);
+    g_autofree char *now_last = item_name (visible, 24);
+
+    g_assert_cmpstr (now_last, ==, first);
+    /* Out of view, not bound yet... */
+    g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (first_inscription (last_row))), ==,
+                     last);
+    /* ...until the list scrolls to it. */
+    gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll) -
+                                          gtk_adjustment_get_page_size (scroll));
+    g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (first_inscription (last_row))), ==,
+                     now_last);
+  }
+  flex_directory_page_set_sort (shared, "");
 }
 
 /* The footer counts the list (of the search, while there is one), a header

@@ -59,8 +59,11 @@ struct _FlexDirectoryPage
   GHashTable *bound_numbers; /* GtkListItem showing a phone number → its TextGetter */
   GHashTable *formatted;     /* number → how it shows: libphonenumber once a number */
   guint status_timer;
-  guint prepare_search; /* the idle that makes the rows' search texts */
-  guint prepared;       /* … up to this position of the directory */
+  guint prepare_search;      /* the idle that makes the rows' search texts */
+  GHashTable *pending_cells; /* GtkListItem of rows far from the view, bound later */
+  guint bind_pending;        /* … by this idle, */
+  guint bind_pending_tick;   /* … or a step a frame of the column view */
+  guint prepared;            /* … up to this position of the directory */
 
   /* Template widgets */
   GtkStack *stack;
@@ -779,10 +782,120 @@ show_cell (GtkListItem *list_item)
           g_object_get_data (factory, "flex-bind-data"));
 }
 
+/* GTK 4.8 keeps 200 rows alive; ~20 show. When a search or a sort gives
+ * them all new items, the rows in view (and a few around) are bound at once
+ * and the others between frames (or at once when the list scrolls), so
+ * that the frame after a keystroke lays out the rows it shows, not 200. */
+#define NEAR_ROWS      4    /* above and below the view */
+#define BIND_BUDGET_US 3000 /* a step; the next frame lays out what changed */
+
+static gboolean
+cell_is_near (FlexDirectoryPage *self, GtkListItem *list_item)
+{
+  GtkAdjustment *scroll = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint position = gtk_list_item_get_position (list_item);
+  guint n = self->rows != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->rows)) : 0;
+  double upper = scroll != NULL ? gtk_adjustment_get_upper (scroll) : 0;
+  double first, last;
+
+  if (position == GTK_INVALID_LIST_POSITION || n == 0 || upper <= 0)
+    return TRUE;
+  /* Rows are of one height (.row-actions): the view shows these. */
+  first = gtk_adjustment_get_value (scroll) / upper * n;
+  last = (gtk_adjustment_get_value (scroll) + gtk_adjustment_get_page_size (scroll)) / upper * n;
+  return position + NEAR_ROWS >= first && position <= last + NEAR_ROWS;
+}
+
+/* Binds cells that wait, for at most @budget_us: %TRUE while others still
+ * wait. */
+static gboolean
+bind_pending_step (FlexDirectoryPage *self, gint64 budget_us)
+{
+  gint64 end = g_get_monotonic_time () + budget_us;
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_hash_table_iter_init (&iter, self->pending_cells);
+  while (g_get_monotonic_time () < end && g_hash_table_iter_next (&iter, &list_item, NULL))
+    {
+      g_hash_table_iter_remove (&iter);
+      show_cell (list_item);
+    }
+  return g_hash_table_size (self->pending_cells) > 0;
+}
+
+static void schedule_bind_pending (FlexDirectoryPage *self);
+
+static gboolean
+on_bind_pending (gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+
+  self->bind_pending = 0;
+  if (bind_pending_step (self, BIND_BUDGET_US))
+    schedule_bind_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A frame has begun: the next step comes once it is drawn. */
+static gboolean
+on_bind_pending_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+
+  self->bind_pending_tick = 0;
+  self->bind_pending = g_idle_add (on_bind_pending, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A step between two frames while the list shows (idles alone would run
+ * several between two frames, and that frame would lay out all their
+ * rows); else at the next idle. */
+static void
+schedule_bind_pending (FlexDirectoryPage *self)
+{
+  if (self->bind_pending != 0 || self->bind_pending_tick != 0)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    self->bind_pending_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view),
+                                                            on_bind_pending_tick, self, NULL);
+  else
+    self->bind_pending = g_idle_add (on_bind_pending, self);
+}
+
+/* The list scrolls: no row shows what it showed before a change. */
+static void
+bind_all_pending (FlexDirectoryPage *self)
+{
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_clear_handle_id (&self->bind_pending, g_source_remove);
+  if (self->bind_pending_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->bind_pending_tick);
+  self->bind_pending_tick = 0;
+  g_hash_table_iter_init (&iter, self->pending_cells);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    {
+      g_hash_table_iter_remove (&iter);
+      show_cell (list_item);
+    }
+}
+
 static void
 on_slot_item (FlexRowSlot *slot, GParamSpec *pspec, GtkListItem *list_item)
 {
-  show_cell (list_item);
+  GObject *factory = g_object_get_data (G_OBJECT (list_item), "flex-factory");
+  FlexDirectoryPage *self = g_object_get_data (factory, "flex-page");
+
+  if (cell_is_near (self, list_item))
+    {
+      g_hash_table_remove (self->pending_cells, list_item);
+      show_cell (list_item);
+      return;
+    }
+  g_hash_table_add (self->pending_cells, list_item);
+  schedule_bind_pending (self);
 }
 
 static void
@@ -805,6 +918,9 @@ unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer
   if (slot != NULL)
     g_signal_handlers_disconnect_by_func (slot, on_slot_item, list_item);
   g_object_set_data (G_OBJECT (list_item), "flex-slot", NULL);
+  g_hash_table_remove (
+      FLEX_DIRECTORY_PAGE (g_object_get_data (G_OBJECT (factory), "flex-page"))->pending_cells,
+      list_item);
 }
 
 static GtkColumnViewColumn *
@@ -821,6 +937,7 @@ add_column (FlexDirectoryPage *self,
   g_signal_connect (factory, "setup", setup, data);
   g_object_set_data (G_OBJECT (factory), "flex-bind", (gpointer) bind);
   g_object_set_data (G_OBJECT (factory), "flex-bind-data", data);
+  g_object_set_data (G_OBJECT (factory), "flex-page", self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
   column = gtk_column_view_column_new (title, factory);
@@ -1918,8 +2035,11 @@ flex_directory_page_constructed (GObject *object)
   self->rows =
       flex_row_model_new (G_LIST_MODEL (self->filtered), self->kind != FLEX_DIRECTORY_KIND_RECENTS);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->rows));
+  flex_row_model_set_pacer (self->rows, GTK_WIDGET (self->column_view));
   g_signal_connect_object (self->rows, "selection-changed", G_CALLBACK (update_selection), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
+                           "value-changed", G_CALLBACK (bind_all_pending), self, G_CONNECT_SWAPPED);
 
   build_columns (self);
 
@@ -2047,6 +2167,8 @@ flex_directory_page_dispose (GObject *object)
   g_clear_object (&self->config);
   /* Last: dropping the sorter above changed the rows once more. */
   g_clear_handle_id (&self->prepare_search, g_source_remove);
+  g_clear_handle_id (&self->bind_pending, g_source_remove);
+  self->bind_pending_tick = 0; /* it went with the column view */
 
   G_OBJECT_CLASS (flex_directory_page_parent_class)->dispose (object);
 }
@@ -2063,6 +2185,7 @@ flex_directory_page_finalize (GObject *object)
   g_hash_table_unref (self->bound_numbers);
   g_hash_table_unref (self->formatted);
   g_hash_table_unref (self->bound_checks);
+  g_hash_table_unref (self->pending_cells);
 
   G_OBJECT_CLASS (flex_directory_page_parent_class)->finalize (object);
 }
@@ -2168,6 +2291,7 @@ flex_directory_page_init (FlexDirectoryPage *self)
   self->bound_numbers = g_hash_table_new (NULL, NULL);
   self->formatted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bound_checks = g_hash_table_new (NULL, NULL);
+  self->pending_cells = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   name_footer_buttons (self);
 }
@@ -2218,6 +2342,9 @@ flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text)
   if (g_strcmp0 (needle, self->needle) == 0)
     return;
 
+  /* A new search shows its best matches: from the top (first, so that
+   * the rows bound at once are those at the top). */
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)), 0);
   was_empty = self->needle == NULL || *self->needle == '\0';
   old_needle = g_steal_pointer (&self->needle);
   self->needle = g_steal_pointer (&needle);
@@ -2241,8 +2368,6 @@ flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *text)
         change = GTK_FILTER_CHANGE_DIFFERENT;
       gtk_filter_changed (GTK_FILTER (self->filter), change);
     }
-  /* A new search shows its best matches: from the top. */
-  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)), 0);
   update_count (self);
 }
 

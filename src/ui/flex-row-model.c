@@ -59,9 +59,11 @@ struct _FlexRowModel
   GObject parent_instance;
 
   GListModel *model;
-  GPtrArray *slots; /* position → its FlexRowSlot while one is alive, else NULL */
-  guint n_items;    /* the rows GTK knows: the items, once the count has caught up */
-  guint catch_up;   /* the idle that brings n_items to the model's count */
+  GPtrArray *slots;    /* position → its FlexRowSlot while one is alive, else NULL */
+  guint n_items;       /* the rows GTK knows: the items, once the count has caught up */
+  guint catch_up;      /* the idle that brings n_items to the model's count, */
+  guint catch_up_tick; /* … or the tick callback of the pacer: a step a frame */
+  GtkWidget *pacer;    /* weak (on_pacer_gone) */
   gboolean selectable;
   GHashTable *selected; /* the selected items */
 };
@@ -203,20 +205,21 @@ has_slots (FlexRowModel *self, guint from, guint to)
   return FALSE;
 }
 
-/* Rows GTK makes or destroys in one step: ~0.2 ms each in GTK 4.8. */
-#define STEP_ROWS 24
+/* Rows GTK makes or destroys in one step: up to ~0.6 ms each in GTK 4.8,
+ * laid out and drawn (bench-directory). */
+#define STEP_ROWS 12
 
 /* One step of bringing the rows to the count of the items: %TRUE while
  * more are to come. */
 static gboolean
-catch_up_step (FlexRowModel *self)
+catch_up_step (FlexRowModel *self, guint step_rows)
 {
   guint n_real = g_list_model_get_n_items (self->model);
   guint old_n = self->n_items;
 
   if (old_n < n_real)
     {
-      guint step = MIN (STEP_ROWS, n_real - old_n);
+      guint step = MIN (step_rows, n_real - old_n);
 
       g_ptr_array_set_size (self->slots, old_n + step);
       self->n_items = old_n + step;
@@ -238,7 +241,7 @@ catch_up_step (FlexRowModel *self)
       /* Positions without rows go at once, the rows in steps. */
       while (end > n_real && g_ptr_array_index (self->slots, end - 1) == NULL)
         end--;
-      step = MIN (STEP_ROWS, end - n_real);
+      step = MIN (step_rows, end - n_real);
       end = MAX (end, n_real) - step;
       detach_slots (self, end, old_n);
       g_ptr_array_set_size (self->slots, end);
@@ -248,15 +251,48 @@ catch_up_step (FlexRowModel *self)
   return self->n_items != n_real;
 }
 
+static void schedule_catch_up (FlexRowModel *self);
+
 static gboolean
 on_catch_up (gpointer user_data)
 {
   FlexRowModel *self = user_data;
 
-  if (catch_up_step (self))
-    return G_SOURCE_CONTINUE;
   self->catch_up = 0;
+  if (catch_up_step (self, STEP_ROWS))
+    schedule_catch_up (self);
   return G_SOURCE_REMOVE;
+}
+
+/* A frame of the pacer has begun: the next step comes once it is drawn. */
+static gboolean
+on_catch_up_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  FlexRowModel *self = user_data;
+
+  self->catch_up_tick = 0;
+  self->catch_up = g_idle_add (on_catch_up, self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+catching_up (FlexRowModel *self)
+{
+  return self->catch_up != 0 || self->catch_up_tick != 0;
+}
+
+/* The next step: while the pacer shows, after its next frame, one a frame
+ * (idles alone would run several between two frames, and that frame would
+ * lay out all their rows); else at the next idle. */
+static void
+schedule_catch_up (FlexRowModel *self)
+{
+  if (catching_up (self))
+    return;
+  if (self->pacer != NULL && gtk_widget_get_mapped (self->pacer))
+    self->catch_up_tick = gtk_widget_add_tick_callback (self->pacer, on_catch_up_tick, self, NULL);
+  else
+    self->catch_up = g_idle_add (on_catch_up, self);
 }
 
 static void
@@ -266,7 +302,7 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
   guint new_n = g_list_model_get_n_items (model);
   guint end;
 
-  if (removed <= 1 && added <= 1 && self->catch_up == 0)
+  if (removed <= 1 && added <= 1 && !catching_up (self))
     {
       /* An edit: as it is. */
       detach_slots (self, position, position + removed);
@@ -281,13 +317,13 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
 
   /* Many rows: the slots stay and show their new items; the count follows,
    * at the end, a step now and the rest between frames. */
-  end = removed == added && self->catch_up == 0 ? position + added : old_n;
+  end = removed == added && !catching_up (self) ? position + added : old_n;
   for (guint i = position; i < end; i++)
     rebind_slot (self, i);
   if (end > position && g_hash_table_size (self->selected) > 0)
     gtk_selection_model_selection_changed (GTK_SELECTION_MODEL (self), position, end - position);
-  if (old_n != new_n && self->catch_up == 0 && catch_up_step (self))
-    self->catch_up = g_idle_add (on_catch_up, self);
+  if (old_n != new_n && !catching_up (self) && catch_up_step (self, STEP_ROWS))
+    schedule_catch_up (self);
 }
 
 static GType
@@ -427,6 +463,10 @@ flex_row_model_dispose (GObject *object)
   FlexRowModel *self = FLEX_ROW_MODEL (object);
 
   g_clear_handle_id (&self->catch_up, g_source_remove);
+  if (self->pacer != NULL && self->catch_up_tick != 0)
+    gtk_widget_remove_tick_callback (self->pacer, self->catch_up_tick);
+  self->catch_up_tick = 0;
+  flex_row_model_set_pacer (self, NULL);
   if (self->model != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
@@ -533,4 +573,47 @@ flex_row_model_refresh (FlexRowModel *self)
       if (slot != NULL)
         notify_item (slot);
     }
+}
+
+static void
+on_pacer_gone (gpointer data, GObject *where_the_pacer_was)
+{
+  FlexRowModel *self = data;
+
+  self->pacer = NULL;
+  /* Its tick callbacks went with it. */
+  if (self->catch_up_tick != 0)
+    {
+      self->catch_up_tick = 0;
+      self->catch_up = g_idle_add (on_catch_up, self);
+    }
+}
+
+/**
+ * flex_row_model_set_pacer:
+ * @pacer: (nullable): the list view showing the rows
+ *
+ * While @pacer shows, the count catches up a step a frame of it.
+ */
+void
+flex_row_model_set_pacer (FlexRowModel *self, GtkWidget *pacer)
+{
+  g_return_if_fail (FLEX_IS_ROW_MODEL (self));
+  g_return_if_fail (pacer == NULL || GTK_IS_WIDGET (pacer));
+
+  if (self->pacer == pacer)
+    return;
+  if (self->pacer != NULL)
+    {
+      if (self->catch_up_tick != 0)
+        {
+          gtk_widget_remove_tick_callback (self->pacer, self->catch_up_tick);
+          self->catch_up_tick = 0;
+          self->catch_up = g_idle_add (on_catch_up, self);
+        }
+      g_object_weak_unref (G_OBJECT (self->pacer), on_pacer_gone, self);
+    }
+  self->pacer = pacer;
+  if (pacer != NULL)
+    g_object_weak_ref (G_OBJECT (pacer), on_pacer_gone, self);
 }

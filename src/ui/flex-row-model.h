@@ -25,5 +25,6 @@ FlexRowModel *flex_row_model_new (GListModel *model, gboolean selectable);
 GListModel *flex_row_model_get_model (FlexRowModel *self);
 gpointer flex_row_model_get_row_item (FlexRowModel *self, guint position);
 void flex_row_model_refresh (FlexRowModel *self);
+void flex_row_model_set_pacer (FlexRowModel *self, GtkWidget *pacer);
 
 G_END_DECLS
