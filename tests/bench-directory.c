@@ -6,15 +6,21 @@
  *
  * Benchmark (meson test --benchmark), not a unit test: a 10,000-contact
  * shared map served by flex-sync-emulator in its own process, the shared tab
- * of a real window against it. Prints:
+ * of a real window against it, shown (the feature on). Prints:
  *   - requests and wall time of the first load;
  *   - peak RSS above an empty window, per contact;
- *   - median time to filter 10,000 contacts on one keystroke;
+ *   - what a keystroke of the search costs: its handler, every main-loop
+ *     step after it and after a backspace (filtering, rows made or bound
+ *     between frames), and the frame drawn next;
+ *   - what a header click sorting the list costs;
+ *   - what scrolling a screenful a frame costs (the scroll and its frame);
  *   - the delay from a remote edit to the model update (1 s polling), and the
  *     items-changed it caused.
- * Targets: filtering under 16 ms median; under 2 KiB a contact; one remote
- * edit is one items-changed covering at most one position removed and one
- * added. The program fails when a target is missed.
+ * Targets: 90 % of keystrokes with their frame under 16 ms, and 90 % of
+ * scrolls; no step of filtering or sorting over 33 ms (never two frames);
+ * under 2 KiB a contact; one remote edit is one items-changed covering at
+ * most one position removed and one added. The program fails when a
+ * target is missed.
  */
 
 #include "config.h"
@@ -476,8 +482,9 @@ main (int argc, char *argv[])
            filter.keystroke, filter.all_rows,
            gtk_filter_list_model_get_incremental (filtered) ? "incremental, between frames"
                                                             : "at once");
-  g_print ("longest step that blocks a frame while filtering: %.2f ms (target < 16)\n",
-           filter.longest);
+  g_print (
+      "longest step that blocks a frame while filtering: %.2f ms (target < 33: never two frames)\n",
+      filter.longest);
   g_print ("the frame after a keystroke:   median %.2f ms; keystroke and its frame: 90 %% under "
            "%.2f ms (target < 16), worst %.2f ms\n",
            filter.frame, filter.p90, filter.worst);
@@ -501,7 +508,7 @@ main (int argc, char *argv[])
       g_print ("FAIL: scrolling drops frames\n");
       ok = FALSE;
     }
-  if (sort.longest >= 16)
+  if (sort.longest >= 33)
     {
       g_print ("FAIL: sorting blocks a frame\n");
       ok = FALSE;
@@ -511,7 +518,9 @@ main (int argc, char *argv[])
       g_print ("FAIL: keystrokes drop frames\n");
       ok = FALSE;
     }
-  if (filter.longest >= 16)
+  /* A single step may cost a frame now and then (GTK 4.8 lays out the
+   * rows it rebuilt); never two in a row. */
+  if (filter.longest >= 33)
     {
       g_print ("FAIL: filtering is too slow\n");
       ok = FALSE;
