@@ -165,6 +165,12 @@ run_steps (GtkFilterListModel *filtered)
     }
 }
 
+static int
+compare_p90 (gconstpointer a, gconstpointer b)
+{
+  return compare_doubles (&((const FilterTimes *) a)->p90, &((const FilterTimes *) b)->p90);
+}
+
 /* Scrolling down a screenful at a time, 60 times (rows come into view and
  * GTK 4.8 builds them: it recycles none): what each scroll and the frame
  * after it cost. */
@@ -203,6 +209,14 @@ measure_scroll (GtkWidget *window, GtkAdjustment *scroll)
   times.median = (step[29] + step[30]) / 2;
   times.p90 = step[53];
   return times;
+}
+
+static gboolean
+target (gboolean met, const char *failure)
+{
+  if (!met)
+    g_print ("FAIL: %s\n", failure);
+  return met;
 }
 
 /* A header click sorting the list by name, then the other way round, then
@@ -454,9 +468,17 @@ main (int argc, char *argv[])
       gtk_widget_get_template_child (GTK_WIDGET (window), FLEX_TYPE_WINDOW, "search_entry"));
   filtered = GTK_FILTER_LIST_MODEL (flex_directory_page_get_visible_model (page));
   /* A first round warms up what GTK caches once (glyphs of new text, styles
-   * of new rows); the second is measured. */
+   * of new rows); of three more, the middle one (by its 90th percentile)
+   * is reported: this machine's own noise moves a single round by ±20 %. */
   (void) measure_filter (GTK_WIDGET (window), search, filtered);
-  filter = measure_filter (GTK_WIDGET (window), search, filtered);
+  {
+    FilterTimes rounds[3];
+
+    for (guint r = 0; r < G_N_ELEMENTS (rounds); r++)
+      rounds[r] = measure_filter (GTK_WIDGET (window), search, filtered);
+    qsort (rounds, G_N_ELEMENTS (rounds), sizeof (FilterTimes), compare_p90);
+    filter = rounds[1];
+  }
   sort = measure_sort (page, filtered);
   scrolled = measure_scroll (
       GTK_WIDGET (window),
@@ -506,39 +528,17 @@ main (int argc, char *argv[])
            "(target: a removal and an insertion)\n",
            moved.n_signals, moved.max_removed, moved.max_added);
 
-  if (scrolled.p90 >= 16)
-    {
-      g_print ("FAIL: scrolling drops frames\n");
-      ok = FALSE;
-    }
-  if (sort.longest >= 33)
-    {
-      g_print ("FAIL: sorting blocks a frame\n");
-      ok = FALSE;
-    }
-  if (filter.p90 >= 16)
-    {
-      g_print ("FAIL: keystrokes drop frames\n");
-      ok = FALSE;
-    }
+  ok = target (scrolled.p90 < 16, "scrolling drops frames") && ok;
+  ok = target (sort.longest < 33, "sorting blocks two frames") && ok;
+  ok = target (filter.p90 < 16, "keystrokes drop frames") && ok;
   /* A single step may cost a frame now and then (GTK 4.8 lays out the
    * rows it rebuilt); never two in a row. */
-  if (filter.longest >= 33)
-    {
-      g_print ("FAIL: filtering is too slow\n");
-      ok = FALSE;
-    }
-  if (per_contact >= 2048)
-    {
-      g_print ("FAIL: too much memory per contact\n");
-      ok = FALSE;
-    }
-  if (in_place.n_signals != 1 || in_place.max_removed > 1 || in_place.max_added > 1 ||
-      moved.n_signals > 2 || moved.max_removed > 1 || moved.max_added > 1)
-    {
-      g_print ("FAIL: one remote edit changed more than one position\n");
-      ok = FALSE;
-    }
+  ok = target (filter.longest < 33, "filtering blocks two frames") && ok;
+  ok = target (per_contact < 2048, "too much memory per contact") && ok;
+  ok = target (in_place.n_signals == 1 && in_place.max_removed <= 1 && in_place.max_added <= 1 &&
+                   moved.n_signals <= 2 && moved.max_removed <= 1 && moved.max_added <= 1,
+               "one remote edit changed more than one position") &&
+       ok;
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_subprocess_force_exit (emulator);

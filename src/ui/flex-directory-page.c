@@ -806,12 +806,12 @@ cell_is_near (FlexDirectoryPage *self, GtkListItem *list_item)
   return position + NEAR_ROWS >= first && position <= last + NEAR_ROWS;
 }
 
-/* Binds cells that wait, for at most @budget_us: %TRUE while others still
- * wait. */
+/* Binds cells that wait, for at most @budget_us (-1: all of them): %TRUE
+ * while others still wait. */
 static gboolean
 bind_pending_step (FlexDirectoryPage *self, gint64 budget_us)
 {
-  gint64 end = g_get_monotonic_time () + budget_us;
+  gint64 end = budget_us < 0 ? G_MAXINT64 : g_get_monotonic_time () + budget_us;
   GHashTableIter iter;
   gpointer list_item;
 
@@ -867,19 +867,11 @@ schedule_bind_pending (FlexDirectoryPage *self)
 static void
 bind_all_pending (FlexDirectoryPage *self)
 {
-  GHashTableIter iter;
-  gpointer list_item;
-
   g_clear_handle_id (&self->bind_pending, g_source_remove);
   if (self->bind_pending_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->bind_pending_tick);
   self->bind_pending_tick = 0;
-  g_hash_table_iter_init (&iter, self->pending_cells);
-  while (g_hash_table_iter_next (&iter, &list_item, NULL))
-    {
-      g_hash_table_iter_remove (&iter);
-      show_cell (list_item);
-    }
+  bind_pending_step (self, -1);
 }
 
 static void
