@@ -370,6 +370,28 @@ on_task_status (GObject *object, GAsyncResult *result, gpointer user_data)
                       "TaskRouter answered without the task's assignment_status");
 }
 
+/* One task's resource, read (GET) or changed (POST @form): its status. */
+static void
+request_task (FlexTwilioClient *client,
+              const char *method,
+              const char *workspace_sid,
+              const char *task_sid,
+              const char *const *form,
+              gpointer source_tag,
+              GCancellable *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  GTask *task = g_task_new (client, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Tasks", task_sid, NULL);
+  flex_twilio_client_request_async (client, method, url, form, NULL, cancellable, on_task_status,
+                                    task);
+}
+
 /**
  * flex_task_router_fetch_task_async:
  *
@@ -383,18 +405,11 @@ flex_task_router_fetch_task_async (FlexTwilioClient *client,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  g_autofree char *url = NULL;
-  GTask *task;
-
   g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
   g_return_if_fail (workspace_sid != NULL && task_sid != NULL);
 
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_task_router_fetch_task_async);
-  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
-                                      workspace_sid, "Tasks", task_sid, NULL);
-  flex_twilio_client_request_async (client, "GET", url, NULL, NULL, cancellable, on_task_status,
-                                    task);
+  request_task (client, "GET", workspace_sid, task_sid, NULL, flex_task_router_fetch_task_async,
+                cancellable, callback, user_data);
 }
 
 /**
@@ -413,9 +428,7 @@ flex_task_router_cancel_task_async (FlexTwilioClient *client,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  g_autofree char *url = NULL;
   const char *form[5] = { "AssignmentStatus", "canceled", NULL, NULL, NULL };
-  GTask *task;
 
   g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
   g_return_if_fail (workspace_sid != NULL && task_sid != NULL);
@@ -425,12 +438,8 @@ flex_task_router_cancel_task_async (FlexTwilioClient *client,
       form[2] = "Reason";
       form[3] = reason;
     }
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_task_router_cancel_task_async);
-  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
-                                      workspace_sid, "Tasks", task_sid, NULL);
-  flex_twilio_client_request_async (client, "POST", url, form, NULL, cancellable, on_task_status,
-                                    task);
+  request_task (client, "POST", workspace_sid, task_sid, form, flex_task_router_cancel_task_async,
+                cancellable, callback, user_data);
 }
 
 /**
