@@ -17,6 +17,7 @@
 #include "flex-directory-page.h"
 #include "flex-phone.h"
 #include "flex-search.h"
+#include "flex-frame-steps.h"
 #include "flex-reverse-model.h"
 #include "flex-row-model.h"
 #include "flex-transfer.h"
@@ -59,11 +60,10 @@ struct _FlexDirectoryPage
   GHashTable *bound_numbers; /* GtkListItem showing a phone number → its TextGetter */
   GHashTable *formatted;     /* number → how it shows: libphonenumber once a number */
   guint status_timer;
-  guint prepare_search;      /* the idle that makes the rows' search texts */
-  GHashTable *pending_cells; /* GtkListItem of rows far from the view, bound later */
-  guint bind_pending;        /* … by this idle, */
-  guint bind_pending_tick;   /* … or a step a frame of the column view */
-  guint prepared;            /* … up to this position of the directory */
+  guint prepare_search;        /* the idle that makes the rows' search texts */
+  GHashTable *pending_cells;   /* GtkListItem of rows far from the view, bound later */
+  FlexFrameSteps bind_pending; /* … a step after each frame */
+  guint prepared;              /* … up to this position of the directory */
 
   /* Template widgets */
   GtkStack *stack;
@@ -824,53 +824,17 @@ bind_pending_step (FlexDirectoryPage *self, gint64 budget_us)
   return g_hash_table_size (self->pending_cells) > 0;
 }
 
-static void schedule_bind_pending (FlexDirectoryPage *self);
-
 static gboolean
-on_bind_pending (gpointer user_data)
+bind_pending_budget (gpointer data)
 {
-  FlexDirectoryPage *self = user_data;
-
-  self->bind_pending = 0;
-  if (bind_pending_step (self, BIND_BUDGET_US))
-    schedule_bind_pending (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* A frame has begun: the next step comes once it is drawn. */
-static gboolean
-on_bind_pending_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  FlexDirectoryPage *self = user_data;
-
-  self->bind_pending_tick = 0;
-  self->bind_pending = g_idle_add (on_bind_pending, self);
-  return G_SOURCE_REMOVE;
-}
-
-/* A step between two frames while the list shows (idles alone would run
- * several between two frames, and that frame would lay out all their
- * rows); else at the next idle. */
-static void
-schedule_bind_pending (FlexDirectoryPage *self)
-{
-  if (self->bind_pending != 0 || self->bind_pending_tick != 0)
-    return;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
-    self->bind_pending_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view),
-                                                            on_bind_pending_tick, self, NULL);
-  else
-    self->bind_pending = g_idle_add (on_bind_pending, self);
+  return bind_pending_step (data, BIND_BUDGET_US);
 }
 
 /* The list scrolls: no row shows what it showed before a change. */
 static void
 bind_all_pending (FlexDirectoryPage *self)
 {
-  g_clear_handle_id (&self->bind_pending, g_source_remove);
-  if (self->bind_pending_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->bind_pending_tick);
-  self->bind_pending_tick = 0;
+  flex_frame_steps_cancel (&self->bind_pending);
   bind_pending_step (self, -1);
 }
 
@@ -887,7 +851,7 @@ on_slot_item (FlexRowSlot *slot, GParamSpec *pspec, GtkListItem *list_item)
       return;
     }
   g_hash_table_add (self->pending_cells, list_item);
-  schedule_bind_pending (self);
+  flex_frame_steps_schedule (&self->bind_pending);
 }
 
 static void
@@ -2028,6 +1992,7 @@ flex_directory_page_constructed (GObject *object)
       flex_row_model_new (G_LIST_MODEL (self->filtered), self->kind != FLEX_DIRECTORY_KIND_RECENTS);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->rows));
   flex_row_model_set_pacer (self->rows, GTK_WIDGET (self->column_view));
+  flex_frame_steps_set_widget (&self->bind_pending, GTK_WIDGET (self->column_view));
   g_signal_connect_object (self->rows, "selection-changed", G_CALLBACK (update_selection), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
@@ -2159,8 +2124,7 @@ flex_directory_page_dispose (GObject *object)
   g_clear_object (&self->config);
   /* Last: dropping the sorter above changed the rows once more. */
   g_clear_handle_id (&self->prepare_search, g_source_remove);
-  g_clear_handle_id (&self->bind_pending, g_source_remove);
-  self->bind_pending_tick = 0; /* it went with the column view */
+  flex_frame_steps_clear (&self->bind_pending);
 
   G_OBJECT_CLASS (flex_directory_page_parent_class)->dispose (object);
 }
@@ -2284,6 +2248,7 @@ flex_directory_page_init (FlexDirectoryPage *self)
   self->formatted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bound_checks = g_hash_table_new (NULL, NULL);
   self->pending_cells = g_hash_table_new (NULL, NULL);
+  flex_frame_steps_init (&self->bind_pending, bind_pending_budget, self);
   gtk_widget_init_template (GTK_WIDGET (self));
   name_footer_buttons (self);
 }

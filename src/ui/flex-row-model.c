@@ -11,6 +11,8 @@
 
 #include "flex-row-model.h"
 
+#include "flex-frame-steps.h"
+
 /*
  * FlexRowModel: the rows of a list view over another list model, so that
  * GTK 4.8 does not destroy and build again its rows when that model changes
@@ -59,11 +61,9 @@ struct _FlexRowModel
   GObject parent_instance;
 
   GListModel *model;
-  GPtrArray *slots;    /* position → its FlexRowSlot while one is alive, else NULL */
-  guint n_items;       /* the rows GTK knows: the items, once the count has caught up */
-  guint catch_up;      /* the idle that brings n_items to the model's count, */
-  guint catch_up_tick; /* … or the tick callback of the pacer: a step a frame */
-  GtkWidget *pacer;    /* weak (on_pacer_gone) */
+  GPtrArray *slots;        /* position → its FlexRowSlot while one is alive, else NULL */
+  guint n_items;           /* the rows GTK knows: the items, once the count has caught up */
+  FlexFrameSteps catch_up; /* bring n_items to the model's count, a step a frame */
   gboolean selectable;
   GHashTable *selected; /* the selected items */
 };
@@ -251,48 +251,10 @@ catch_up_step (FlexRowModel *self, guint step_rows)
   return self->n_items != n_real;
 }
 
-static void schedule_catch_up (FlexRowModel *self);
-
 static gboolean
-on_catch_up (gpointer user_data)
+catch_up_rows (gpointer data)
 {
-  FlexRowModel *self = user_data;
-
-  self->catch_up = 0;
-  if (catch_up_step (self, STEP_ROWS))
-    schedule_catch_up (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* A frame of the pacer has begun: the next step comes once it is drawn. */
-static gboolean
-on_catch_up_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  FlexRowModel *self = user_data;
-
-  self->catch_up_tick = 0;
-  self->catch_up = g_idle_add (on_catch_up, self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-catching_up (FlexRowModel *self)
-{
-  return self->catch_up != 0 || self->catch_up_tick != 0;
-}
-
-/* The next step: while the pacer shows, after its next frame, one a frame
- * (idles alone would run several between two frames, and that frame would
- * lay out all their rows); else at the next idle. */
-static void
-schedule_catch_up (FlexRowModel *self)
-{
-  if (catching_up (self))
-    return;
-  if (self->pacer != NULL && gtk_widget_get_mapped (self->pacer))
-    self->catch_up_tick = gtk_widget_add_tick_callback (self->pacer, on_catch_up_tick, self, NULL);
-  else
-    self->catch_up = g_idle_add (on_catch_up, self);
+  return catch_up_step (data, STEP_ROWS);
 }
 
 static void
@@ -302,7 +264,7 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
   guint new_n = g_list_model_get_n_items (model);
   guint end;
 
-  if (removed <= 1 && added <= 1 && !catching_up (self))
+  if (removed <= 1 && added <= 1 && !flex_frame_steps_pending (&self->catch_up))
     {
       /* An edit: as it is. */
       detach_slots (self, position, position + removed);
@@ -317,13 +279,15 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
 
   /* Many rows: the slots stay and show their new items; the count follows,
    * at the end, a step now and the rest between frames. */
-  end = removed == added && !catching_up (self) ? position + added : old_n;
+  end = removed == added && !flex_frame_steps_pending (&self->catch_up) ? position + added : old_n;
   for (guint i = position; i < end; i++)
     rebind_slot (self, i);
   if (end > position && g_hash_table_size (self->selected) > 0)
     gtk_selection_model_selection_changed (GTK_SELECTION_MODEL (self), position, end - position);
-  if (old_n != new_n && !catching_up (self) && catch_up_step (self, STEP_ROWS))
-    schedule_catch_up (self);
+  /* A step now, the others after each frame of the list. */
+  if (old_n != new_n && !flex_frame_steps_pending (&self->catch_up) &&
+      catch_up_step (self, STEP_ROWS))
+    flex_frame_steps_schedule (&self->catch_up);
 }
 
 static GType
@@ -462,11 +426,7 @@ flex_row_model_dispose (GObject *object)
 {
   FlexRowModel *self = FLEX_ROW_MODEL (object);
 
-  g_clear_handle_id (&self->catch_up, g_source_remove);
-  if (self->pacer != NULL && self->catch_up_tick != 0)
-    gtk_widget_remove_tick_callback (self->pacer, self->catch_up_tick);
-  self->catch_up_tick = 0;
-  flex_row_model_set_pacer (self, NULL);
+  flex_frame_steps_clear (&self->catch_up);
   if (self->model != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
@@ -503,6 +463,7 @@ static void
 flex_row_model_init (FlexRowModel *self)
 {
   self->slots = g_ptr_array_new ();
+  flex_frame_steps_init (&self->catch_up, catch_up_rows, self);
   self->selected = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
 }
 
@@ -575,20 +536,6 @@ flex_row_model_refresh (FlexRowModel *self)
     }
 }
 
-static void
-on_pacer_gone (gpointer data, GObject *where_the_pacer_was)
-{
-  FlexRowModel *self = data;
-
-  self->pacer = NULL;
-  /* Its tick callbacks went with it. */
-  if (self->catch_up_tick != 0)
-    {
-      self->catch_up_tick = 0;
-      self->catch_up = g_idle_add (on_catch_up, self);
-    }
-}
-
 /**
  * flex_row_model_set_pacer:
  * @pacer: (nullable): the list view showing the rows
@@ -601,19 +548,5 @@ flex_row_model_set_pacer (FlexRowModel *self, GtkWidget *pacer)
   g_return_if_fail (FLEX_IS_ROW_MODEL (self));
   g_return_if_fail (pacer == NULL || GTK_IS_WIDGET (pacer));
 
-  if (self->pacer == pacer)
-    return;
-  if (self->pacer != NULL)
-    {
-      if (self->catch_up_tick != 0)
-        {
-          gtk_widget_remove_tick_callback (self->pacer, self->catch_up_tick);
-          self->catch_up_tick = 0;
-          self->catch_up = g_idle_add (on_catch_up, self);
-        }
-      g_object_weak_unref (G_OBJECT (self->pacer), on_pacer_gone, self);
-    }
-  self->pacer = pacer;
-  if (pacer != NULL)
-    g_object_weak_ref (G_OBJECT (pacer), on_pacer_gone, self);
+  flex_frame_steps_set_widget (&self->catch_up, pacer);
 }
