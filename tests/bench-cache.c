@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "flex-directory.h"
+#include "flex-test-directory.h"
 #include "flex-emulator.h"
 #include "flex-map-cache.h"
 
@@ -29,23 +30,12 @@
 #define USERNAME   "SK0123456789abcdef0123456789abcdef"
 
 static void
-on_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
+check (FlexDirectory *directory)
 {
   g_autoptr (GError) error = NULL;
 
-  if (!flex_directory_refresh_finish (FLEX_DIRECTORY (object), result, &error))
+  if (!flex_test_check_directory (directory, 60000, &error))
     g_error ("refresh failed: %s", error->message);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-check (FlexDirectory *directory)
-{
-  gboolean done = FALSE;
-
-  flex_directory_refresh_async (directory, NULL, on_refreshed, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 int

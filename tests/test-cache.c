@@ -20,6 +20,7 @@
 #include "flex-directory.h"
 #include "flex-emulator.h"
 #include "flex-map-cache.h"
+#include "flex-test-directory.h"
 #include "flex-test-util.h"
 
 #define ACCOUNT    "AC0123456789abcdef0123456789abcdef"
@@ -305,23 +306,14 @@ open_directory (Fixture *fixture, const char *map_name, FlexDirectoryKind kind)
   return directory;
 }
 
-static void
-on_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (flex_directory_refresh_finish (FLEX_DIRECTORY (object), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
+/* A check that must succeed. */
 static void
 check (FlexDirectory *directory)
 {
-  gboolean done = FALSE;
+  g_autoptr (GError) error = NULL;
 
-  flex_directory_refresh_async (directory, NULL, on_refreshed, &done);
-  FLEX_TEST_WAIT_FOR (done, 5000);
+  g_assert_true (flex_test_check_directory (directory, 5000, &error));
+  g_assert_no_error (error);
 }
 
 static void

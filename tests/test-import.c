@@ -28,6 +28,7 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 #include "flex-export.h"
 #include "flex-import.h"
 #include "flex-model-error.h"
+#include "flex-test-directory.h"
 #include "flex-test-state.h"
 #include "flex-test-util.h"
 
@@ -244,19 +245,9 @@ put (Fixture *fixture, const char *key, const char *name, const char *phone, con
 }
 
 static void
-on_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  flex_directory_refresh_finish (FLEX_DIRECTORY (object), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 check (FlexDirectory *directory)
 {
-  gboolean done = FALSE;
-
-  flex_directory_refresh_async (directory, NULL, on_refreshed, &done);
-  FLEX_TEST_WAIT_FOR (done, 20000);
+  (void) flex_test_check_directory (directory, 20000, NULL);
 }
 
 static void

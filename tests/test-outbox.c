@@ -19,6 +19,7 @@
 #include "flex-directory.h"
 #include "flex-emulator.h"
 #include "flex-outbox.h"
+#include "flex-test-directory.h"
 #include "flex-test-state.h"
 #include "flex-test-util.h"
 
@@ -321,19 +322,9 @@ go_offline (Fixture *fixture, gboolean offline)
 }
 
 static void
-on_checked_directory (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  flex_directory_refresh_finish (FLEX_DIRECTORY (object), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 check_directory (FlexDirectory *directory)
 {
-  gboolean done = FALSE;
-
-  flex_directory_refresh_async (directory, NULL, on_checked_directory, &done);
-  FLEX_TEST_WAIT_FOR (done, 10000);
+  (void) flex_test_check_directory (directory, 10000, NULL);
 }
 
 static void
