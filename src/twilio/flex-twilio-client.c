@@ -607,6 +607,13 @@ send_attempt (GTask *task)
   headers = soup_message_get_request_headers (request->message);
   soup_message_headers_replace (headers, "Authorization", self->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
+  /* No connection is reused: libsoup 3.2 restarts an idempotent request
+   * whose kept-alive connection the server closed, and then completes the
+   * old attempt a second time on a message whose I/O is gone (a call
+   * through NULL in run_until_read_done → soup_message_io_get_response_istream).
+   * A connection used once is never restarted there; our own retry
+   * (schedule_retry) covers dropped connections. README, "libsoup 3.2". */
+  soup_message_headers_replace (headers, "Connection", "close");
   if (request->if_match != NULL)
     soup_message_headers_replace (headers, "If-Match", request->if_match);
   if (request->body != NULL)
