@@ -322,7 +322,9 @@ on_written (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       /* Twilio cannot be reached: keep the edit on disk, show it, send it
        * when a check succeeds. If even that fails, the person gets the
-       * original error (and their edit back). */
+       * original error (and their edit back). The lists are offline from
+       * now on: the next edits wait there at once. */
+      _flex_directory_set_status (self, TRUE, error->message);
       return_queued (g_steal_pointer (&task), g_steal_pointer (&error));
       return;
     }
@@ -441,10 +443,12 @@ start_write (FlexDirectory *self,
     }
 
   /* An edit of an item that already waits in the outbox joins it there, so
-   * that the order is kept. */
+   * that the order is kept; while Twilio is known to be out of reach, an
+   * edit goes there at once (sent in the background), never through the
+   * retries in front of the person. */
   if (self->outbox != NULL &&
-      flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), data->key) !=
-          NULL)
+      (self->offline || flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map),
+                                            data->key) != NULL))
     {
       return_queued (g_steal_pointer (&task), NULL);
       return;
@@ -722,6 +726,20 @@ flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox)
       g_signal_connect (outbox, "sent", G_CALLBACK (on_outbox_sent), self);
       on_outbox_changed (outbox, self);
     }
+}
+
+/**
+ * flex_directory_get_unsent:
+ *
+ * Returns: whether an edit of @key waits in the outbox, not sent yet
+ */
+gboolean
+flex_directory_get_unsent (FlexDirectory *self, const char *key)
+{
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), FALSE);
+
+  return self->outbox != NULL && key != NULL &&
+         flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), key) != NULL;
 }
 
 /**

@@ -90,6 +90,7 @@ typedef struct _FlexOutbox FlexOutbox;
 void flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox);
 void flex_directory_hold_checks (FlexDirectory *self);
 void flex_directory_release_checks (FlexDirectory *self);
+gboolean flex_directory_get_unsent (FlexDirectory *self, const char *key);
 FlexContact *
 flex_directory_get_conflict (FlexDirectory *self, const char *key, FlexContact **theirs);
 gboolean flex_directory_keep_theirs (FlexDirectory *self, const char *key, GError **error);

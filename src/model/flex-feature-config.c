@@ -27,6 +27,9 @@ struct _FlexFeatureConfig
   GSettings *settings;
   JsonObject *flex_layer;
   JsonObject *worker_layer;
+  /* Whether Flex has answered (now, or in the state kept from the last
+   * run): until then a failure to reach it never turns the feature off. */
+  gboolean flex_known;
 
   gboolean enabled;
   gboolean enable_recents;
@@ -233,6 +236,15 @@ layer_value (JsonObject *layer, GParamSpec *pspec, GValue *value)
   return FALSE;
 }
 
+static gboolean
+enabled_set_by_hand (FlexFeatureConfig *self)
+{
+  g_autoptr (GVariant) value =
+      self->settings != NULL ? g_settings_get_user_value (self->settings, "enabled") : NULL;
+
+  return value != NULL;
+}
+
 static void
 recompute (FlexFeatureConfig *self)
 {
@@ -247,7 +259,9 @@ recompute (FlexFeatureConfig *self)
       if (!layer_value (self->worker_layer, pspec, &value) &&
           !layer_value (self->flex_layer, pspec, &value))
         {
-          if (self->settings != NULL)
+          if (i == PROP_ENABLED && !self->flex_known && !enabled_set_by_hand (self))
+            g_value_set_boolean (&value, TRUE);
+          else if (self->settings != NULL)
             {
               g_autoptr (GVariant) variant =
                   g_settings_get_value (self->settings, g_param_spec_get_name (pspec));
@@ -307,6 +321,25 @@ flex_feature_config_set_layers (FlexFeatureConfig *self,
   g_clear_pointer (&self->worker_layer, json_object_unref);
   self->flex_layer = flex_layer != NULL ? json_object_ref (flex_layer) : NULL;
   self->worker_layer = worker_layer != NULL ? json_object_ref (worker_layer) : NULL;
+  recompute (self);
+}
+
+/**
+ * flex_feature_config_set_flex_known:
+ * @known: whether Flex has answered (or its answer of the last run is kept)
+ *
+ * Until Flex is known, the feature is on unless the local setting was
+ * turned off by hand: only Flex answering with the feature off, or a
+ * person, turns it off; a failure to reach Flex never does.
+ */
+void
+flex_feature_config_set_flex_known (FlexFeatureConfig *self, gboolean known)
+{
+  g_return_if_fail (FLEX_IS_FEATURE_CONFIG (self));
+
+  if (self->flex_known == !!known)
+    return;
+  self->flex_known = !!known;
   recompute (self);
 }
 

@@ -21,6 +21,7 @@ void flex_feature_config_bind_settings (FlexFeatureConfig *self, GSettings *cont
 void flex_feature_config_set_layers (FlexFeatureConfig *self,
                                      JsonObject *flex_layer,
                                      JsonObject *worker_layer);
+void flex_feature_config_set_flex_known (FlexFeatureConfig *self, gboolean known);
 gboolean flex_feature_config_get_enabled (FlexFeatureConfig *self);
 gboolean flex_feature_config_get_enable_recents (FlexFeatureConfig *self);
 gboolean flex_feature_config_get_enable_personal (FlexFeatureConfig *self);

@@ -46,6 +46,12 @@ gboolean flex_map_cache_save (FlexMapCache *self,
                               const FlexMapSnapshot *snapshot,
                               GError **error);
 FlexMapSnapshot *flex_map_cache_load (FlexMapCache *self, const char *map_name, GError **error);
+gboolean flex_map_cache_save_document (
+    FlexMapCache *self, const char *name, const char *format, JsonNode *content, GError **error);
+JsonNode *flex_map_cache_load_document (FlexMapCache *self,
+                                        const char *name,
+                                        const char *format,
+                                        GError **error);
 gboolean flex_map_cache_delete_all (FlexMapCache *self, GError **error);
 
 G_END_DECLS

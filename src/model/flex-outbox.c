@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "flex-json.h"
 #include "flex-outbox.h"
 
 /*
@@ -257,10 +258,12 @@ flex_outbox_load (FlexOutbox *self, GError **error)
 
   g_return_val_if_fail (FLEX_IS_OUTBOX (self), FALSE);
 
-  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (!json_parser_load_from_file (parser, self->path, &local_error))
-    return set_aside (self, local_error->message, error);
+  if (!flex_json_parser_load_file (parser, self->path, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return TRUE;
+      return set_aside (self, local_error->message, error);
+    }
   if (json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return set_aside (self, "not an object", error);

@@ -56,7 +56,20 @@ struct _FlexSession
   guint worker_poll_id;
   gboolean refreshing_worker;
   gboolean load_finished;
+
+  /* Flex read again in the background until it answers (no limit of
+   * tries): the configuration and the worker, kept beside the snapshots. */
+  GCancellable *cancellable;
+  guint remote_retry_id;
+  guint remote_failures;
+  gboolean fetching_remote;
+  gboolean remote_answered;
 };
+
+#define STATE_FILE   "session"
+#define STATE_FORMAT "flex-contacts-session"
+/* Back-off of the background reads of Flex: 1 s, 2 s, … up to 5 minutes. */
+#define REMOTE_RETRY_MAX_S 300
 
 enum
 {
@@ -85,10 +98,22 @@ update_shared_editable (FlexSession *self)
 }
 
 static void
+flex_session_dispose (GObject *object)
+{
+  FlexSession *self = FLEX_SESSION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->remote_retry_id, g_source_remove);
+
+  G_OBJECT_CLASS (flex_session_parent_class)->dispose (object);
+}
+
+static void
 flex_session_finalize (GObject *object)
 {
   FlexSession *self = FLEX_SESSION (object);
 
+  g_clear_object (&self->cancellable);
   g_signal_handlers_disconnect_by_data (self->config, self);
   g_clear_handle_id (&self->worker_poll_id, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->feeds); i++)
@@ -158,6 +183,7 @@ flex_session_class_init (FlexSessionClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
+  object_class->dispose = flex_session_dispose;
   object_class->finalize = flex_session_finalize;
   object_class->get_property = flex_session_get_property;
   object_class->set_property = flex_session_set_property;
@@ -176,6 +202,7 @@ static void
 flex_session_init (FlexSession *self)
 {
   self->poll_interval = 15;
+  self->cancellable = g_cancellable_new ();
   self->push_unavailable = g_strdup (_ ("Live updates are not set up for this account"));
 }
 
@@ -326,6 +353,7 @@ flex_session_get_error_message (FlexSession *self)
 static void
 apply_layers (FlexSession *self)
 {
+  flex_feature_config_set_flex_known (self->config, self->configuration != NULL);
   flex_feature_config_set_layers (
       self->config, self->configuration != NULL ? self->configuration->contacts_feature : NULL,
       self->worker != NULL ? flex_worker_get_contacts_overrides (self->worker) : NULL);
@@ -498,6 +526,8 @@ set_error_message (FlexSession *self, const char *message)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
+static void fetch_remote (FlexSession *self);
+
 static void
 finish_load (GTask *task)
 {
@@ -517,58 +547,238 @@ finish_load (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
+/* The last known state: what Flex and TaskRouter answered last time. */
+
 static void
-on_worker_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+save_state (FlexSession *self)
 {
-  g_autoptr (GTask) task = user_data;
-  FlexSession *self = g_task_get_source_object (task);
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) content = NULL;
   g_autoptr (GError) error = NULL;
 
-  self->worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  if (self->worker == NULL)
+  if (self->cache == NULL || self->configuration == NULL || self->configuration->json == NULL)
+    return;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "configuration");
+  json_builder_add_value (builder, json_node_copy (self->configuration->json));
+  if (self->worker != NULL && self->worker->json != NULL)
+    {
+      json_builder_set_member_name (builder, "worker");
+      json_builder_add_value (builder, json_node_copy (self->worker->json));
+    }
+  json_builder_end_object (builder);
+  content = json_builder_get_root (builder);
+  if (!flex_map_cache_save_document (self->cache, STATE_FILE, STATE_FORMAT, content, &error))
+    g_debug ("Could not keep the Flex configuration: %s", error->message);
+}
+
+static void
+load_state (FlexSession *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) content = NULL;
+  g_autoptr (FlexConfiguration) configuration = NULL;
+  g_autoptr (FlexWorker) worker = NULL;
+  JsonObject *object;
+  JsonNode *node;
+
+  content = flex_map_cache_load_document (self->cache, STATE_FILE, STATE_FORMAT, &error);
+  if (content == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_debug ("Not using the kept Flex configuration: %s", error->message);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (content))
+    return;
+  object = json_node_get_object (content);
+  node = json_object_get_member (object, "configuration");
+  configuration = flex_configuration_new_from_json (node, NULL);
+  if (configuration == NULL || configuration->workspace_sid == NULL)
+    return;
+  node = json_object_get_member (object, "worker");
+  worker = node != NULL ? flex_worker_new_from_json (node, NULL) : NULL;
+  if (worker != NULL && g_strcmp0 (worker->sid, self->worker_sid) != 0)
+    g_clear_pointer (&worker, flex_worker_free);
+
+  g_clear_pointer (&self->configuration, flex_configuration_free);
+  self->configuration = g_steal_pointer (&configuration);
+  if (worker != NULL)
+    apply_worker (self, g_steal_pointer (&worker));
+  else
+    apply_layers (self);
+}
+
+static gboolean
+on_remote_retry (gpointer user_data)
+{
+  FlexSession *self = user_data;
+
+  self->remote_retry_id = 0;
+  fetch_remote (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Flex could not be read: what the app knew stays, and it asks again. */
+static void
+remote_failed (FlexSession *self, const char *message)
+{
+  guint delay_s = MIN ((guint) 1 << MIN (self->remote_failures, 9), REMOTE_RETRY_MAX_S);
+
+  self->fetching_remote = FALSE;
+  self->remote_failures++;
+  g_debug ("Flex not read (%s): again in ~%u s", message, delay_s);
+  if (!self->remote_answered)
+    {
+      g_autofree char *text =
+          self->configuration != NULL
+              ? g_strdup_printf (_ ("Could not read Flex, so what it said last applies: %s"),
+                                 message)
+              : g_strdup_printf (
+                    _ ("Could not read the Flex configuration, so local settings apply: %s"),
+                    message);
+
+      set_error_message (self, text);
+    }
+  /* ± 20 %, so that many agents do not ask in step. */
+  self->remote_retry_id = g_timeout_add (
+      (guint) (delay_s * 1000 * g_random_double_range (0.8, 1.2)), on_remote_retry, self);
+}
+
+static void
+on_remote_worker (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexSession) self = user_data;
+  g_autoptr (GError) error = NULL;
+  FlexWorker *worker;
+
+  worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (worker == NULL)
     {
       g_autofree char *message =
           g_strdup_printf (_ ("Could not read your worker: %s"), error->message);
 
-      set_error_message (self, message);
+      remote_failed (self, message);
+      return;
     }
-
-  finish_load (task);
+  self->fetching_remote = FALSE;
+  self->remote_failures = 0;
+  self->remote_answered = TRUE;
+  set_error_message (self, NULL);
+  apply_worker (self, worker);
+  save_state (self);
+  schedule_worker_poll (self);
 }
 
 static void
-on_configuration_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+on_remote_configuration (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexSession) self = user_data;
+  g_autoptr (GError) error = NULL;
+  FlexConfiguration *configuration;
+
+  configuration = flex_configuration_fetch_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (configuration == NULL)
+    {
+      remote_failed (self, error->message);
+      return;
+    }
+  if (configuration->workspace_sid == NULL)
+    {
+      flex_configuration_free (configuration);
+      remote_failed (self, _ ("it names no TaskRouter workspace"));
+      return;
+    }
+  /* Flex answered: its configuration applies, the feature off included. */
+  g_clear_pointer (&self->configuration, flex_configuration_free);
+  self->configuration = configuration;
+  apply_layers (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
+  flex_task_router_fetch_worker_async (self->client, self->configuration->workspace_sid,
+                                       self->worker_sid, self->cancellable, on_remote_worker,
+                                       g_object_ref (self));
+}
+
+/* Reads Flex and the worker in the background, again and again until they
+ * answer; never turns anything off for a failure to reach them. */
+static void
+fetch_remote (FlexSession *self)
+{
+  if (self->fetching_remote || self->remote_retry_id != 0)
+    return;
+  self->fetching_remote = TRUE;
+  flex_configuration_fetch_async (self->client, self->cancellable, on_remote_configuration,
+                                  g_object_ref (self));
+}
+
+/* A first start (nothing kept): the first answer of Flex, or its failure,
+ * starts the directories; after a failure Flex is asked again later. */
+static void
+on_first_worker (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   FlexSession *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
-  GCancellable *cancellable;
+  FlexWorker *worker;
 
-  self->configuration =
-      flex_configuration_fetch_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  if (self->configuration == NULL || self->configuration->workspace_sid == NULL)
+  worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  self->fetching_remote = FALSE;
+  if (worker == NULL)
     {
       g_autofree char *message =
-          g_strdup_printf (_ ("Could not read the Flex configuration, so local settings apply: %s"),
-                           error != NULL ? error->message : _ ("it names no TaskRouter workspace"));
+          g_strdup_printf (_ ("Could not read your worker: %s"), error->message);
 
-      set_error_message (self, message);
-      finish_load (task);
+      finish_load (g_steal_pointer (&task));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        remote_failed (self, message);
       return;
     }
+  self->remote_answered = TRUE;
+  self->worker = worker;
+  save_state (self);
+  finish_load (g_steal_pointer (&task));
+}
 
-  cancellable = g_task_get_cancellable (task);
-  flex_task_router_fetch_worker_async (self->client, self->configuration->workspace_sid,
-                                       self->worker_sid, cancellable, on_worker_fetched,
-                                       g_steal_pointer (&task));
+static void
+on_first_configuration (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexSession *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  FlexConfiguration *configuration;
+
+  configuration = flex_configuration_fetch_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (configuration == NULL || configuration->workspace_sid == NULL)
+    {
+      g_autofree char *message =
+          g_strdup (error != NULL ? error->message : _ ("it names no TaskRouter workspace"));
+
+      g_clear_pointer (&configuration, flex_configuration_free);
+      self->fetching_remote = FALSE;
+      finish_load (g_steal_pointer (&task));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        remote_failed (self, message);
+      return;
+    }
+  self->configuration = configuration;
+  flex_task_router_fetch_worker_async (self->client, configuration->workspace_sid, self->worker_sid,
+                                       self->cancellable, on_first_worker, g_steal_pointer (&task));
 }
 
 /**
  * flex_session_load_async:
  *
- * Reads the Flex configuration and the worker, then starts the directories.
- * A failure to read Flex is not fatal: the session falls back to the local
- * settings and says so in #FlexSession:error-message.
+ * Starts from the last known state at once — the snapshots' rows, the Flex
+ * configuration and the worker kept beside them — and reads Flex and the
+ * worker again in the background, with back-off and no limit of tries.
+ * Finishes as soon as the directories are started: a failure to reach Flex
+ * is not an error (the local settings stand in until Flex answers, and
+ * #FlexSession:error-message says why).
  */
 void
 flex_session_load_async (FlexSession *self,
@@ -576,13 +786,23 @@ flex_session_load_async (FlexSession *self,
                          GAsyncReadyCallback callback,
                          gpointer user_data)
 {
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (FLEX_IS_SESSION (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, flex_session_load_async);
-  flex_configuration_fetch_async (self->client, cancellable, on_configuration_fetched, task);
+  if (self->configuration != NULL)
+    {
+      /* Known from the last run: show it now, check it meanwhile. */
+      finish_load (task);
+      fetch_remote (self);
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (self), g_object_unref);
+  self->fetching_remote = TRUE;
+  flex_configuration_fetch_async (self->client, self->cancellable, on_first_configuration,
+                                  g_steal_pointer (&task));
 }
 
 gboolean
@@ -714,6 +934,8 @@ flex_session_set_cache (FlexSession *self, FlexMapCache *cache)
       flex_directory_set_cache (directories[i], cache);
       flex_directory_load_cached (directories[i]);
     }
+  /* The roles and the configuration of the last run, with its rows. */
+  load_state (self);
 }
 
 /**

@@ -78,6 +78,7 @@ flex_configuration_new_from_json (JsonNode *node, GError **error)
       root, (const char *[]){ "ui_attributes", "custom_data", "features", "contacts", NULL });
   if (self->contacts_feature != NULL)
     json_object_ref (self->contacts_feature);
+  self->json = json_node_ref (node);
 
   return self;
 }
@@ -97,6 +98,7 @@ flex_configuration_copy (const FlexConfiguration *self)
   copy->outbound_location = g_strdup (self->outbound_location);
   copy->contacts_feature =
       self->contacts_feature != NULL ? json_object_ref (self->contacts_feature) : NULL;
+  copy->json = self->json != NULL ? json_node_ref (self->json) : NULL;
   return copy;
 }
 
@@ -113,6 +115,7 @@ flex_configuration_free (FlexConfiguration *self)
   g_free (self->outbound_caller_id);
   g_free (self->outbound_location);
   g_clear_pointer (&self->contacts_feature, json_object_unref);
+  g_clear_pointer (&self->json, json_node_unref);
   g_free (self);
 }
 

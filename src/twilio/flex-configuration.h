@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  * @outbound_caller_id: `outbound_call_flows.default.caller_id`
  * @outbound_location: `outbound_call_flows.default.location`, a country code
  * @contacts_feature: (nullable): `ui_attributes.custom_data.features.contacts`
+ * @json: the resource as Flex answered it (kept beside the snapshots)
  *
  * The fields of the Flex Configuration resource the app reads (DESIGN.md §3).
  */
@@ -36,6 +37,7 @@ typedef struct
   char *outbound_caller_id;
   char *outbound_location;
   JsonObject *contacts_feature;
+  JsonNode *json;
 } FlexConfiguration;
 
 #define FLEX_TYPE_CONFIGURATION (flex_configuration_get_type ())

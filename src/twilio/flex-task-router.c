@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "flex-json.h"
 #include "flex-task-router.h"
 
 G_DEFINE_BOXED_TYPE (FlexWorker, flex_worker, flex_worker_copy, flex_worker_free)
@@ -68,16 +69,17 @@ flex_worker_new_from_json (JsonNode *node, GError **error)
   attributes = dup_string (object, "attributes");
   if (attributes != NULL)
     {
-      g_autoptr (JsonNode) parsed = json_from_string (attributes, NULL);
+      g_autoptr (JsonNode) parsed = flex_json_from_string (attributes, NULL);
 
       if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed))
         self->attributes = json_object_ref (json_node_get_object (parsed));
       else
         {
-          g_warning ("The attributes of worker %s are not a JSON object", self->sid);
+          g_debug ("The attributes of worker %s are not a JSON object", self->sid);
           self->attributes = json_object_new ();
         }
     }
+  self->json = json_node_ref (node);
 
   return self;
 }
@@ -93,6 +95,7 @@ flex_worker_copy (const FlexWorker *self)
   copy->activity_name = g_strdup (self->activity_name);
   copy->available = self->available;
   copy->attributes = self->attributes != NULL ? json_object_ref (self->attributes) : NULL;
+  copy->json = self->json != NULL ? json_node_ref (self->json) : NULL;
   return copy;
 }
 
@@ -106,6 +109,7 @@ flex_worker_free (FlexWorker *self)
   g_free (self->activity_sid);
   g_free (self->activity_name);
   g_clear_pointer (&self->attributes, json_object_unref);
+  g_clear_pointer (&self->json, json_node_unref);
   g_free (self);
 }
 

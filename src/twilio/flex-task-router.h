@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * @available: whether that activity is an available one
  * @attributes: (nullable): its attributes, parsed from the JSON text inside
  *   the JSON; %NULL in lists, where Twilio leaves them out
+ * @json: the worker as TaskRouter answered it (kept beside the snapshots)
  */
 typedef struct
 {
@@ -29,6 +30,7 @@ typedef struct
   char *activity_name;
   gboolean available;
   JsonObject *attributes;
+  JsonNode *json;
 } FlexWorker;
 
 #define FLEX_TYPE_WORKER (flex_worker_get_type ())

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "flex-json.h"
 #include "flex-twilio-client.h"
 
 /*
@@ -484,7 +485,7 @@ return_http_error (GTask *task, guint status, const char *reason, GBytes *bytes)
   gsize size = 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
 
-  if (data != NULL && size > 0 && json_parser_load_from_data (parser, data, size, NULL) &&
+  if (data != NULL && size > 0 && flex_json_parser_load (parser, data, size, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *object = json_node_get_object (json_parser_get_root (parser));
@@ -579,7 +580,7 @@ on_send_and_read (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, size, &error))
+  if (!flex_json_parser_load (parser, data, size, &error))
     {
       g_autoptr (GError) malformed = NULL;
 

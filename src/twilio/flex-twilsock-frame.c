@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "flex-json.h"
 #include "flex-twilsock-frame.h"
 #include "flex-twilio-error.h"
 
@@ -224,8 +225,8 @@ flex_twilsock_decoder_next (FlexTwilsockDecoder *self,
     return fail (self, error, "the header is not %" G_GSIZE_FORMAT " bytes long", header_length);
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, (const char *) self->buffer->data + magic_length,
-                                   header_length, &local_error))
+  if (!flex_json_parser_load (parser, (const char *) self->buffer->data + magic_length,
+                              header_length, &local_error))
     return fail (self, error, "the header is not JSON: %s", local_error->message);
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -289,7 +290,7 @@ flex_twilsock_payload_parse (JsonObject *header, GBytes *payload, GError **error
     }
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, size, &local_error))
+  if (!flex_json_parser_load (parser, data, size, &local_error))
     {
       flex_twilio_set_error (error, FLEX_TWILIO_ERROR_MALFORMED, 0, 0, NULL,
                              "Twilsock: the payload is not JSON: %s", local_error->message);

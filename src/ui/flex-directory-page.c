@@ -362,6 +362,16 @@ on_directory_status (FlexDirectoryPage *self)
   update_actions (self);
 }
 
+/* A role that arrives later (a start from the snapshot, then Flex) shows or
+ * hides Edit and Delete on the rows already drawn. */
+static void
+on_editable_changed (FlexDirectoryPage *self)
+{
+  on_directory_status (self);
+  if (self->rows != NULL)
+    flex_row_model_refresh (self->rows);
+}
+
 static gboolean
 on_status_timer (gpointer user_data)
 {
@@ -1516,7 +1526,13 @@ on_write_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   saved = flex_directory_write_finish (FLEX_DIRECTORY (object), result, &current, &error);
   if (error == NULL)
-    return;
+    {
+      /* A saved edit shows in its row; one that waits says so. */
+      if (saved != NULL &&
+          flex_directory_get_unsent (FLEX_DIRECTORY (object), flex_contact_get_key (saved)))
+        toast (context->page, _ ("Saved here — will be sent when Twilio is back"));
+      return;
+    }
 
   if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
     {
@@ -1563,16 +1579,36 @@ edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   open_dialog (self, contact);
 }
 
+typedef struct
+{
+  FlexDirectoryPage *page;
+  char *key;
+} Deleting;
+
+static void
+deleting_free (Deleting *deleting)
+{
+  g_object_unref (deleting->page);
+  g_free (deleting->key);
+  g_free (deleting);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Deleting, deleting_free)
+
 static void
 on_delete_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (FlexDirectoryPage) self = user_data;
+  g_autoptr (Deleting) deleting = user_data;
+  FlexDirectoryPage *self = deleting->page;
+  const char *key = deleting->key;
   g_autoptr (FlexContact) current = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (FlexContact) none = NULL;
 
   none = flex_directory_write_finish (FLEX_DIRECTORY (object), result, &current, &error);
-  if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
+  if (error == NULL && flex_directory_get_unsent (FLEX_DIRECTORY (object), key))
+    toast (self, _ ("Deleted — will be sent when Twilio is back"));
+  else if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
     toast (self, current != NULL ? _ ("Someone else changed this contact meanwhile, so it was "
                                       "not deleted; check it and try again")
                                  : _ ("Someone else deleted this contact already"));
@@ -1594,8 +1630,14 @@ on_delete_response (AdwMessageDialog *dialog, const char *response, gpointer use
   FlexDirectoryPage *self = user_data;
 
   if (g_strcmp0 (response, "delete") == 0)
-    flex_directory_delete_contact_async (self->directory, contact, NULL, on_delete_done,
-                                         g_object_ref (self));
+    {
+      Deleting *deleting = g_new0 (Deleting, 1);
+
+      deleting->page = g_object_ref (self);
+      deleting->key = g_strdup (flex_contact_get_key (contact));
+      flex_directory_delete_contact_async (self->directory, contact, NULL, on_delete_done,
+                                           deleting);
+    }
 }
 
 static void
@@ -2037,7 +2079,7 @@ flex_directory_page_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->directory, "notify::last-updated",
                            G_CALLBACK (on_directory_status), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->directory, "notify::editable", G_CALLBACK (on_directory_status),
+  g_signal_connect_object (self->directory, "notify::editable", G_CALLBACK (on_editable_changed),
                            self, G_CONNECT_SWAPPED);
 
   self->status_timer = g_timeout_add_seconds (5, on_status_timer, self);
@@ -2433,6 +2475,9 @@ flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, co
   g_free (self->call_disabled_reason);
   self->call_disabled_reason = g_strdup (reason);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.call", can_call);
+  /* The rows' call buttons name the reason in their tooltips. */
+  if (self->rows != NULL)
+    flex_row_model_refresh (self->rows);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CALL]);
 }
 
