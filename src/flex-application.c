@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "flex-application.h"
 #include "flex-dialer.h"
@@ -217,6 +218,8 @@ flex_application_preferences_action (GSimpleAction *action, GVariant *parameter,
       flex_preferences_window_set_live_updates (prefs, flex_session_get_push_unavailable (session));
   }
 
+  /* Its Sign Out button is app.sign-out: the window must belong to the app. */
+  gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -320,7 +323,23 @@ on_account_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
             : NULL;
     g_autoptr (GError) cache_error = NULL;
 
+    g_autoptr (FlexOutbox) outbox =
+        self->session != NULL && flex_session_get_outbox (self->session) != NULL
+            ? g_object_ref (flex_session_get_outbox (self->session))
+            : NULL;
+    g_autofree char *directory = self->account != NULL
+                                     ? flex_map_cache_default_directory (self->account->account_sid)
+                                     : NULL;
+
     g_clear_object (&self->session);
+    /* Unsent edits stay for the next sign-in to this account; an empty
+     * outbox is nothing to keep. */
+    if (directory != NULL && (outbox == NULL || flex_outbox_get_n_entries (outbox) == 0))
+      {
+        g_autofree char *path = g_build_filename (directory, "outbox.json", NULL);
+
+        g_unlink (path);
+      }
     if (cache != NULL && !flex_map_cache_delete_all (cache, &cache_error))
       g_debug ("Could not delete the cached lists: %s", cache_error->message);
   }
@@ -348,12 +367,29 @@ flex_application_sign_out_action (GSimpleAction *action, GVariant *parameter, gp
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   AdwMessageDialog *dialog;
 
+  FlexOutbox *outbox;
+  guint unsent;
+  g_autofree char *body = NULL;
+
   if (self->sandboxed || self->account == NULL)
     return;
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-      window, _ ("Sign Out?"),
-      _ ("Flex Contacts will forget your credentials. You need the API key secret to sign in "
-         "again.")));
+  outbox = self->session != NULL ? flex_session_get_outbox (self->session) : NULL;
+  unsent = outbox != NULL ? flex_outbox_get_n_entries (outbox) : 0;
+  if (unsent > 0)
+    body = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE,
+                     "Flex Contacts will forget your credentials. You need the API key secret to "
+                     "sign in again.\n\n%u edit is not sent to Twilio yet: it stays on this "
+                     "computer and is sent when you sign in to this account again.",
+                     "Flex Contacts will forget your credentials. You need the API key secret to "
+                     "sign in again.\n\n%u edits are not sent to Twilio yet: they stay on this "
+                     "computer and are sent when you sign in to this account again.",
+                     unsent),
+        unsent);
+  else
+    body = g_strdup (_ ("Flex Contacts will forget your credentials. You need the API key secret "
+                        "to sign in again."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _ ("Sign Out?"), body));
   adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "sign-out", _ ("_Sign Out"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);

@@ -177,6 +177,10 @@ flex_directory_set_live (FlexDirectory *self, gboolean live, const char *reason)
   g_object_freeze_notify (G_OBJECT (self));
   if (self->live != !!live)
     {
+      /* While live, what is shown was current until this moment: the time
+       * an "Offline" footer names is when contact was lost, push or REST. */
+      if (self->live && !live && self->loaded)
+        self->shown_since = g_get_real_time ();
       self->live = !!live;
       g_object_notify_by_pspec (G_OBJECT (self), _flex_directory_properties[PROP_LIVE]);
     }

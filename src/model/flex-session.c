@@ -967,3 +967,15 @@ flex_session_set_outbox (FlexSession *self, FlexOutbox *outbox)
   flex_directory_set_outbox (self->personal, outbox);
   flex_directory_set_outbox (self->shared, outbox);
 }
+
+/**
+ * flex_session_get_outbox:
+ *
+ * Returns: (transfer none) (nullable): where unsent edits wait
+ */
+FlexOutbox *
+flex_session_get_outbox (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->outbox;
+}

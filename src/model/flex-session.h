@@ -62,5 +62,6 @@ FlexMapFeed *flex_session_get_feed (FlexSession *self, guint index);
 void flex_session_set_cache (FlexSession *self, FlexMapCache *cache);
 FlexMapCache *flex_session_get_cache (FlexSession *self);
 void flex_session_set_outbox (FlexSession *self, FlexOutbox *outbox);
+FlexOutbox *flex_session_get_outbox (FlexSession *self);
 
 G_END_DECLS

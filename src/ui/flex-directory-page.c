@@ -2453,6 +2453,20 @@ flex_directory_page_import (FlexDirectoryPage *self, GFile *file)
 }
 
 /**
+ * flex_directory_page_focus_list:
+ *
+ * Moves the keyboard focus into the list (its keys act on this page).
+ */
+void
+flex_directory_page_focus_list (FlexDirectoryPage *self)
+{
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->column_view)))
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
+/**
  * flex_directory_page_get_kind:
  */
 FlexDirectoryKind

@@ -33,6 +33,7 @@ void flex_directory_page_import (FlexDirectoryPage *self, GFile *file);
 void flex_directory_page_set_narrow (FlexDirectoryPage *self, gboolean narrow);
 void flex_directory_page_set_sort (FlexDirectoryPage *self, const char *sort);
 const char *flex_directory_page_get_sort (FlexDirectoryPage *self);
+void flex_directory_page_focus_list (FlexDirectoryPage *self);
 FlexDirectoryKind flex_directory_page_get_kind (FlexDirectoryPage *self);
 
 G_END_DECLS

@@ -207,12 +207,15 @@ flex_preferences_window_set_account (FlexPreferencesWindow *self,
         group, _ ("This is the sandbox: demo data from the built-in emulator, no Twilio account"));
 
   row = adw_action_row_new ();
+  /* The identity comes from outside: plain text, never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Flex Agent"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), worker != NULL ? worker : _ ("Not signed in"));
   adw_preferences_group_add (group, row);
   self->worker_row = row;
 
   row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Twilio Account"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), account_sid != NULL ? account_sid : "—");
   adw_preferences_group_add (group, row);

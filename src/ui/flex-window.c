@@ -711,6 +711,15 @@ static void
 on_visible_tab_changed (FlexWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
+  GtkWidget *child = adw_view_stack_get_visible_child (self->stack);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* The keys that act on "the current tab" (Ctrl+N, Delete, F2…) work right
+   * after a switch: the focus moves into the tab, unless the person is
+   * typing a search. */
+  if (FLEX_IS_DIRECTORY_PAGE (child) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->search_entry))))
+    flex_directory_page_focus_list (FLEX_DIRECTORY_PAGE (child));
 
   if (name != NULL)
     g_settings_set_string (self->settings, "last-tab", name);
