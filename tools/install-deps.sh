@@ -8,7 +8,7 @@ set -eu
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   libebook-contacts1.2-dev libcsv-dev
-  at-spi2-core python3-gi gir1.2-atspi-2.0
+  at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-secret-1 xdotool
   libglib2.0-dev libglib2.0-bin gettext desktop-file-utils appstream
   xvfb xauth dbus gnome-keyring adwaita-icon-theme fonts-dejavu-core
   clang-format python3 flatpak-builder"

@@ -214,6 +214,9 @@ flex_contact_dialog_new (FlexContact *contact, gboolean shared, const char *defa
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (on_changed), self);
   g_signal_connect_swapped (self->phone_row, "changed", G_CALLBACK (on_changed), self);
   g_free (validate (self, FALSE));
+  /* Typing goes into the name at once (a space on the focused Cancel button
+   * closed the dialog and sent the rest of the name to the search). */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));
 
   return self;
 }

@@ -231,6 +231,12 @@ flex_preferences_window_set_account (FlexPreferencesWindow *self,
       gtk_widget_set_valign (sign_out, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (sign_out, "destructive-action");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (sign_out), "app.sign-out");
+      /* GTK 4.8 names a button by its label and its labelled-by child
+       * together ("Sign _Out… Sign Out…"): one name. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (sign_out),
+                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sign_out), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Sign Out…"), -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sign_out);
       adw_preferences_group_add (group, row);
       self->sign_out_button = sign_out;
