@@ -1077,8 +1077,19 @@ find_message_dialog (void)
   return NULL;
 }
 
-static void
-test_offline_conflict (Fixture *fixture, gconstpointer data)
+/* Makes a conflict the way it happens: offline, I edit the first personal
+ * contact (@my_number / @my_notes, NULL: unchanged); someone else writes
+ * @their_number (NULL: the first's) and @their_notes; back online the edit
+ * meets theirs, and editing the row opens the conflict dialog, returned. */
+static AdwMessageDialog *
+open_offline_conflict (Fixture *fixture,
+                       const char *my_number,
+                       const char *my_notes,
+                       const char *their_number,
+                       const char *their_notes,
+                       FlexOutbox **outbox_out,
+                       char **dir_out,
+                       char **key_out)
 {
   FlexDirectory *personal = flex_session_get_personal (fixture->session);
   FlexDirectoryPage *personal_page = page (fixture->window, "personal");
@@ -1086,12 +1097,12 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
   g_autofree char *map =
       g_strconcat ("Contacts_", flex_sandbox_get_worker_sid (fixture->sandbox), NULL);
-  g_autofree char *dir = g_dir_make_tmp ("flex-ui-conflict-XXXXXX", NULL);
+  char *dir = g_dir_make_tmp ("flex-ui-conflict-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "outbox.json", NULL);
-  g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, "AC00000000000000000000000000000000");
+  FlexOutbox *outbox = flex_outbox_new (path, "AC00000000000000000000000000000000");
   g_autoptr (FlexContact) first = g_list_model_get_item (G_LIST_MODEL (personal), 0);
   g_autoptr (FlexContact) edited = flex_contact_copy (first);
-  g_autofree char *key = g_strdup (flex_contact_get_key (first));
+  char *key = g_strdup (flex_contact_get_key (first));
   g_autofree char *theirs = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (FlexContact) saved = NULL;
@@ -1104,23 +1115,24 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   flex_session_set_outbox (fixture->session, outbox);
   flex_twilio_client_set_retry_policy (client, 0, 1, 10);
 
-  /* Offline, I change the number... */
   flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC, "http://127.0.0.1:9", &error);
-  flex_contact_set_phone_number (edited, "+13125550999");
+  if (my_number != NULL)
+    flex_contact_set_phone_number (edited, my_number);
+  if (my_notes != NULL)
+    flex_contact_set_notes (edited, my_notes);
   flex_directory_update_contact_async (personal, edited, NULL, on_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   saved = flex_directory_write_finish (personal, result, NULL, &error);
   g_assert_no_error (error);
 
-  /* ...while someone else changes it too. */
-  theirs = g_strdup_printf ("{\"key\":\"%s\",\"name\":\"%s\",\"phoneNumber\":"
-                            "\"+13125550777\",\"notes\":\"Changed in Flex\"}",
-                            key, flex_contact_get_name (first));
+  theirs = g_strdup_printf (
+      "{\"key\":\"%s\",\"name\":\"%s\",\"phoneNumber\":\"%s\",\"notes\":\"%s\"}", key,
+      flex_contact_get_name (first),
+      their_number != NULL ? their_number : flex_contact_get_phone_number (first), their_notes);
   flex_emulator_put_item (emulator, map, key, theirs, 0, &error);
   g_assert_no_error (error);
 
-  /* Back online: the edit meets theirs. */
   flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC,
                                    flex_emulator_get_base_url (emulator), &error);
   flex_directory_refresh (personal);
@@ -1134,16 +1146,46 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   drain ();
   maybe_screenshot (GTK_WIDGET (fixture->window), "conflict-row");
 
-  /* Editing it asks first. */
   gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.edit", "s", key);
   drain ();
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
+  *outbox_out = outbox;
+  *dir_out = dir;
+  *key_out = key;
+  return dialog;
+}
+
+static void
+close_offline_conflict (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "outbox.json", NULL);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_offline_conflict (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr (FlexOutbox) outbox = NULL;
+  AdwMessageDialog *dialog;
+
+  /* Offline, I change the number while someone else changes the number
+   * and the notes; back online, editing it asks first. */
+  dialog = open_offline_conflict (fixture, "+13125550999", NULL, "+13125550777", "Changed in Flex",
+                                  &outbox, &dir, &key);
+  personal = flex_session_get_personal (fixture->session);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
                    "Someone Else Changed This Contact");
   /* Numbers as the list shows them. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+1 312-555-0777"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+1 312-555-0999"));
+  /* The notes I did not touch take theirs: not a difference. */
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Notes"));
   maybe_screenshot (GTK_WIDGET (fixture->window), "conflict-dialog");
 
   /* Keep theirs: my edit goes, theirs shows. */
@@ -1155,8 +1197,43 @@ test_offline_conflict (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (flex_contact_get_phone_number (flex_directory_lookup (personal, key)), ==,
                    "+13125550777");
   g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
-  g_unlink (path);
-  g_rmdir (dir);
+  close_offline_conflict (dir);
+}
+
+/* A conflict in the notes is named; Save Mine keeps their change of a field
+ * I did not touch (a three-way merge over what my edit started from). */
+static void
+test_conflict_merge (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr (FlexOutbox) outbox = NULL;
+  FlexContact *shown;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  /* I change the notes; they change the notes and the number. */
+  dialog = open_offline_conflict (fixture, NULL, "Mine: call after 5", "+13125550777",
+                                  "Theirs: VIP", &outbox, &dir, &key);
+  personal = flex_session_get_personal (fixture->session);
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_nonnull (strstr (body, "Notes — theirs: “Theirs: VIP”, yours: “Mine: call after 5”"));
+  /* Their number is the number of both: not a difference. */
+  g_assert_null (strstr (body, "Phone number"));
+
+  adw_message_dialog_response (dialog, "overwrite");
+  FLEX_TEST_WAIT_FOR (flex_directory_lookup (personal, key) != NULL &&
+                          flex_contact_get_sync (flex_directory_lookup (personal, key)) ==
+                              FLEX_CONTACT_SYNCED &&
+                          g_strcmp0 (flex_contact_get_notes (flex_directory_lookup (personal, key)),
+                                     "Mine: call after 5") == 0,
+                      10000);
+  shown = flex_directory_lookup (personal, key);
+  g_assert_cmpstr (flex_contact_get_notes (shown), ==, "Mine: call after 5");
+  g_assert_cmpstr (flex_contact_get_phone_number (shown), ==, "+13125550777");
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 0);
+  close_offline_conflict (dir);
 }
 
 /* Offline, searching works on what is shown, and a call says it needs Flex. */
@@ -2066,6 +2143,7 @@ main (int argc, char *argv[])
   ADD ("/ui/live-footer-and-push", test_live_footer_and_push);
   ADD ("/ui/offline-footer", test_offline_footer);
   ADD ("/ui/offline-conflict", test_offline_conflict);
+  ADD ("/ui/conflict-merge", test_conflict_merge);
   ADD ("/ui/offline-call-says-so", test_offline_call_says_so);
 #undef ADD
 

@@ -529,3 +529,41 @@ flex_contact_set_sync (FlexContact *self, FlexContactSync sync)
   g_return_if_fail (FLEX_IS_CONTACT (self));
   self->sync = sync;
 }
+
+/**
+ * flex_contact_merge:
+ * @base: (nullable): the version both edits started from; %NULL when it is
+ *   not known (then mine wins every field)
+ * @mine: my edit
+ * @theirs: the server's version
+ *
+ * A three-way merge: each field I did not change keeps their value, each I
+ * changed keeps mine. The result is based on their revision.
+ *
+ * Returns: (transfer full): the merged contact
+ */
+FlexContact *
+flex_contact_merge (FlexContact *base, FlexContact *mine, FlexContact *theirs)
+{
+  FlexContact *merged;
+
+  g_return_val_if_fail (base == NULL || FLEX_IS_CONTACT (base), NULL);
+  g_return_val_if_fail (FLEX_IS_CONTACT (mine), NULL);
+  g_return_val_if_fail (FLEX_IS_CONTACT (theirs), NULL);
+
+  merged = flex_contact_copy (mine);
+  flex_contact_set_revision (merged, theirs->revision);
+  if (base == NULL)
+    return merged;
+  if (g_strcmp0 (mine->name, base->name) == 0)
+    flex_contact_set_name (merged, theirs->name);
+  if (g_strcmp0 (mine->phone_number, base->phone_number) == 0)
+    flex_contact_set_phone_number (merged, theirs->phone_number);
+  if (g_strcmp0 (mine->notes, base->notes) == 0)
+    flex_contact_set_notes (merged, theirs->notes);
+  if (mine->allow_cold_transfer == base->allow_cold_transfer)
+    flex_contact_set_allow_cold_transfer (merged, theirs->allow_cold_transfer);
+  if (mine->allow_warm_transfer == base->allow_warm_transfer)
+    flex_contact_set_allow_warm_transfer (merged, theirs->allow_warm_transfer);
+  return merged;
+}

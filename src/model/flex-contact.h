@@ -23,6 +23,7 @@ FlexContact *flex_contact_new_from_item (const FlexSyncItem *item, GError **erro
 FlexContact *flex_contact_copy (FlexContact *self);
 JsonNode *flex_contact_to_json (FlexContact *self, gboolean shared);
 gboolean flex_contact_equal (FlexContact *a, FlexContact *b);
+FlexContact *flex_contact_merge (FlexContact *base, FlexContact *mine, FlexContact *theirs);
 
 const char *flex_contact_get_key (FlexContact *self);
 const char *flex_contact_get_name (FlexContact *self);

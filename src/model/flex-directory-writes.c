@@ -188,7 +188,26 @@ queue_write (FlexDirectory *self, WriteData *data, FlexContact **shown, GError *
   if_match = data->kind == WRITE_ADD ? NULL : flex_contact_get_revision (data->contact);
 
   if (entry == NULL)
-    ok = flex_outbox_queue (self->outbox, map, kind, data->key, json, if_match, error) != NULL;
+    {
+      /* What the edit started from (the row before the outbox shows the
+       * edit in it), for a merge with theirs later. */
+      FlexContact *row = g_hash_table_lookup (self->by_key, data->key);
+      g_autoptr (JsonNode) base =
+          row != NULL && kind == FLEX_OUTBOX_UPDATE
+              ? flex_contact_to_json (row, self->kind == FLEX_DIRECTORY_KIND_SHARED)
+              : NULL;
+      const FlexOutboxEntry *queued =
+          flex_outbox_queue (self->outbox, map, kind, data->key, json, if_match, error);
+
+      ok = queued != NULL;
+      if (ok && base != NULL)
+        {
+          g_autoptr (GError) base_error = NULL;
+
+          if (!flex_outbox_set_base (self->outbox, queued->id, base, &base_error))
+            g_debug ("Could not keep the base of an edit: %s", base_error->message);
+        }
+    }
   else if (entry->kind == FLEX_OUTBOX_ADD && kind == FLEX_OUTBOX_DELETE)
     ok = flex_outbox_discard (self->outbox, entry->id, error);
   else
@@ -777,6 +796,30 @@ flex_directory_get_conflict (FlexDirectory *self, const char *key, FlexContact *
                                   entry->data, NULL, NULL, NULL);
   mine = flex_contact_new_from_item (mine_item, NULL);
   return mine;
+}
+
+/**
+ * flex_directory_get_conflict_base:
+ *
+ * Returns: (transfer full) (nullable): the server's version an edit in
+ *   conflict started from, or %NULL when it is not known
+ */
+FlexContact *
+flex_directory_get_conflict_base (FlexDirectory *self, const char *key)
+{
+  const FlexOutboxEntry *entry;
+  g_autoptr (FlexSyncItem) item = NULL;
+
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+
+  if (self->outbox == NULL)
+    return NULL;
+  entry = flex_outbox_lookup (self->outbox, flex_sync_map_get_unique_name (self->map), key);
+  if (entry == NULL || entry->base == NULL)
+    return NULL;
+  item = flex_sync_item_new (key, entry->if_match != NULL ? entry->if_match : "", entry->base, NULL,
+                             NULL, NULL);
+  return flex_contact_new_from_item (item, NULL);
 }
 
 /**

@@ -93,6 +93,7 @@ void flex_directory_release_checks (FlexDirectory *self);
 gboolean flex_directory_get_unsent (FlexDirectory *self, const char *key);
 FlexContact *
 flex_directory_get_conflict (FlexDirectory *self, const char *key, FlexContact **theirs);
+FlexContact *flex_directory_get_conflict_base (FlexDirectory *self, const char *key);
 gboolean flex_directory_keep_theirs (FlexDirectory *self, const char *key, GError **error);
 
 /* The on-disk snapshot */

@@ -68,6 +68,7 @@ flex_outbox_entry_free (FlexOutboxEntry *entry)
   g_free (entry->if_match);
   g_clear_pointer (&entry->theirs, json_node_unref);
   g_free (entry->their_revision);
+  g_clear_pointer (&entry->base, json_node_unref);
   g_free (entry);
 }
 
@@ -197,6 +198,11 @@ save (FlexOutbox *self, GError **error)
         json_builder_add_string_value (builder, entry->their_revision);
       else
         json_builder_add_null_value (builder);
+      if (entry->base != NULL)
+        {
+          json_builder_set_member_name (builder, "base");
+          json_builder_add_value (builder, json_node_copy (entry->base));
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -309,6 +315,7 @@ flex_outbox_load (FlexOutbox *self, GError **error)
                          : FLEX_OUTBOX_PENDING;
       entry->theirs = object_or_null (object, "theirs");
       entry->their_revision = g_strdup (string_or_null (object, "their_revision"));
+      entry->base = object_or_null (object, "base");
       if (entry->kind != FLEX_OUTBOX_DELETE && entry->data == NULL)
         {
           flex_outbox_entry_free (entry);
@@ -476,6 +483,12 @@ flex_outbox_replace (FlexOutbox *self,
   entry->data = data != NULL ? json_node_copy (data) : NULL;
   g_free (entry->if_match);
   entry->if_match = g_strdup (if_match);
+  /* An edit of a conflict is based on theirs from now on. */
+  if (entry->state == FLEX_OUTBOX_CONFLICT && entry->theirs != NULL)
+    {
+      g_clear_pointer (&entry->base, json_node_unref);
+      entry->base = json_node_ref (entry->theirs);
+    }
   entry->state = FLEX_OUTBOX_PENDING;
   g_clear_pointer (&entry->theirs, json_node_unref);
   g_clear_pointer (&entry->their_revision, g_free);
@@ -483,6 +496,28 @@ flex_outbox_replace (FlexOutbox *self,
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+/**
+ * flex_outbox_set_base:
+ * @base: (nullable): the server's data the edit of entry @id started from
+ */
+gboolean
+flex_outbox_set_base (FlexOutbox *self, const char *id, JsonNode *base, GError **error)
+{
+  FlexOutboxEntry *entry;
+
+  g_return_val_if_fail (FLEX_IS_OUTBOX (self), FALSE);
+
+  entry = find (self, id, NULL);
+  if (entry == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No such unsent change");
+      return FALSE;
+    }
+  g_clear_pointer (&entry->base, json_node_unref);
+  entry->base = base != NULL ? json_node_copy (base) : NULL;
+  return save (self, error);
 }
 
 /* Replay */

@@ -49,6 +49,8 @@ typedef enum
  * @state: pending or in conflict
  * @theirs: (nullable): in conflict, the server's data (%NULL: deleted there)
  * @their_revision: (nullable): in conflict, the server's revision
+ * @base: (nullable): the server's data the edit started from, for a
+ *   three-way merge when it meets theirs
  */
 typedef struct
 {
@@ -62,6 +64,7 @@ typedef struct
   FlexOutboxState state;
   JsonNode *theirs;
   char *their_revision;
+  JsonNode *base;
 } FlexOutboxEntry;
 
 void flex_outbox_entry_free (FlexOutboxEntry *entry);
@@ -82,6 +85,7 @@ const FlexOutboxEntry *flex_outbox_queue (FlexOutbox *self,
 guint flex_outbox_get_n_entries (FlexOutbox *self);
 const FlexOutboxEntry *flex_outbox_get_entry (FlexOutbox *self, guint index);
 const FlexOutboxEntry *flex_outbox_lookup (FlexOutbox *self, const char *map, const char *key);
+gboolean flex_outbox_set_base (FlexOutbox *self, const char *id, JsonNode *base, GError **error);
 gboolean flex_outbox_discard (FlexOutbox *self, const char *id, GError **error);
 gboolean flex_outbox_replace (FlexOutbox *self,
                               const char *id,

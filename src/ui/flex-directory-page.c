@@ -1390,6 +1390,7 @@ static void on_write_done (GObject *object, GAsyncResult *result, gpointer user_
 typedef struct
 {
   FlexDirectoryPage *page;
+  FlexContact *base; /* what the edit started from; NULL for a new one */
   FlexContact *mine;
 } WriteContext;
 
@@ -1397,6 +1398,7 @@ static void
 write_context_free (WriteContext *context)
 {
   g_object_unref (context->page);
+  g_clear_object (&context->base);
   g_object_unref (context->mine);
   g_free (context);
 }
@@ -1404,11 +1406,12 @@ write_context_free (WriteContext *context)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WriteContext, write_context_free)
 
 static void
-save_contact (FlexDirectoryPage *self, FlexContact *contact, gboolean is_new)
+save_contact (FlexDirectoryPage *self, FlexContact *base, FlexContact *contact, gboolean is_new)
 {
   WriteContext *context = g_new0 (WriteContext, 1);
 
   context->page = g_object_ref (self);
+  context->base = base != NULL ? flex_contact_copy (base) : NULL;
   context->mine = flex_contact_copy (contact);
   if (is_new)
     flex_directory_add_contact_async (self->directory, contact, NULL, on_write_done, context);
@@ -1421,7 +1424,8 @@ on_dialog_save (FlexContactDialog *dialog, FlexContact *contact, gpointer user_d
 {
   FlexDirectoryPage *self = user_data;
 
-  save_contact (self, contact, flex_contact_get_revision (contact) == NULL);
+  save_contact (self, g_object_get_data (G_OBJECT (dialog), "flex-base"), contact,
+                flex_contact_get_revision (contact) == NULL);
 }
 
 static void
@@ -1432,6 +1436,10 @@ open_dialog (FlexDirectoryPage *self, FlexContact *contact)
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  /* The version the edit starts from: a conflict later merges over it. */
+  if (contact != NULL && flex_contact_get_revision (contact) != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "flex-base", flex_contact_copy (contact),
+                            g_object_unref);
   g_signal_connect_object (dialog, "save", G_CALLBACK (on_dialog_save), self, G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1458,7 +1466,7 @@ on_conflict_response (AdwMessageDialog *dialog, const char *response, gpointer u
   Conflict *conflict = user_data;
 
   if (g_strcmp0 (response, "overwrite") == 0)
-    save_contact (conflict->page, conflict->mine, FALSE);
+    save_contact (conflict->page, NULL, conflict->mine, FALSE);
   else if (g_strcmp0 (response, "edit") == 0)
     open_dialog (conflict->page, conflict->mine);
   else
@@ -1472,13 +1480,34 @@ on_conflict_response (AdwMessageDialog *dialog, const char *response, gpointer u
     }
 }
 
-/* Someone else saved first: show theirs, let the person choose. */
+/* One line of the conflict: a field that differs, theirs and mine. */
 static void
-show_conflict (FlexDirectoryPage *self, FlexContact *mine, FlexContact *theirs)
+add_difference (GString *body, const char *field, const char *theirs, const char *mine)
+{
+  if (g_strcmp0 (theirs, mine) == 0)
+    return;
+  /* Translators: a line of the conflict dialog: the field, their value, my value */
+  g_string_append_printf (body, _ ("%s — theirs: “%s”, yours: “%s”\n"), field,
+                          theirs != NULL && *theirs != '\0' ? theirs : _ ("(empty)"),
+                          mine != NULL && *mine != '\0' ? mine : _ ("(empty)"));
+}
+
+static const char *
+yes_no (gboolean value)
+{
+  return value ? _ ("on") : _ ("off");
+}
+
+/* Someone else saved first: show theirs, let the person choose. Fields I did
+ * not change take theirs (a merge over @base); the dialog names every field
+ * where the two still differ. */
+static void
+show_conflict (FlexDirectoryPage *self, FlexContact *base, FlexContact *mine, FlexContact *theirs)
 {
   GtkWidget *dialog;
   Conflict *conflict;
-  g_autofree char *body = NULL;
+  g_autoptr (GString) body = NULL;
+  g_autoptr (FlexContact) merged = NULL;
   g_autofree char *their_number = NULL;
   g_autofree char *my_number = NULL;
 
@@ -1488,16 +1517,31 @@ show_conflict (FlexDirectoryPage *self, FlexContact *mine, FlexContact *theirs)
       return;
     }
 
+  merged = flex_contact_merge (base, mine, theirs);
   their_number = flex_phone_format (flex_contact_get_phone_number (theirs), self->phone_format,
                                     self->default_country);
-  my_number = flex_phone_format (flex_contact_get_phone_number (mine), self->phone_format,
+  my_number = flex_phone_format (flex_contact_get_phone_number (merged), self->phone_format,
                                  self->default_country);
-  body = g_strdup_printf (_ ("Their version: %s, %s.\nYours: %s, %s.\nSave yours over theirs, "
-                             "or keep theirs and discard your changes?"),
-                          flex_contact_get_name (theirs), their_number,
-                          flex_contact_get_name (mine), my_number);
+  body = g_string_new (NULL);
+  add_difference (body, _ ("Name"), flex_contact_get_name (theirs), flex_contact_get_name (merged));
+  add_difference (body, _ ("Phone number"), their_number, my_number);
+  add_difference (body, _ ("Notes"), flex_contact_get_notes (theirs),
+                  flex_contact_get_notes (merged));
+  if (self->kind == FLEX_DIRECTORY_KIND_SHARED)
+    {
+      add_difference (body, _ ("Cold transfer"),
+                      yes_no (flex_contact_get_allow_cold_transfer (theirs)),
+                      yes_no (flex_contact_get_allow_cold_transfer (merged)));
+      add_difference (body, _ ("Warm transfer"),
+                      yes_no (flex_contact_get_allow_warm_transfer (theirs)),
+                      yes_no (flex_contact_get_allow_warm_transfer (merged)));
+    }
+  if (body->len == 0)
+    g_string_append (body, _ ("Their version has your changes already.\n"));
+  g_string_append (body, _ ("\nSave yours over theirs (the fields you did not change keep "
+                            "theirs), or keep theirs and discard your changes?"));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _ ("Someone Else Changed This Contact"), body);
+                                   _ ("Someone Else Changed This Contact"), body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _ ("_Keep Theirs"), "edit",
                                     _ ("_Edit Again"), "overwrite", _ ("_Save Mine"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overwrite",
@@ -1505,11 +1549,10 @@ show_conflict (FlexDirectoryPage *self, FlexContact *mine, FlexContact *theirs)
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
 
-  /* Saving mine now means based on their revision. */
+  /* Saving mine now means the merge, based on their revision. */
   conflict = g_new0 (Conflict, 1);
   conflict->page = g_object_ref (self);
-  conflict->mine = flex_contact_copy (mine);
-  flex_contact_set_revision (conflict->mine, flex_contact_get_revision (theirs));
+  conflict->mine = g_steal_pointer (&merged);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_conflict_response), conflict,
                          conflict_free, G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1536,7 +1579,7 @@ on_write_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
     {
-      show_conflict (context->page, context->mine, current);
+      show_conflict (context->page, context->base, context->mine, current);
       return;
     }
 
@@ -1570,8 +1613,10 @@ edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (flex_contact_get_sync (contact) == FLEX_CONTACT_CONFLICT &&
       (mine = flex_directory_get_conflict (self->directory, key, &theirs)) != NULL)
     {
+      g_autoptr (FlexContact) base = flex_directory_get_conflict_base (self->directory, key);
+
       if (theirs != NULL)
-        show_conflict (self, mine, theirs);
+        show_conflict (self, base, mine, theirs);
       else
         open_dialog (self, mine);
       return;
