@@ -733,7 +733,7 @@ on_first_worker (GObject *object, GAsyncResult *result, gpointer user_data)
       g_autofree char *message =
           g_strdup_printf (_ ("Could not read your worker: %s"), error->message);
 
-      finish_load (g_steal_pointer (&task));
+      finish_load (task);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         remote_failed (self, message);
       return;
@@ -741,7 +741,7 @@ on_first_worker (GObject *object, GAsyncResult *result, gpointer user_data)
   self->remote_answered = TRUE;
   self->worker = worker;
   save_state (self);
-  finish_load (g_steal_pointer (&task));
+  finish_load (task);
 }
 
 static void
@@ -760,7 +760,7 @@ on_first_configuration (GObject *object, GAsyncResult *result, gpointer user_dat
 
       g_clear_pointer (&configuration, flex_configuration_free);
       self->fetching_remote = FALSE;
-      finish_load (g_steal_pointer (&task));
+      finish_load (task);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         remote_failed (self, message);
       return;
@@ -799,7 +799,6 @@ flex_session_load_async (FlexSession *self,
       fetch_remote (self);
       return;
     }
-  g_task_set_task_data (task, g_object_ref (self), g_object_unref);
   self->fetching_remote = TRUE;
   flex_configuration_fetch_async (self->client, self->cancellable, on_first_configuration,
                                   g_steal_pointer (&task));
