@@ -20,6 +20,7 @@
 #include "flex-directory.h"
 #include "flex-emulator.h"
 #include "flex-map-cache.h"
+#include "flex-session.h"
 #include "flex-test-directory.h"
 #include "flex-test-util.h"
 
@@ -377,6 +378,16 @@ on_refresh_failed (GObject *object, GAsyncResult *result, gpointer user_data)
 
 /* Offline at start: the saved rows stay, the directory says offline. */
 static void
+on_loaded_flag (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (flex_session_load_finish (FLEX_SESSION (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 test_directory_offline_from_cache (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (FlexDirectory) first =
@@ -400,6 +411,136 @@ test_directory_offline_from_cache (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (second)), ==, 2);
   g_assert_cmpint (flex_directory_get_shown_since (second), >, 0);
   g_assert_cmpint (flex_directory_get_shown_since (second), <=, g_get_real_time ());
+}
+
+/* While live, what is shown was current until the socket dropped: the time
+ * an "Offline" footer names is that moment, not the last REST check. */
+static void
+test_directory_offline_time_is_when_push_dropped (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexDirectory) first =
+      open_directory (fixture, WORKER_MAP, FLEX_DIRECTORY_KIND_PERSONAL);
+  g_autoptr (FlexDirectory) second = NULL;
+  gint64 saved_at, dropped_at;
+
+  check (first);
+  g_assert_finalize_object (g_steal_pointer (&first));
+  second = open_directory (fixture, WORKER_MAP, FLEX_DIRECTORY_KIND_PERSONAL);
+  g_assert_true (flex_directory_load_cached (second));
+  saved_at = flex_directory_get_shown_since (second);
+
+  /* Live for a while, then the socket drops. */
+  flex_directory_set_live (second, TRUE, NULL);
+  g_usleep (20 * 1000);
+  dropped_at = g_get_real_time ();
+  flex_directory_set_live (second, FALSE, "the socket dropped");
+  g_assert_cmpint (flex_directory_get_shown_since (second), >=, dropped_at);
+  g_assert_cmpint (flex_directory_get_shown_since (second), >, saved_at);
+}
+
+/* A dropped session's requests still under way end (each holds the
+ * client) before the fixture checks that the client goes. */
+static void
+wait_for_requests (Fixture *fixture)
+{
+  FLEX_TEST_WAIT_FOR (G_OBJECT (fixture->client)->ref_count == 1, 20000);
+}
+
+static char *
+demo_session_state (Fixture *fixture, FlexMapCache *cache, char **worker_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexFeatureConfig) config = flex_feature_config_new ();
+  g_autoptr (FlexSession) session = NULL;
+  g_autofree char *path = g_build_filename (fixture->cache_dir, "session.json", NULL);
+  char *worker = flex_emulator_add_demo_data (fixture->emulator, &error);
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    {
+      flex_twilio_client_set_base_url (fixture->client, api,
+                                       flex_emulator_get_base_url (fixture->emulator), &error);
+      g_assert_no_error (error);
+    }
+  session = flex_session_new (fixture->client, flex_emulator_get_account_sid (fixture->emulator),
+                              worker, "default", config);
+  flex_session_set_poll_interval (session, 0);
+  flex_session_set_cache (session, cache);
+  flex_session_load_async (session, NULL, on_loaded_flag, &done);
+  FLEX_TEST_WAIT_FOR (done && g_file_test (path, G_FILE_TEST_EXISTS), 10000);
+  g_assert_true (flex_feature_config_get_enabled (config));
+  g_assert_true (flex_directory_get_editable (flex_session_get_shared (session)));
+  g_clear_object (&session);
+  wait_for_requests (fixture);
+  *worker_out = worker;
+  return g_steal_pointer (&path);
+}
+
+/* Flex and the worker as they last answered are kept beside the snapshots
+ * (0600), and a start with Twilio out of reach begins from them: the feature
+ * on, the supervisor's role (shared contacts editable), never "turned off". */
+static void
+test_session_starts_from_kept_state (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexMapCache) cache = NULL;
+  g_autoptr (FlexFeatureConfig) config = flex_feature_config_new ();
+  g_autoptr (FlexSession) session = NULL;
+  g_autofree char *worker = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  GStatBuf info;
+  gboolean done = FALSE;
+
+  cache =
+      flex_map_cache_new (fixture->cache_dir, flex_emulator_get_account_sid (fixture->emulator));
+  path = demo_session_state (fixture, cache, &worker);
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+
+  /* Twilio out of reach. */
+  for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    flex_twilio_client_set_base_url (fixture->client, api, "http://127.0.0.1:9", &error);
+  flex_twilio_client_set_retry_policy (fixture->client, 0, 1, 10);
+  session = flex_session_new (fixture->client, flex_emulator_get_account_sid (fixture->emulator),
+                              worker, "default", config);
+  flex_session_set_poll_interval (session, 0);
+  /* Before any request: what the last run knew. */
+  flex_session_set_cache (session, cache);
+  g_assert_true (flex_feature_config_get_enabled (config));
+  g_assert_true (flex_directory_get_editable (flex_session_get_shared (session)));
+  g_assert_nonnull (flex_session_get_worker (session));
+  flex_session_load_async (session, NULL, on_loaded_flag, &done);
+  FLEX_TEST_WAIT_FOR (done, 10000);
+  /* Flex could not be read: still on, and it says why. */
+  FLEX_TEST_WAIT_FOR (flex_session_get_error_message (session) != NULL, 10000);
+  g_assert_true (flex_feature_config_get_enabled (config));
+  g_assert_true (flex_directory_get_editable (flex_session_get_shared (session)));
+  g_clear_object (&session);
+  wait_for_requests (fixture);
+}
+
+/* Nothing kept and Flex out of reach: the contacts stay on. */
+static void
+test_session_unreachable_flex_never_turns_off (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexFeatureConfig) config = flex_feature_config_new ();
+  g_autoptr (FlexSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean done = FALSE;
+
+  for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    flex_twilio_client_set_base_url (fixture->client, api, "http://127.0.0.1:9", &error);
+  flex_twilio_client_set_retry_policy (fixture->client, 0, 1, 10);
+  session = flex_session_new (fixture->client, "AC0123456789abcdef0123456789abcdef",
+                              "WK0123456789abcdef0123456789abcdef", "default", config);
+  flex_session_set_poll_interval (session, 0);
+  flex_session_load_async (session, NULL, on_loaded_flag, &done);
+  FLEX_TEST_WAIT_FOR (done, 10000);
+  g_assert_nonnull (flex_session_get_error_message (session));
+  g_assert_true (flex_feature_config_get_enabled (config));
+  g_clear_object (&session);
+  wait_for_requests (fixture);
 }
 
 /* Recents that expired while the app was closed stay hidden. */
@@ -512,6 +653,9 @@ main (int argc, char *argv[])
   ADD ("/cache/directory/expired-recents", test_directory_cache_hides_expired);
   ADD ("/cache/directory/event-id", test_directory_cache_keeps_event_id);
   ADD ("/cache/directory/unwritable", test_directory_cache_unwritable);
+  ADD ("/cache/directory/offline-time-push", test_directory_offline_time_is_when_push_dropped);
+  ADD ("/cache/session/starts-from-kept-state", test_session_starts_from_kept_state);
+  ADD ("/cache/session/unreachable-flex-never-off", test_session_unreachable_flex_never_turns_off);
 #undef ADD
 
   return g_test_run ();
