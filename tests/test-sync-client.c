@@ -12,9 +12,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "flex-emulator.h"
+#include "flex-json.h"
 #include "flex-sync-map.h"
 
 #define USERNAME "SK0123456789abcdef0123456789abcdef"
@@ -551,6 +553,133 @@ test_list_circular_paging_stops (Fixture *fixture, gconstpointer data)
   g_assert_null (items);
 }
 
+/* A hostile "Twilio": a loopback server that records every request and
+ * whether it carried credentials. */
+static void
+on_spy_request (SoupServer *server,
+                SoupServerMessage *message,
+                const char *path,
+                GHashTable *query,
+                gpointer user_data)
+{
+  guint *with_credentials = user_data;
+
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                    "Authorization") != NULL)
+    (*with_credentials)++;
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                    "{\"items\":[],\"meta\":{}}", 22);
+}
+
+/* The same-server check of next_page_url compares scheme, host and port
+ * after parsing, and refuses a user name: the API secret never reaches
+ * another server (issue 18: a text prefix let all three through). */
+static void
+test_next_page_never_leaves_the_server (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (SoupServer) spy = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSList) uris = NULL;
+  guint with_credentials = 0;
+  const char *base = flex_emulator_get_base_url (fixture->emulator);
+  guint spy_port;
+  soup_server_add_handler (spy, NULL, on_spy_request, &with_credentials, NULL);
+  g_assert_true (soup_server_listen_local (spy, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (spy);
+  spy_port = (guint) g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  put (fixture, "any", "{}");
+  {
+    const char *path = "/v1/Services/default/Maps/x/Items?PageToken=1";
+    g_autofree char *other_port = g_strdup_printf ("http://127.0.0.1:%u%s", spy_port, path);
+    g_autofree char *disguised = g_strdup_printf ("%s@127.0.0.1:%u%s", base, spy_port, path);
+    g_autofree char *user = g_strdup_printf ("http://user:pw@127.0.0.1:%u%s", spy_port, path);
+    /* base + digits: the text prefix of the base, on another port. */
+    g_autofree char *prefixed = g_strdup_printf ("%s%u%s", base, spy_port % 10, path);
+    const char *forms[] = { other_port, disguised, user, prefixed };
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      {
+        g_autofree char *body = NULL;
+        g_autoptr (GPtrArray) items = NULL;
+
+        body = g_strdup_printf ("{\"items\":[],\"meta\":{\"next_page_url\":\"%s\"}}", forms[i]);
+        flex_emulator_corrupt_next (fixture->emulator, 1, body);
+        items = list_items (fixture, NULL, &error);
+        g_assert_null (items);
+        g_assert_true (g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED) ||
+                       g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INSECURE_URL));
+        g_clear_error (&error);
+      }
+  }
+  g_assert_cmpuint (with_credentials, ==, 0);
+
+  /* And no request of the client goes to a server it was not given. */
+  {
+    g_autofree char *elsewhere = g_strdup_printf ("http://127.0.0.1:%u/v1/Services", spy_port);
+
+    flex_twilio_client_request_async (fixture->client, "GET", elsewhere, NULL, NULL, NULL, on_done,
+                                      fixture);
+    g_assert_null (
+        flex_twilio_client_request_finish (fixture->client, wait_result (fixture), &error));
+    g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INSECURE_URL);
+  }
+  g_assert_cmpuint (with_credentials, ==, 0);
+
+  g_assert_true (
+      flex_twilio_url_same_origin ("https://sync.twilio.com/v1/x", "https://sync.twilio.com"));
+  g_assert_true (
+      flex_twilio_url_same_origin ("https://SYNC.twilio.com:443/v1/x", "https://sync.twilio.com"));
+  g_assert_false (flex_twilio_url_same_origin ("https://sync.twilio.com@attacker.example/v1",
+                                               "https://sync.twilio.com"));
+  g_assert_false (flex_twilio_url_same_origin ("https://sync.twilio.com.attacker.example/v1",
+                                               "https://sync.twilio.com"));
+  g_assert_false (
+      flex_twilio_url_same_origin ("https://sync.twilio.com:8443/v1", "https://sync.twilio.com"));
+  g_assert_false (
+      flex_twilio_url_same_origin ("http://sync.twilio.com/v1", "https://sync.twilio.com"));
+}
+
+/* json-glib 1.6 has no depth limit: ~80,000 nested brackets overflowed the
+ * stack. Answers deeper than the bound are malformed, not a crash. */
+static void
+test_deep_json_answer (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revision = NULL;
+  g_autoptr (GString) deep = g_string_new (NULL);
+
+  g_free (create_map (fixture, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, ']');
+  flex_emulator_corrupt_next (fixture->emulator, 1, deep->str);
+  revision = fetch_map (fixture, &error);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
+  g_assert_null (revision);
+  g_clear_error (&error);
+
+  /* 64 levels are fine; 65 are not. */
+  g_string_truncate (deep, 0);
+  for (guint i = 0; i < 64; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 64; i++)
+    g_string_append_c (deep, ']');
+  g_assert_true (flex_json_check (deep->str, deep->len, 64, 1024, NULL));
+  g_string_insert_c (deep, 0, '[');
+  g_string_append_c (deep, ']');
+  g_assert_false (flex_json_check (deep->str, deep->len, 64, 1024, &error));
+  g_assert_error (error, FLEX_JSON_ERROR, FLEX_JSON_ERROR_TOO_DEEP);
+  g_clear_error (&error);
+  /* Brackets inside strings do not count. */
+  g_assert_true (flex_json_check ("[\"[[[[[[\\\"[[[\"]", 15, 2, 1024, NULL));
+}
+
 static void
 test_malformed_json_answer (Fixture *fixture, gconstpointer data)
 {
@@ -935,6 +1064,8 @@ main (int argc, char *argv[])
   ADD ("/sync/list/skips-malformed-items", test_list_skips_malformed_items);
   ADD ("/sync/list/malformed-pages", test_list_malformed_pages);
   ADD ("/sync/list/circular-paging-stops", test_list_circular_paging_stops);
+  ADD ("/sync/list/next-page-never-leaves-the-server", test_next_page_never_leaves_the_server);
+  ADD ("/client/deep-json-answer", test_deep_json_answer);
   ADD ("/sync/malformed-json-answer", test_malformed_json_answer);
   ADD ("/sync/retry/429-then-success", test_retry_429_then_success);
   ADD ("/sync/retry/429-for-post", test_retry_429_for_post);

@@ -643,8 +643,8 @@ on_list_page (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   /* Only follow pages of the same service: never send credentials elsewhere. */
-  if (!g_str_has_prefix (next_url,
-                         flex_twilio_client_get_base_url (self->client, FLEX_TWILIO_API_SYNC)))
+  if (!flex_twilio_url_same_origin (
+          next_url, flex_twilio_client_get_base_url (self->client, FLEX_TWILIO_API_SYNC)))
     {
       g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
                                "The next page of map items is on another server");

@@ -134,6 +134,13 @@ flex_twilio_check_url (const char *url, GError **error)
       return FALSE;
     }
 
+  /* "https://sync.twilio.com@attacker.example/": a host in disguise. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      flex_twilio_set_error (error, FLEX_TWILIO_ERROR_INSECURE_URL, 0, 0, NULL,
+                             "Refusing “%s”: a URL with a user name or password in it", url);
+      return FALSE;
+    }
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "https") == 0)
     return TRUE;
@@ -145,6 +152,41 @@ flex_twilio_check_url (const char *url, GError **error)
                          "this computer, is allowed",
                          url);
   return FALSE;
+}
+
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/**
+ * flex_twilio_url_same_origin:
+ *
+ * The one rule for where a credential may go: @url has the scheme, host and
+ * port of @base, compared after parsing (a text prefix lets
+ * `https://sync.twilio.com.attacker.example/` through), and no user info.
+ */
+gboolean
+flex_twilio_url_same_origin (const char *url, const char *base)
+{
+  g_autoptr (GUri) a = NULL;
+  g_autoptr (GUri) b = NULL;
+
+  if (url == NULL || base == NULL)
+    return FALSE;
+  a = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  b = g_uri_parse (base, G_URI_FLAGS_NONE, NULL);
+  if (a == NULL || b == NULL || g_uri_get_host (a) == NULL || g_uri_get_host (b) == NULL)
+    return FALSE;
+  return g_uri_get_userinfo (a) == NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         effective_port (a) == effective_port (b);
 }
 
 static void
@@ -663,6 +705,21 @@ flex_twilio_client_request_async (FlexTwilioClient *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Credentials go only to the servers this client was given. */
+  {
+    gboolean ours = FALSE;
+
+    for (guint i = 0; i < FLEX_TWILIO_N_APIS && !ours; i++)
+      ours = flex_twilio_url_same_origin (url, self->base_urls[i]);
+    if (!ours)
+      {
+        g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INSECURE_URL,
+                                 "Refusing to send credentials to “%s”: not a Twilio server of "
+                                 "this app",
+                                 url);
+        return;
+      }
+  }
 
   request = g_new0 (Request, 1);
   request->method = g_strdup (method);

@@ -51,6 +51,7 @@ char *flex_twilio_client_build_url (FlexTwilioClient *self,
                                     const char *first_segment,
                                     ...) G_GNUC_NULL_TERMINATED;
 guint flex_twilio_client_get_n_requests (FlexTwilioClient *self);
+gboolean flex_twilio_url_same_origin (const char *url, const char *base);
 gboolean flex_twilio_check_url (const char *url, GError **error);
 
 void flex_twilio_client_request_async (FlexTwilioClient *self,

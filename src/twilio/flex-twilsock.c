@@ -253,6 +253,10 @@ schedule_reconnect (FlexTwilsock *self, const char *reason, gint64 delay_ms)
       delay_ms = self->backoff_ms - jitter + g_random_int_range (0, 2 * jitter + 1);
       self->backoff_ms = MIN (self->backoff_ms * 2, self->backoff_max_ms);
     }
+  /* A delay the server chose (or 0 after an expired token) has a floor and a
+   * ceiling: a hostile `reconnect_min_ms` of 0 (or 2^32, wrapping) made
+   * 22,311 connections in 30 s. */
+  delay_ms = CLAMP (delay_ms, (gint64) self->backoff_min_ms, (gint64) self->backoff_max_ms);
 
   g_debug ("%s: reconnecting in %" G_GINT64_FORMAT " ms (%s)", self->url, delay_ms, reason);
   set_state (self, FLEX_TWILSOCK_STATE_WAITING, reason);
@@ -853,6 +857,9 @@ open_socket (FlexTwilsock *self)
       set_failed (self, "The live-update address is not valid");
       return;
     }
+  /* The connection libsoup makes is the one we checked: a redirect of the
+   * upgrade (to plain ws://, or anywhere) is refused, not followed. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
