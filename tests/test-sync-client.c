@@ -643,6 +643,40 @@ test_next_page_never_leaves_the_server (Fixture *fixture, gconstpointer data)
       flex_twilio_url_same_origin ("http://sync.twilio.com/v1", "https://sync.twilio.com"));
 }
 
+/* Listing budgets: a page larger than asked, or a next page named by
+ * megabytes, ends the listing with an error instead of eating memory. */
+static void
+test_list_budgets (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GString) body = g_string_new ("{\"items\":[");
+  g_autoptr (GString) next = g_string_new (flex_emulator_get_base_url (fixture->emulator));
+
+  put (fixture, "any", "{}");
+  for (guint i = 0; i < 101; i++)
+    g_string_append_printf (body,
+                            "%s{\"key\":\"k%u\",\"revision\":\"0\",\"data\":{},"
+                            "\"date_created\":\"2024-03-19T18:25:27Z\"}",
+                            i > 0 ? "," : "", i);
+  g_string_append (body, "],\"meta\":{\"next_page_url\":null}}");
+  flex_emulator_corrupt_next (fixture->emulator, 1, body->str);
+  items = list_items (fixture, NULL, &error);
+  g_assert_null (items);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "101 items where 100"));
+  g_clear_error (&error);
+
+  g_string_append (next, "/v1/Services/default/Maps/x/Items?PageToken=");
+  while (next->len < 100000)
+    g_string_append (next, "AAAAAAAAAAAAAAAA");
+  g_string_printf (body, "{\"items\":[],\"meta\":{\"next_page_url\":\"%s\"}}", next->str);
+  flex_emulator_corrupt_next (fixture->emulator, 1, body->str);
+  items = list_items (fixture, NULL, &error);
+  g_assert_null (items);
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
+}
+
 /* json-glib 1.6 has no depth limit: ~80,000 nested brackets overflowed the
  * stack. Answers deeper than the bound are malformed, not a crash. */
 static void
@@ -1066,6 +1100,7 @@ main (int argc, char *argv[])
   ADD ("/sync/list/circular-paging-stops", test_list_circular_paging_stops);
   ADD ("/sync/list/next-page-never-leaves-the-server", test_next_page_never_leaves_the_server);
   ADD ("/client/deep-json-answer", test_deep_json_answer);
+  ADD ("/sync/list/budgets", test_list_budgets);
   ADD ("/sync/malformed-json-answer", test_malformed_json_answer);
   ADD ("/sync/retry/429-then-success", test_retry_429_then_success);
   ADD ("/sync/retry/429-for-post", test_retry_429_for_post);

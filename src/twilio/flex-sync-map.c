@@ -21,13 +21,19 @@
  */
 
 /* A server that keeps giving next pages beyond this is broken, not big. */
-#define MAX_PAGES 100000
+/* Budgets of one listing: a server whose pages never end, are huge, or
+ * carry more than was asked for is not followed for ever. 100,000 contacts
+ * are 1,000 pages of 100. */
+#define MAX_PAGES       10000
+#define MAX_ITEMS       1000000
+#define MAX_PAGE_LENGTH 8192
 
 void
 flex_page_trail_init (FlexPageTrail *trail)
 {
   trail->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   trail->n_pages = 0;
+  trail->n_items = 0;
 }
 
 void
@@ -47,13 +53,50 @@ flex_page_trail_clear (FlexPageTrail *trail)
 gboolean
 flex_page_trail_follow (FlexPageTrail *trail, const char *page, GError **error)
 {
-  if (trail->n_pages >= MAX_PAGES || !g_hash_table_add (trail->seen, g_strdup (page)))
+  gsize length = strlen (page);
+
+  if (length > MAX_PAGE_LENGTH)
+    {
+      g_set_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                   "The server's next page is named by %" G_GSIZE_FORMAT " bytes", length);
+      return FALSE;
+    }
+  if (trail->n_pages >= MAX_PAGES ||
+      !g_hash_table_add (trail->seen,
+                         g_compute_checksum_for_string (G_CHECKSUM_SHA256, page, (gssize) length)))
     {
       g_set_error_literal (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
                            "The server's pages of map items go round in a circle");
       return FALSE;
     }
   trail->n_pages++;
+  return TRUE;
+}
+
+/**
+ * flex_page_trail_add_items:
+ * @n_items: the items of the page just read
+ * @page_size: how many were asked for
+ *
+ * Returns: %FALSE with %FLEX_TWILIO_ERROR_MALFORMED for a page larger than
+ *   asked, or when the listing passes MAX_ITEMS items
+ */
+gboolean
+flex_page_trail_add_items (FlexPageTrail *trail, guint n_items, guint page_size, GError **error)
+{
+  if (n_items > page_size)
+    {
+      g_set_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                   "A page holds %u items where %u were asked for", n_items, page_size);
+      return FALSE;
+    }
+  if (n_items > MAX_ITEMS - MIN (trail->n_items, MAX_ITEMS))
+    {
+      g_set_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                   "The listing goes past %u items", MAX_ITEMS);
+      return FALSE;
+    }
+  trail->n_items += n_items;
   return TRUE;
 }
 
@@ -603,6 +646,16 @@ on_list_page (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   items = json_node_get_array (items_node);
+  {
+    GError *budget_error = NULL;
+
+    if (!flex_page_trail_add_items (&data->trail, json_array_get_length (items),
+                                    FLEX_SYNC_PAGE_SIZE, &budget_error))
+      {
+        g_task_return_error (task, budget_error);
+        return;
+      }
+  }
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       g_autoptr (GError) item_error = NULL;

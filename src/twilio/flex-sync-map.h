@@ -144,12 +144,15 @@ gboolean flex_sync_map_delete_item_finish (FlexSyncMap *self, GAsyncResult *resu
  */
 typedef struct
 {
-  GHashTable *seen;
+  GHashTable *seen; /* SHA-256 of each page followed, not the page itself */
   guint n_pages;
+  guint n_items;
 } FlexPageTrail;
 
 void flex_page_trail_init (FlexPageTrail *trail);
 void flex_page_trail_clear (FlexPageTrail *trail);
 gboolean flex_page_trail_follow (FlexPageTrail *trail, const char *page, GError **error);
+gboolean
+flex_page_trail_add_items (FlexPageTrail *trail, guint n_items, guint page_size, GError **error);
 
 G_END_DECLS

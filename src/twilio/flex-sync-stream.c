@@ -382,6 +382,12 @@ on_page (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  if (!flex_page_trail_add_items (&data->trail, json_array_get_length (items), LIST_PAGE_SIZE,
+                                  &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   subscription = get_subscription (self, data->sid, TRUE);
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
