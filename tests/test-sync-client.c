@@ -677,6 +677,133 @@ test_list_budgets (Fixture *fixture, gconstpointer data)
   g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
 }
 
+/* A hostile server's answers: huge (announced, or chunked without a length),
+ * or trickled a byte at a time. */
+typedef struct
+{
+  SoupServerMessage *message;
+  guint sent;
+  guint source_id;
+} Trickle;
+
+static void
+on_trickle_gone (SoupServerMessage *message, Trickle *trickle)
+{
+  g_clear_handle_id (&trickle->source_id, g_source_remove);
+}
+
+static void
+trickle_free (gpointer data, GClosure *closure)
+{
+  g_free (data);
+}
+
+static gboolean
+on_trickle (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (trickle->message);
+
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, " ", 1);
+  soup_server_message_unpause (trickle->message);
+  if (++trickle->sent < 40)
+    return G_SOURCE_CONTINUE;
+  trickle->source_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_hostile_request (SoupServer *server,
+                    SoupServerMessage *message,
+                    const char *path,
+                    GHashTable *query,
+                    gpointer user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+  soup_server_message_set_status (message, 200, NULL);
+  if (g_str_equal (path, "/v1/announced"))
+    {
+      /* 9 MB, said up front. */
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                        g_malloc0 (9 * 1024 * 1024), 9 * 1024 * 1024);
+    }
+  else if (g_str_equal (path, "/v1/chunked"))
+    {
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      for (guint i = 0; i < 40; i++)
+        soup_message_body_append_take (body, g_malloc0 (1024 * 1024), 1024 * 1024);
+      soup_message_body_complete (body);
+    }
+  else
+    {
+      Trickle *trickle = g_new0 (Trickle, 1);
+
+      trickle->message = message;
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_server_message_pause (message);
+      trickle->source_id = g_timeout_add (250, on_trickle, trickle);
+      g_signal_connect_data (message, "disconnected", G_CALLBACK (on_trickle_gone), trickle,
+                             trickle_free, G_CONNECT_DEFAULT);
+    }
+}
+
+static GError *
+hostile_get (Fixture *fixture, const char *base, const char *path)
+{
+  g_autofree char *url = g_strconcat (base, path, NULL);
+  g_autoptr (JsonNode) node = NULL;
+  GError *error = NULL;
+
+  flex_twilio_client_request_async (fixture->client, "GET", url, NULL, NULL, NULL, on_done,
+                                    fixture);
+  node = flex_twilio_client_request_finish (fixture->client, wait_result (fixture), &error);
+  g_assert_null (node);
+  return error;
+}
+
+/* Answers are read as a stream with a byte cap: 9 MB announced, or 40 MB
+ * chunked, end the request at 8 MB (it buffered 400 MB before); and an
+ * answer trickled a byte at a time ends at the attempt's total deadline
+ * (2 × the 1 s I/O timeout here), not after every byte's timeout. */
+static void
+test_hostile_answers_bounded (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSList) uris = NULL;
+  g_autofree char *base = NULL;
+  gint64 started;
+
+  soup_server_add_handler (server, NULL, on_hostile_request, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  flex_twilio_client_set_base_url (fixture->client, FLEX_TWILIO_API_FLEX, base, &error);
+  g_assert_no_error (error);
+  flex_twilio_client_set_retry_policy (fixture->client, 0, 10, 1000);
+
+  error = hostile_get (fixture, base, "/v1/announced");
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "too large"));
+  g_clear_error (&error);
+
+  error = hostile_get (fixture, base, "/v1/chunked");
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "too large"));
+  g_clear_error (&error);
+
+  started = g_get_monotonic_time ();
+  error = hostile_get (fixture, base, "/v1/trickle");
+  g_assert_error (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT);
+  /* 40 bytes, one each 250 ms, would take 10 s. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+  soup_server_disconnect (server);
+}
+
 /* json-glib 1.6 has no depth limit: ~80,000 nested brackets overflowed the
  * stack. Answers deeper than the bound are malformed, not a crash. */
 static void
@@ -1101,6 +1228,7 @@ main (int argc, char *argv[])
   ADD ("/sync/list/next-page-never-leaves-the-server", test_next_page_never_leaves_the_server);
   ADD ("/client/deep-json-answer", test_deep_json_answer);
   ADD ("/sync/list/budgets", test_list_budgets);
+  ADD ("/client/hostile-answers-bounded", test_hostile_answers_bounded);
   ADD ("/sync/malformed-json-answer", test_malformed_json_answer);
   ADD ("/sync/retry/429-then-success", test_retry_429_then_success);
   ADD ("/sync/retry/429-for-post", test_retry_429_for_post);

@@ -37,6 +37,10 @@
 #define DEFAULT_MAX_TOTAL_MS  30000
 #define MAX_SINGLE_DELAY_MS   10000
 #define MAX_RESPONSE_BYTES    (8 * 1024 * 1024)
+#define READ_CHUNK_BYTES      (64 * 1024)
+/* An attempt ends after this many times the I/O timeout, whatever the
+ * server trickles (a byte every 5 s held one for 150 s). */
+#define ATTEMPT_DEADLINE_FACTOR 2
 
 struct _FlexTwilioClient
 {
@@ -85,13 +89,36 @@ typedef struct
   guint attempt;
   gint64 deadline_us;
   SoupMessage *message;
+  /* The attempt under way: its own cancellable (the caller's cancels it
+   * too), its deadline, and what was read so far. */
+  GCancellable *attempt_cancellable;
+  gulong caller_cancel_id;
+  GSource *deadline_source;
+  gboolean deadline_hit;
+  GByteArray *body_read;
 } Request;
 
 static void send_attempt (GTask *task);
 
 static void
+end_attempt (Request *request, GCancellable *caller)
+{
+  if (request->deadline_source != NULL)
+    {
+      g_source_destroy (request->deadline_source);
+      g_clear_pointer (&request->deadline_source, g_source_unref);
+    }
+  if (request->caller_cancel_id != 0 && caller != NULL)
+    g_cancellable_disconnect (caller, request->caller_cancel_id);
+  request->caller_cancel_id = 0;
+  g_clear_object (&request->attempt_cancellable);
+  g_clear_pointer (&request->body_read, g_byte_array_unref);
+}
+
+static void
 request_free (Request *request)
 {
+  end_attempt (request, NULL);
   g_free (request->method);
   g_free (request->url);
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -552,45 +579,56 @@ return_http_error (GTask *task, guint status, const char *reason, GBytes *bytes)
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
+/* A transport failure of the attempt: retried where that is safe. */
 static void
-on_send_and_read (GObject *object, GAsyncResult *result, gpointer user_data)
+attempt_failed (GTask *task, GError *error)
 {
-  g_autoptr (GTask) task = user_data;
   FlexTwilioClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
   g_autoptr (GError) twilio_error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
+  gboolean timed_out =
+      request->deadline_hit || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+
+  end_attempt (request, g_task_get_cancellable (task));
+  if (!timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_debug ("%s %s: %s", request->method, request->url,
+           timed_out ? "no whole answer in time" : error->message);
+  if ((request->idempotent || error_is_before_send (error)) && schedule_retry (task, 0, -1))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  if (timed_out)
+    flex_twilio_set_error (&twilio_error, FLEX_TWILIO_ERROR_TIMEOUT, 0, 0, NULL,
+                           "The server did not answer within %u seconds",
+                           request->deadline_hit ? self->timeout_s * ATTEMPT_DEADLINE_FACTOR
+                                                 : self->timeout_s);
+  else
+    flex_twilio_set_error (&twilio_error, FLEX_TWILIO_ERROR_NETWORK, 0, 0, NULL,
+                           "Could not reach the server: %s", error->message);
+  g_error_free (error);
+  g_task_return_error (task, g_steal_pointer (&twilio_error));
+}
+
+/* The whole answer is here (at most MAX_RESPONSE_BYTES). */
+static void
+handle_answer (GTask *task, GBytes *bytes)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
   g_autoptr (JsonParser) parser = NULL;
   SoupMessage *message = request->message;
   guint status;
   gsize size = 0;
   const char *data;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-
-  if (error != NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      g_debug ("%s %s: %s", request->method, request->url, error->message);
-      if ((request->idempotent || error_is_before_send (error)) && schedule_retry (task, 0, -1))
-        return;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        flex_twilio_set_error (&twilio_error, FLEX_TWILIO_ERROR_TIMEOUT, 0, 0, NULL,
-                               "The server did not answer within %u seconds", self->timeout_s);
-      else
-        flex_twilio_set_error (&twilio_error, FLEX_TWILIO_ERROR_NETWORK, 0, 0, NULL,
-                               "Could not reach the server: %s", error->message);
-      g_task_return_error (task, g_steal_pointer (&twilio_error));
-      return;
-    }
-
+  end_attempt (request, g_task_get_cancellable (task));
   status = soup_message_get_status (message);
   g_debug ("%s %s → %u", request->method, request->url, status);
 
@@ -614,12 +652,6 @@ on_send_and_read (GObject *object, GAsyncResult *result, gpointer user_data)
                              (GDestroyNotify) json_node_unref);
       return;
     }
-  if (size > MAX_RESPONSE_BYTES)
-    {
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                               "The server sent an answer that is too large");
-      return;
-    }
 
   parser = json_parser_new ();
   if (!flex_json_parser_load (parser, data, size, &error))
@@ -637,10 +669,105 @@ on_send_and_read (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+too_large (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  /* Not retried: the same server would send the same again. */
+  end_attempt (request, g_task_get_cancellable (task));
+  g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                           "The server sent an answer that is too large (over %u bytes)",
+                           MAX_RESPONSE_BYTES);
+}
+
+static void
+on_chunk (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  GInputStream *stream = G_INPUT_STREAM (object);
+  g_autoptr (GBytes) chunk = NULL;
+  GError *error = NULL;
+  gsize size;
+
+  chunk = g_input_stream_read_bytes_finish (stream, result, &error);
+  if (chunk == NULL)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+  size = g_bytes_get_size (chunk);
+  if (size == 0)
+    {
+      g_autoptr (GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&request->body_read));
+
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      handle_answer (task, bytes);
+      return;
+    }
+  if (request->body_read->len + size > MAX_RESPONSE_BYTES)
+    {
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      too_large (task);
+      return;
+    }
+  g_byte_array_append (request->body_read, g_bytes_get_data (chunk, NULL), (guint) size);
+  g_input_stream_read_bytes_async (stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                                   request->attempt_cancellable, on_chunk, g_steal_pointer (&task));
+}
+
+/* The answer's head is here: read its body, at most MAX_RESPONSE_BYTES (an
+ * announced length over it is refused before a byte is read). */
+static void
+on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr (GInputStream) stream = NULL;
+  GError *error = NULL;
+  goffset announced;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+  announced = soup_message_headers_get_content_length (
+      soup_message_get_response_headers (request->message));
+  if (announced > MAX_RESPONSE_BYTES)
+    {
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      too_large (task);
+      return;
+    }
+  request->body_read = g_byte_array_new ();
+  g_input_stream_read_bytes_async (stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                                   request->attempt_cancellable, on_chunk, g_steal_pointer (&task));
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static gboolean
+on_attempt_deadline (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->deadline_hit = TRUE;
+  g_cancellable_cancel (request->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 send_attempt (GTask *task)
 {
   FlexTwilioClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
+  GCancellable *caller = g_task_get_cancellable (task);
   SoupMessageHeaders *headers;
 
   g_clear_object (&request->message);
@@ -663,9 +790,21 @@ send_attempt (GTask *task)
     soup_message_set_request_body_from_bytes (request->message, "application/x-www-form-urlencoded",
                                               request->body);
 
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_send_and_read,
-                                    g_object_ref (task));
+  end_attempt (request, caller);
+  request->deadline_hit = FALSE;
+  request->attempt_cancellable = g_cancellable_new ();
+  if (caller != NULL)
+    request->caller_cancel_id =
+        g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
+                               g_object_ref (request->attempt_cancellable), g_object_unref);
+  request->deadline_source =
+      g_timeout_source_new_seconds (self->timeout_s * ATTEMPT_DEADLINE_FACTOR);
+  g_source_set_static_name (request->deadline_source, "[flex-twilio] attempt deadline");
+  g_source_set_callback (request->deadline_source, on_attempt_deadline, request, NULL);
+  g_source_attach (request->deadline_source, g_task_get_context (task));
+
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           request->attempt_cancellable, on_sent, g_object_ref (task));
 }
 
 /**
