@@ -10,9 +10,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "flex-call-watch.h"
 #include "flex-dialer.h"
 #include "flex-emulator.h"
+#include "flex-phone.h"
 #include "flex-test-util.h"
 
 #define USERNAME  "SK0123456789abcdef0123456789abcdef"
@@ -428,7 +431,9 @@ test_number_from_uri (void)
     const char *number;
   } cases[] = {
     { "tel:+1-312-555-0142", "+1-312-555-0142" },
-    { "tel:+13125550142;ext=12", "+13125550142" },
+    /* One rule for extensions, in tel: as in --dial: kept, to be refused. */
+    { "tel:+13125550142;ext=12", "+13125550142 ext. 12" },
+    { "tel:+13125550142;isub=1", "+13125550142" },
     { "TEL:%2B13125550142", "+13125550142" },
     { "callto:+13125550142", "+13125550142" },
     { "callto://+13125550142", "+13125550142" },
@@ -445,6 +450,14 @@ test_number_from_uri (void)
 
       g_assert_cmpstr (number, ==, cases[i].number);
     }
+  {
+    g_autofree char *number = flex_dial_number_from_uri ("tel:+13125550142;ext=12");
+    g_autoptr (GError) error = NULL;
+    g_autofree char *e164 = flex_phone_normalize (number, "US", &error);
+
+    g_assert_null (e164);
+    g_assert_nonnull (strstr (error->message, "extension"));
+  }
 }
 
 /* Following the call request */

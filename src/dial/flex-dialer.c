@@ -502,8 +502,10 @@ flex_dialer_dial_finish (FlexDialer *self, GAsyncResult *result, GError **error)
  * @uri: a `tel:` (RFC 3966) or `callto:` URI
  *
  * Returns: (transfer full) (nullable): the number the URI names, its
- *   visual separators kept and its parameters (`;ext=…`) dropped; %NULL for
- *   another scheme or an empty number
+ *   visual separators kept and its parameters dropped, but for an extension
+ *   (`;ext=99` becomes ` ext. 99`, which the number check refuses as
+ *   `--dial` does: Flex cannot dial one); %NULL for another scheme or an
+ *   empty number
  */
 char *
 flex_dial_number_from_uri (const char *uri)
@@ -528,12 +530,23 @@ flex_dial_number_from_uri (const char *uri)
   decoded = g_uri_unescape_segment (rest, NULL, NULL);
   if (decoded == NULL)
     return NULL;
-  /* Parameters and anything after the number. */
+  /* Parameters and anything after the number; an extension stays, to be
+   * refused with its reason rather than dropped without a word. */
   end = decoded + strcspn (decoded, ";?#");
-  *end = '\0';
-  g_strstrip (decoded);
-  if (*decoded == '\0')
-    return NULL;
+  {
+    g_autofree char *lower = g_ascii_strdown (end, -1);
+    const char *ext = strstr (lower, ";ext=");
+    g_autofree char *extension =
+        ext != NULL ? g_strndup (ext + strlen (";ext="), strcspn (ext + strlen (";ext="), ";?#"))
+                    : NULL;
+
+    *end = '\0';
+    g_strstrip (decoded);
+    if (*decoded == '\0')
+      return NULL;
+    if (extension != NULL && *extension != '\0')
+      return g_strdup_printf ("%s ext. %s", decoded, extension);
+  }
   return g_steal_pointer (&decoded);
 }
 

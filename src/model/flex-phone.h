@@ -26,6 +26,12 @@ typedef enum
   FLEX_PHONE_FORMAT_NATIONAL,
 } FlexPhoneFormat;
 
+/* The longest text read as a phone number (15 digits, with room for
+ * spaces, brackets, dashes, a country prefix and an extension), and the
+ * longest E.164 (+ and 15 digits). */
+#define FLEX_PHONE_MAX_INPUT 64
+#define FLEX_PHONE_MAX_E164  16
+
 gboolean flex_phone_is_supported (void);
 char *flex_phone_locale_country (void);
 char *flex_phone_normalize (const char *input, const char *default_country, GError **error);
