@@ -1335,6 +1335,8 @@ collect_rows (GtkWidget *widget, GString *out)
                                  : adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (widget));
       GtkWidget *suffix = find_numeric_label (widget);
 
+      /* Rows show what files hold: plain text, never markup. */
+      g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (widget)));
       g_string_append (out, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
       if (subtitle != NULL && *subtitle != '\0')
         g_string_append_printf (out, ":%s", subtitle);

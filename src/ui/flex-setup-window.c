@@ -106,6 +106,8 @@ offer_workers (FlexSetupWindow *self, GPtrArray *workers)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
 
+      /* Names come from TaskRouter: plain text, never markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), worker->friendly_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), worker->sid);
       g_object_set_data_full (G_OBJECT (check), "flex-worker-sid", g_strdup (worker->sid), g_free);

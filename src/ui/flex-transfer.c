@@ -288,6 +288,7 @@ add_count_row (GtkListBox *list, const char *title, guint count)
   if (count == 0)
     return;
   row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   text = g_strdup_printf ("%u", count);
   label = gtk_label_new (text);
@@ -316,6 +317,7 @@ preview_list (Import *import)
       g_autofree char *count = g_strdup_printf ("%u", s->n_invalid);
       guint listed = 0;
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _ ("Cannot be imported"));
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), count);
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), s->n_invalid <= 3);
@@ -328,6 +330,9 @@ preview_list (Import *import)
           if (row->action != FLEX_IMPORT_INVALID)
             continue;
           child = adw_action_row_new ();
+          /* The reason quotes the file: plain text, never markup (a phone
+           * cell "<a href=…>" became a live link). */
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (child), FALSE);
           /* TRANSLATORS: a row (line) of the imported file */
           title = g_strdup_printf (_ ("Row %u"), row->number);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), title);
