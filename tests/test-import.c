@@ -17,6 +17,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #include <libebook-contacts/libebook-contacts.h>
@@ -599,12 +600,70 @@ test_export_recents_iso8601 (void)
   g_assert_nonnull (strstr (lines[1], "\"Amelia, W.\",\"95\""));
 }
 
+/* Hostile files (issue 18): the reading stays linear in time and in memory,
+ * and only valid UTF-8 comes out. */
+static void
+test_hostile_files (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GError) error = NULL;
+  FlexImportRow *row;
+  struct rusage usage;
+  glong rss_before_kb;
+  gint64 started;
+
+  /* A 4 MB quoted-printable note of soft line breaks: linear (the join
+   * re-scanned the whole value at every line: 1.2 MB took 13.5 s). */
+  g_string_append (text, "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Long;Lou\r\nFN:Lou Long\r\n"
+                         "TEL;CELL:+13125550160\r\nNOTE;ENCODING=QUOTED-PRINTABLE:");
+  while (text->len < 4 * 1024 * 1024)
+    g_string_append (text, "abcdefghij=\r\n");
+  g_string_append (text, "end\r\nEND:VCARD\r\n");
+  started = g_get_monotonic_time ();
+  rows = parse_text (text->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->name, ==, "Lou Long");
+  g_assert_true (g_str_has_suffix (row->notes, "abcdefghijend"));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Quoted-printable bytes that are not UTF-8 (=FF=FE), in a UTF-8 card. */
+  rows = parse_text ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Bea Bytes\r\nTEL:+13125550161\r\n"
+                     "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:ok =FF=FE=C3 end\r\n"
+                     "END:VCARD\r\n",
+                     &error);
+  g_assert_no_error (error);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_true (row->notes == NULL || g_utf8_validate (row->notes, -1, NULL));
+  g_assert_true (g_utf8_validate (row->name, -1, NULL));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* A CSV just under the 16 MB limit, of commas: memory in proportion to
+   * what it holds (3.1 GB before). */
+  g_string_assign (text, "name,phone\n");
+  while (text->len < 15 * 1024 * 1024)
+    g_string_append (text, ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+  g_string_append (text, "Cara Comma,+13125550162\n");
+  getrusage (RUSAGE_SELF, &usage);
+  rss_before_kb = usage.ru_maxrss;
+  rows = parse_text (text->str, &error);
+  g_assert_no_error (error);
+  getrusage (RUSAGE_SELF, &usage);
+  g_test_message ("peak RSS grew by %ld KiB", usage.ru_maxrss - rss_before_kb);
+  g_assert_cmpint (usage.ru_maxrss - rss_before_kb, <, 256 * 1024);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (((FlexImportRow *) g_ptr_array_index (rows, 0))->name, ==, "Cara Comma");
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/import/gnome-contacts-vcard4", test_gnome_contacts_vcard4);
+  g_test_add_func ("/import/hostile-files", test_hostile_files);
   g_test_add_func ("/import/google-csv", test_google_csv);
   g_test_add_func ("/import/outlook-csv-windows-1252", test_outlook_csv_windows_1252);
   g_test_add_func ("/import/ios-vcard3-folded", test_ios_vcard3_folded);
