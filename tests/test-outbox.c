@@ -203,6 +203,32 @@ test_outbox_survives_and_replays (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (name, ==, "Amy B.");
 }
 
+/* An outbox file holds edits of the session's own lists only: an entry of
+ * another map (a crafted file) is never sent, and none can be queued. */
+static void
+test_outbox_only_session_maps (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) json = json_from_string ("{\"name\":\"Mallory\"}", NULL);
+  const char *maps[] = { "Contacts_WK00000000000000000000000000000000", NULL };
+  guint requests;
+
+  /* Written before the session said which maps are its own (as loading a
+   * file is). */
+  queue (outbox, FLEX_OUTBOX_UPDATE, "k-amy", "Amy B.", "0");
+  flex_outbox_set_maps (outbox, maps);
+  g_assert_null (flex_outbox_queue (outbox, MAP, FLEX_OUTBOX_ADD, "k-x", json, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  requests = flex_twilio_client_get_n_requests (fixture->client);
+  g_assert_true (replay (fixture, outbox, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (flex_twilio_client_get_n_requests (fixture->client), ==, requests);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 1);
+}
+
 /* Sent, then killed before it was forgotten: the replay finds it there and
  * sends nothing twice. */
 static void
@@ -615,6 +641,7 @@ main (int argc, char *argv[])
   ADD ("/outbox/conflict", test_outbox_conflict);
   ADD ("/outbox/retryable", test_outbox_retryable);
   ADD ("/outbox/unreadable", test_outbox_unreadable);
+  ADD ("/outbox/only-session-maps", test_outbox_only_session_maps);
   ADD ("/outbox/directory/offline-edits", test_directory_offline_edits);
   ADD ("/outbox/directory/conflict", test_directory_offline_conflict);
   ADD ("/outbox/directory/unwritable", test_directory_outbox_unwritable);

@@ -41,6 +41,7 @@ struct _FlexOutbox
   char *account_sid;
   GPtrArray *entries; /* FlexOutboxEntry, in the order they were made */
   gboolean replaying;
+  GStrv maps; /* the session's maps; NULL: any (not yet told) */
 };
 
 enum
@@ -80,6 +81,8 @@ flex_outbox_finalize (GObject *object)
   g_free (self->path);
   g_free (self->account_sid);
   g_ptr_array_unref (self->entries);
+
+  g_strfreev (self->maps);
 
   G_OBJECT_CLASS (flex_outbox_parent_class)->finalize (object);
 }
@@ -330,6 +333,28 @@ flex_outbox_load (FlexOutbox *self, GError **error)
   return TRUE;
 }
 
+static gboolean
+map_allowed (FlexOutbox *self, const char *map)
+{
+  return self->maps == NULL || g_strv_contains ((const char *const *) self->maps, map);
+}
+
+/**
+ * flex_outbox_set_maps:
+ * @maps: (array zero-terminated=1): the maps of the signed-in session
+ *
+ * Only edits of these maps are queued or sent: an entry of another map (a
+ * crafted file) waits unsent, never reaching Sync.
+ */
+void
+flex_outbox_set_maps (FlexOutbox *self, const char *const *maps)
+{
+  g_return_if_fail (FLEX_IS_OUTBOX (self));
+
+  g_strfreev (self->maps);
+  self->maps = g_strdupv ((char **) maps);
+}
+
 /**
  * flex_outbox_queue:
  * @data: (nullable): the item data (copied), for add and update
@@ -356,6 +381,12 @@ flex_outbox_queue (FlexOutbox *self,
   g_return_val_if_fail (map != NULL && key != NULL, NULL);
   g_return_val_if_fail (kind == FLEX_OUTBOX_DELETE || data != NULL, NULL);
 
+  if (!map_allowed (self, map))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "%s is not a list of this session", map);
+      return NULL;
+    }
   entry = g_new0 (FlexOutboxEntry, 1);
   entry->id = g_uuid_string_random ();
   entry->map = g_strdup (map);
@@ -687,7 +718,7 @@ replay_next (GTask *task)
     {
       FlexOutboxEntry *candidate = g_ptr_array_index (self->entries, i);
 
-      if (candidate->state == FLEX_OUTBOX_PENDING)
+      if (candidate->state == FLEX_OUTBOX_PENDING && map_allowed (self, candidate->map))
         entry = candidate;
     }
   if (entry == NULL)

@@ -75,6 +75,7 @@ G_DECLARE_FINAL_TYPE (FlexOutbox, flex_outbox, FLEX, OUTBOX, GObject)
 
 FlexOutbox *flex_outbox_new (const char *path, const char *account_sid);
 gboolean flex_outbox_load (FlexOutbox *self, GError **error);
+void flex_outbox_set_maps (FlexOutbox *self, const char *const *maps);
 const FlexOutboxEntry *flex_outbox_queue (FlexOutbox *self,
                                           const char *map,
                                           FlexOutboxKind kind,

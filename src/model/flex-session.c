@@ -963,6 +963,14 @@ flex_session_set_outbox (FlexSession *self, FlexOutbox *outbox)
   g_return_if_fail (FLEX_IS_OUTBOX (outbox));
 
   g_set_object (&self->outbox, outbox);
+  {
+    /* Edits of the session's own lists only. */
+    const char *maps[] = { flex_sync_map_get_unique_name (flex_directory_get_map (self->personal)),
+                           flex_sync_map_get_unique_name (flex_directory_get_map (self->shared)),
+                           NULL };
+
+    flex_outbox_set_maps (outbox, maps);
+  }
   flex_directory_set_outbox (self->personal, outbox);
   flex_directory_set_outbox (self->shared, outbox);
 }
