@@ -279,7 +279,8 @@ flex_application_dial_action (GSimpleAction *action, GVariant *parameter, gpoint
   gtk_window_present (window);
   /* Not signed in: the sign-in window shows instead. */
   if (FLEX_IS_WINDOW (window))
-    flex_window_call (FLEX_WINDOW (window), g_variant_get_string (parameter, NULL), NULL);
+    flex_window_call_from_outside (FLEX_WINDOW (window), g_variant_get_string (parameter, NULL),
+                                   NULL);
 }
 
 static void

@@ -308,8 +308,10 @@ activate_result (FlexSearchProvider *self, const char *id, guint32 timestamp)
     }
   window = present_window (self, timestamp);
   g_debug ("Activated %s: asking to call %s", id, number);
+  /* Another program asked (any D-Bus peer can): the name is our row's, and
+   * Enter does not call. */
   if (window != NULL)
-    flex_window_call (window, number, name);
+    flex_window_call_from_outside (window, number, name);
 }
 
 static void

@@ -188,7 +188,24 @@ test_activate_and_launch (void)
       contact = results[i];
   g_assert_nonnull (contact);
   activated = call ("ActivateResult", g_variant_new ("(s^asu)", contact, amelia, 0), NULL);
-  g_assert_true (wait_output ("Confirm: Call Amelia Watson?", 10000));
+  /* Another program asked: Enter does not call. */
+  g_assert_true (wait_output ("Confirm: Call Amelia Watson? (Enter: Cancel)", 10000));
+
+  /* No D-Bus peer can name whom the confirmation asks about, or put a text
+   * on screen: the window exports neither action. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) listed = g_dbus_connection_call_sync (
+        bus, BUS_NAME, "/io/github/flexcontacts/FlexContacts/window/1", "org.gtk.Actions", "List",
+        NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+    g_autofree const char **names = NULL;
+
+    g_assert_no_error (error);
+    g_variant_get (listed, "(^a&s)", &names);
+    g_assert_true (g_strv_contains (names, "show-page"));
+    g_assert_false (g_strv_contains (names, "call"));
+    g_assert_false (g_strv_contains (names, "toast"));
+  }
 
   launched = call ("LaunchSearch", g_variant_new ("(^asu)", kenji, 0), NULL);
   g_assert_true (wait_output ("Searching for “kenji”", 10000));

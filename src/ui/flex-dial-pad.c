@@ -23,7 +23,7 @@
  *
  * Keyboard: type; Down and Up move through the matching contacts; Enter
  * calls the selected contact, or the typed number when none is selected;
- * Escape closes. Calling hands over to the window's win.call, so the call is
+ * Escape closes. Calling hands over to the window's window.call, so the call is
  * confirmed like every other. An undiallable number is said inline.
  */
 
@@ -183,7 +183,7 @@ call_selected_or_typed (FlexDialPad *self)
 
   gtk_window_destroy (GTK_WINDOW (self));
   if (parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (parent), "win.call", "(ss)", number,
+    gtk_widget_activate_action (GTK_WIDGET (parent), "window.call", "(ss)", number,
                                 name != NULL ? name : "");
 }
 

@@ -105,7 +105,7 @@ G_DEFINE_FINAL_TYPE (FlexDirectoryPage, flex_directory_page, GTK_TYPE_WIDGET)
 static void
 toast (FlexDirectoryPage *self, const char *message)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+  gtk_widget_activate_action (GTK_WIDGET (self), "window.toast", "s", message);
 }
 
 /* The count and the state */
@@ -1754,7 +1754,7 @@ clear_history_action (GtkWidget *widget, const char *action_name, GVariant *para
 static void
 call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  gtk_widget_activate_action_variant (widget, "win.call", parameter);
+  gtk_widget_activate_action_variant (widget, "window.call", parameter);
 }
 
 /* One row, by its position on the page: Enter, the context menu, F2 */

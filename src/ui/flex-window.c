@@ -38,6 +38,7 @@ struct _FlexWindow
   /* A call asked for (tel:, --dial) before the session was loaded. */
   char *pending_number;
   char *pending_name;
+  gboolean pending_from_outside;
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -347,17 +348,44 @@ on_call_response (AdwMessageDialog *dialog, const char *response, FlexWindow *se
  * number and the caller ID), then requests it from Flex. Says why at once
  * when calling is impossible or the number cannot be dialled.
  */
+static void
+confirm_call (FlexWindow *self, const char *number, const char *name, gboolean from_outside);
+
+/**
+ * flex_window_call_from_outside:
+ *
+ * @name: (nullable): the name of one of our own rows (never one another
+ *   program chose); %NULL: our directory's name for @number, if any
+ *
+ * A call asked for by another program (a tel: link, --dial, the Shell):
+ * the same confirmation, with Cancel, not Call, as what Enter does.
+ */
+void
+flex_window_call_from_outside (FlexWindow *self, const char *number, const char *name)
+{
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+  g_return_if_fail (number != NULL);
+
+  confirm_call (self, number, name, TRUE);
+}
+
 void
 flex_window_call (FlexWindow *self, const char *number, const char *name)
+{
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+  g_return_if_fail (number != NULL);
+
+  confirm_call (self, number, name, FALSE);
+}
+
+static void
+confirm_call (FlexWindow *self, const char *number, const char *name, gboolean from_outside)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (FlexCallRequest) request = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
-
-  g_return_if_fail (FLEX_IS_WINDOW (self));
-  g_return_if_fail (number != NULL);
 
   if (self->dialer == NULL)
     {
@@ -371,6 +399,7 @@ flex_window_call (FlexWindow *self, const char *number, const char *name)
       g_free (self->pending_name);
       self->pending_number = g_strdup (number);
       self->pending_name = g_strdup (name);
+      self->pending_from_outside = from_outside;
       return;
     }
   /* One request: what the confirmation shows is what is sent. */
@@ -397,24 +426,24 @@ flex_window_call (FlexWindow *self, const char *number, const char *name)
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "call", _ ("_Call"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "call", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "call");
+  adw_message_dialog_set_default_response (dialog, from_outside ? "cancel" : "call");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "flex-request", g_steal_pointer (&request),
                           (GDestroyNotify) flex_call_request_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_response), self, 0);
   self->call_dialog = dialog;
-  g_debug ("Confirm: %s", heading);
+  g_debug ("Confirm: %s (Enter: %s)", heading, from_outside ? "Cancel" : "Call");
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-flex_window_call_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+flex_window_call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   const char *number = NULL;
   const char *name = NULL;
 
   g_variant_get (parameter, "(&s&s)", &number, &name);
-  flex_window_call (user_data, number, name);
+  flex_window_call (FLEX_WINDOW (widget), number, name);
 }
 
 static void
@@ -433,10 +462,13 @@ flex_window_show_page_action (GSimpleAction *action, GVariant *parameter, gpoint
     adw_view_stack_set_visible_child (self->stack, child);
 }
 
+/* window.toast and window.call are the window's own: widget actions, not
+ * exported on D-Bus (as win.* actions are), so no other program can put a
+ * text on screen or name the person a confirmation asks about. */
 static void
-flex_window_toast_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+flex_window_toast_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  flex_window_add_toast (user_data, g_variant_get_string (parameter, NULL));
+  flex_window_add_toast (FLEX_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 /* Import goes to the contact list on screen when it can be changed, else
@@ -495,10 +527,8 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, FlexWin
 }
 
 static const GActionEntry win_actions[] = {
-  { "toast", flex_window_toast_action, "s" },
   { "search", flex_window_search_action },
   { "dial-pad", flex_window_dial_pad_action },
-  { "call", flex_window_call_action, "(ss)" },
   { "show-page", flex_window_show_page_action, "s" },
   { "import", flex_window_import_action },
   { "export", flex_window_export_action },
@@ -568,7 +598,7 @@ on_dialer_availability (FlexWindow *self)
       g_autofree char *number = g_steal_pointer (&self->pending_number);
       g_autofree char *name = g_steal_pointer (&self->pending_name);
 
-      flex_window_call (self, number, name);
+      confirm_call (self, number, name, self->pending_from_outside);
     }
 }
 
@@ -863,6 +893,9 @@ flex_window_class_init (FlexWindowClass *klass)
 
   object_class->constructed = flex_window_constructed;
   object_class->dispose = flex_window_dispose;
+
+  gtk_widget_class_install_action (widget_class, "window.toast", "s", flex_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "window.call", "(ss)", flex_window_call_action);
   object_class->get_property = flex_window_get_property;
   object_class->set_property = flex_window_set_property;
 

@@ -24,6 +24,7 @@ void flex_window_add_toast (FlexWindow *self, const char *message);
 const char *flex_window_get_last_toast (FlexWindow *self);
 void flex_window_set_search_text (FlexWindow *self, const char *text);
 void flex_window_call (FlexWindow *self, const char *number, const char *name);
+void flex_window_call_from_outside (FlexWindow *self, const char *number, const char *name);
 FlexDialer *flex_window_get_dialer (FlexWindow *self);
 AdwMessageDialog *flex_window_get_call_dialog (FlexWindow *self);
 FlexDialPad *flex_window_get_dial_pad (FlexWindow *self);
