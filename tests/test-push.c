@@ -916,6 +916,23 @@ test_push_redirect_refused (void)
   g_socket_service_stop (spy);
 }
 
+/* The socket found from FLEX_TWILIO_SYNC_URL keeps an IPv6 host in brackets
+ * ("ws://::1:8080/…" was no URL at all). */
+static void
+test_push_url_from_environment (void)
+{
+  g_autofree char *v6 = NULL;
+  g_autofree char *v4 = NULL;
+
+  g_setenv ("FLEX_TWILIO_SYNC_URL", "http://[::1]:8080", TRUE);
+  v6 = flex_twilsock_url_from_environment ();
+  g_assert_cmpstr (v6, ==, "ws://[::1]:8080/v3/wsconnect");
+  g_setenv ("FLEX_TWILIO_SYNC_URL", "http://127.0.0.1:9000", TRUE);
+  v4 = flex_twilsock_url_from_environment ();
+  g_assert_cmpstr (v4, ==, "ws://127.0.0.1:9000/v3/wsconnect");
+  g_unsetenv ("FLEX_TWILIO_SYNC_URL");
+}
+
 static void
 test_push_handshake_timeout (void)
 {
@@ -1149,6 +1166,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/push/emulator-restart", test_push_emulator_restart);
   g_test_add_func ("/push/handshake-timeout", test_push_handshake_timeout);
   g_test_add_func ("/push/redirect-refused", test_push_redirect_refused);
+  g_test_add_func ("/push/url-from-environment", test_push_url_from_environment);
   g_test_add_func ("/push/bad-signature", test_push_bad_signature);
 #define ADD(path, func)                                                                            \
   g_test_add ("/push/live/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

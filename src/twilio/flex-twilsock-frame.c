@@ -232,7 +232,7 @@ flex_twilsock_decoder_next (FlexTwilsockDecoder *self,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return fail (self, error, "the header is not a JSON object");
   object = json_node_get_object (root);
-  if (json_object_get_string_member_with_default (object, "method", NULL) == NULL)
+  if (flex_json_string_member (object, "method") == NULL)
     return fail (self, error, "the header has no method");
 
   size_node = json_object_get_member (object, "payload_size");
@@ -266,7 +266,7 @@ flex_twilsock_decoder_next (FlexTwilsockDecoder *self,
 JsonNode *
 flex_twilsock_payload_parse (JsonObject *header, GBytes *payload, GError **error)
 {
-  const char *type = json_object_get_string_member_with_default (header, "payload_type", NULL);
+  const char *type = flex_json_string_member (header, "payload_type");
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local_error = NULL;
   gsize size;
@@ -279,7 +279,7 @@ flex_twilsock_payload_parse (JsonObject *header, GBytes *payload, GError **error
       if (g_str_has_prefix (type, "text/plain"))
         {
           JsonNode *node = json_node_new (JSON_NODE_VALUE);
-          g_autofree char *text = g_strndup (data, size);
+          g_autofree char *text = g_utf8_make_valid (data, (gssize) size);
 
           json_node_set_string (node, text);
           return node;

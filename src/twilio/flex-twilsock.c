@@ -116,6 +116,16 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FlexTwilsock, flex_twilsock, G_TYPE_OBJECT)
 
+/* The access token opens the account's Sync: not left in freed memory. */
+static void
+wipe_token (char *token)
+{
+  if (token == NULL)
+    return;
+  explicit_bzero (token, strlen (token));
+  g_free (token);
+}
+
 GType
 flex_twilsock_state_get_type (void)
 {
@@ -455,7 +465,7 @@ on_refreshed_token (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_free (self->token);
+  wipe_token (self->token);
   self->token = token;
   self->token_expires_us = expires_us;
   if (self->state == FLEX_TWILSOCK_STATE_CONNECTED)
@@ -542,7 +552,7 @@ handle_init_reply (FlexTwilsock *self, JsonObject *header, JsonNode *payload)
       if (error_code == 20104 && !self->token_retried)
         {
           self->token_retried = TRUE;
-          g_clear_pointer (&self->token, g_free);
+          g_clear_pointer (&self->token, wipe_token);
           schedule_reconnect (self, "The access token had expired", 0);
           return;
         }
@@ -693,11 +703,11 @@ handle_close (FlexTwilsock *self, JsonObject *header, GBytes *bytes)
         set_failed (self, reason);
         break;
       case 410:
-        g_clear_pointer (&self->token, g_free);
+        g_clear_pointer (&self->token, wipe_token);
         schedule_reconnect (self, "The access token expired", 0);
         break;
       case 401:
-        g_clear_pointer (&self->token, g_free);
+        g_clear_pointer (&self->token, wipe_token);
         schedule_reconnect (self, "The live-update service refused the access token", -1);
         break;
       default:
@@ -888,7 +898,7 @@ on_connect_token (GObject *object, GAsyncResult *result, gpointer user_data)
       set_failed (self, error->message);
       return;
     }
-  g_free (self->token);
+  wipe_token (self->token);
   self->token = token;
   self->token_expires_us = expires_us;
   open_socket (self);
@@ -938,7 +948,7 @@ flex_twilsock_finalize (GObject *object)
   flex_twilsock_decoder_free (self->decoder);
   g_free (self->url);
   g_free (self->last_error);
-  g_free (self->token);
+  wipe_token (self->token);
   g_free (self->continuation_token);
 
   G_OBJECT_CLASS (flex_twilsock_parent_class)->finalize (object);
@@ -1305,5 +1315,12 @@ flex_twilsock_url_from_environment (void)
   uri = g_uri_parse (sync_url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || g_uri_get_host (uri) == NULL)
     return NULL;
-  return g_strdup_printf ("ws://%s:%d/v3/wsconnect", g_uri_get_host (uri), g_uri_get_port (uri));
+  /* An IPv6 host goes back in brackets ("[::1]"); no port: the scheme's. */
+  {
+    const char *host = g_uri_get_host (uri);
+    g_autoptr (GUri) socket_uri = g_uri_build (G_URI_FLAGS_NONE, "ws", NULL, host,
+                                               g_uri_get_port (uri), "/v3/wsconnect", NULL, NULL);
+
+    return g_uri_to_string (socket_uri);
+  }
 }
