@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "flex-directory.h"
 #include "flex-emulator.h"
@@ -543,6 +544,55 @@ test_session_unreachable_flex_never_turns_off (Fixture *fixture, gconstpointer d
   wait_for_requests (fixture);
 }
 
+/* The cache is ours alone: a snapshot that is a FIFO does not hang the start,
+ * one that is a link is not followed, and a cache directory that is a link
+ * is not emptied through it at sign-out (issue 18). */
+static void
+test_cache_hostile_files (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexMapCache) cache = flex_map_cache_new (fixture->cache_dir, ACCOUNT);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *fifo = g_build_filename (fixture->cache_dir, WORKER_MAP ".json", NULL);
+  g_autofree char *target_dir = g_dir_make_tmp ("flex-cache-target-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (target_dir, "precious.txt", NULL);
+  g_autofree char *linked_dir = g_build_filename (fixture->cache_dir, "linked", NULL);
+  g_autofree char *link_path = g_build_filename (fixture->cache_dir, "Contacts_WK-link.json", NULL);
+  g_autoptr (FlexMapSnapshot) snapshot = NULL;
+  gint64 started;
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->cache_dir, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  started = g_get_monotonic_time ();
+  snapshot = flex_map_cache_load (cache, WORKER_MAP, &error);
+  g_assert_null (snapshot);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+  g_unlink (fifo);
+
+  /* A snapshot that is a link to a file elsewhere: not read. */
+  g_assert_true (g_file_set_contents (target, "{\"format\":\"x\"}", -1, NULL));
+  g_assert_cmpint (symlink (target, link_path), ==, 0);
+  snapshot = flex_map_cache_load (cache, "Contacts_WK-link", &error);
+  g_assert_null (snapshot);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_unlink (link_path);
+
+  /* Sign-out through a linked cache directory leaves its target alone. */
+  {
+    g_autoptr (FlexMapCache) linked = flex_map_cache_new (linked_dir, ACCOUNT);
+
+    g_assert_cmpint (symlink (target_dir, linked_dir), ==, 0);
+    g_assert_true (flex_map_cache_delete_all (linked, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (target, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (linked_dir, G_FILE_TEST_EXISTS));
+  }
+  g_unlink (target);
+  g_rmdir (target_dir);
+}
+
 /* Recents that expired while the app was closed stay hidden. */
 static void
 test_directory_cache_hides_expired (Fixture *fixture, gconstpointer data)
@@ -653,6 +703,7 @@ main (int argc, char *argv[])
   ADD ("/cache/directory/expired-recents", test_directory_cache_hides_expired);
   ADD ("/cache/directory/event-id", test_directory_cache_keeps_event_id);
   ADD ("/cache/directory/unwritable", test_directory_cache_unwritable);
+  ADD ("/cache/hostile-files", test_cache_hostile_files);
   ADD ("/cache/directory/offline-time-push", test_directory_offline_time_is_when_push_dropped);
   ADD ("/cache/session/starts-from-kept-state", test_session_starts_from_kept_state);
   ADD ("/cache/session/unreachable-flex-never-off", test_session_unreachable_flex_never_turns_off);

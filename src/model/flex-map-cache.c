@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "flex-json.h"
 #include "flex-map-cache.h"
@@ -474,6 +475,24 @@ flex_map_cache_delete_all (FlexMapCache *self, GError **error)
 
   g_return_val_if_fail (FLEX_IS_MAP_CACHE (self), FALSE);
 
+  /* A directory that is a link (to somewhere else) is not ours to empty:
+   * the link goes, what it points at stays. */
+  {
+    GStatBuf info;
+
+    if (g_lstat (self->directory, &info) == 0 && S_ISLNK (info.st_mode))
+      {
+        if (g_unlink (self->directory) != 0)
+          {
+            int saved_errno = errno;
+
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                         "Could not delete %s: %s", self->directory, g_strerror (saved_errno));
+            return FALSE;
+          }
+        return TRUE;
+      }
+  }
   dir = g_dir_open (self->directory, 0, &local_error);
   if (dir == NULL)
     {
