@@ -114,7 +114,9 @@ mutate (const char *seed)
           case 3: /* repeat a run */
             if (out->len > 0)
               {
-                guint length = MIN (out->len - at, (guint) g_rand_int_range (rand_, 1, 32));
+                /* MIN evaluates its arguments twice: draw first. */
+                guint wanted = (guint) g_rand_int_range (rand_, 1, 32);
+                guint length = MIN (out->len - at, wanted);
                 guint times = g_rand_int_range (rand_, 1, 200);
                 g_autofree guint8 *run = g_memdup2 (out->data + at, length);
 
@@ -195,7 +197,8 @@ test_fuzz_frames (void)
       /* In pieces, as a socket delivers them. */
       for (guint at = 0; at < input->len;)
         {
-          guint length = MIN (input->len - at, (guint) g_rand_int_range (rand_, 1, 4096));
+          guint wanted = (guint) g_rand_int_range (rand_, 1, 4096);
+          guint length = MIN (input->len - at, wanted);
 
           flex_twilsock_decoder_push (decoder, input->data + at, length);
           at += length;
