@@ -394,6 +394,32 @@ open_directory (Fixture *fixture, FlexOutbox *outbox)
   return directory;
 }
 
+/* The first edit after Twilio went away, before any check noticed: it
+ * waits in the outbox at once, not after the client's retries (6 to 12 s
+ * with the app's policy, issue 17); the lists are offline from then on. */
+static void
+test_directory_first_offline_edit_at_once (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexOutbox) outbox = open_outbox (fixture);
+  g_autoptr (FlexDirectory) directory = open_directory (fixture, outbox);
+  g_autoptr (FlexContact) draft = flex_contact_new (NULL, "First Fay", "+13125550156", NULL);
+  g_autoptr (FlexContact) added = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 started;
+
+  /* The app's own retry policy: 4 retries, from 500 ms. */
+  flex_twilio_client_set_retry_policy (fixture->client, 4, 500, 30000);
+  g_assert_false (flex_directory_get_offline (directory));
+  go_offline (fixture, TRUE);
+  started = g_get_monotonic_time ();
+  added = write_contact (directory, "add", draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (flex_contact_get_sync (added), ==, FLEX_CONTACT_PENDING);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 400 * 1000);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 1);
+  g_assert_true (flex_directory_get_offline (directory));
+}
+
 static void
 test_directory_offline_edits (Fixture *fixture, gconstpointer data)
 {
@@ -643,6 +669,7 @@ main (int argc, char *argv[])
   ADD ("/outbox/unreadable", test_outbox_unreadable);
   ADD ("/outbox/only-session-maps", test_outbox_only_session_maps);
   ADD ("/outbox/directory/offline-edits", test_directory_offline_edits);
+  ADD ("/outbox/directory/first-offline-edit-at-once", test_directory_first_offline_edit_at_once);
   ADD ("/outbox/directory/conflict", test_directory_offline_conflict);
   ADD ("/outbox/directory/unwritable", test_directory_outbox_unwritable);
   ADD ("/outbox/directory/sent-while-live", test_directory_sent_while_live);

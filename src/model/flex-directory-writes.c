@@ -739,6 +739,9 @@ flex_directory_set_outbox (FlexDirectory *self, FlexOutbox *outbox)
   if (self->outbox != NULL)
     g_signal_handlers_disconnect_by_data (self->outbox, self);
   g_set_object (&self->outbox, outbox);
+  /* With an outbox, a write that cannot reach Twilio waits there at once,
+   * sent again in the background, not retried in front of the person. */
+  flex_sync_map_set_fail_fast_writes (self->map, outbox != NULL);
   if (outbox != NULL)
     {
       g_signal_connect (outbox, "changed", G_CALLBACK (on_outbox_changed), self);

@@ -107,6 +107,7 @@ struct _FlexSyncMap
   FlexTwilioClient *client;
   char *service_sid;
   char *unique_name;
+  gboolean fail_fast_writes;
 };
 
 G_DEFINE_FINAL_TYPE (FlexSyncMap, flex_sync_map, G_TYPE_OBJECT)
@@ -906,9 +907,11 @@ item_op_send (GTask *task)
   FlexSyncMap *self = g_task_get_source_object (task);
   ItemOp *op = g_task_get_task_data (task);
 
-  flex_twilio_client_request_async (self->client, op->method, op->url,
-                                    (const char *const *) op->form, op->if_match,
-                                    g_task_get_cancellable (task), on_item_response, task);
+  flex_twilio_client_request_full_async (
+      self->client, op->method, op->url, (const char *const *) op->form, op->if_match,
+      self->fail_fast_writes && !g_str_equal (op->method, "GET") ? FLEX_TWILIO_REQUEST_FAIL_FAST
+                                                                 : FLEX_TWILIO_REQUEST_DEFAULT,
+      g_task_get_cancellable (task), on_item_response, task);
 }
 
 static void
@@ -1079,4 +1082,17 @@ flex_sync_map_delete_item_finish (FlexSyncMap *self, GAsyncResult *result, GErro
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * flex_sync_map_set_fail_fast_writes:
+ *
+ * Item writes are not retried after a transport failure (the caller keeps
+ * them in an outbox and sends them again in the background).
+ */
+void
+flex_sync_map_set_fail_fast_writes (FlexSyncMap *self, gboolean fail_fast)
+{
+  g_return_if_fail (FLEX_IS_SYNC_MAP (self));
+  self->fail_fast_writes = !!fail_fast;
 }

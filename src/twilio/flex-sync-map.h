@@ -155,4 +155,6 @@ gboolean flex_page_trail_follow (FlexPageTrail *trail, const char *page, GError 
 gboolean
 flex_page_trail_add_items (FlexPageTrail *trail, guint n_items, guint page_size, GError **error);
 
+void flex_sync_map_set_fail_fast_writes (FlexSyncMap *self, gboolean fail_fast);
+
 G_END_DECLS

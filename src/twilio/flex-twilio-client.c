@@ -86,6 +86,7 @@ typedef struct
   GBytes *body;
   char *if_match;
   gboolean idempotent;
+  gboolean fail_fast;
   guint attempt;
   gint64 deadline_us;
   SoupMessage *message;
@@ -598,7 +599,8 @@ attempt_failed (GTask *task, GError *error)
 
   g_debug ("%s %s: %s", request->method, request->url,
            timed_out ? "no whole answer in time" : error->message);
-  if ((request->idempotent || error_is_before_send (error)) && schedule_retry (task, 0, -1))
+  if (!request->fail_fast && (request->idempotent || error_is_before_send (error)) &&
+      schedule_retry (task, 0, -1))
     {
       g_error_free (error);
       return;
@@ -819,14 +821,15 @@ send_attempt (GTask *task)
  * Sends one REST request, retrying as the class documentation says.
  */
 void
-flex_twilio_client_request_async (FlexTwilioClient *self,
-                                  const char *method,
-                                  const char *url,
-                                  const char *const *form,
-                                  const char *if_match,
-                                  GCancellable *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer user_data)
+flex_twilio_client_request_full_async (FlexTwilioClient *self,
+                                       const char *method,
+                                       const char *url,
+                                       const char *const *form,
+                                       const char *if_match,
+                                       FlexTwilioRequestFlags flags,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GError) error = NULL;
@@ -867,11 +870,27 @@ flex_twilio_client_request_async (FlexTwilioClient *self,
   request->if_match = g_strdup (if_match);
   request->idempotent = g_str_equal (method, "GET") || g_str_equal (method, "DELETE") ||
                         g_str_equal (method, "HEAD") || g_str_equal (method, "PUT");
+  request->fail_fast = (flags & FLEX_TWILIO_REQUEST_FAIL_FAST) != 0;
   request->attempt = 1;
   request->deadline_us = g_get_monotonic_time () + (gint64) self->max_total_ms * 1000;
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
   send_attempt (task);
+}
+
+void
+flex_twilio_client_request_async (FlexTwilioClient *self,
+                                  const char *method,
+                                  const char *url,
+                                  const char *const *form,
+                                  const char *if_match,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  flex_twilio_client_request_full_async (self, method, url, form, if_match,
+                                         FLEX_TWILIO_REQUEST_DEFAULT, cancellable, callback,
+                                         user_data);
 }
 
 /**

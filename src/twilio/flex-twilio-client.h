@@ -54,6 +54,27 @@ guint flex_twilio_client_get_n_requests (FlexTwilioClient *self);
 gboolean flex_twilio_url_same_origin (const char *url, const char *base);
 gboolean flex_twilio_check_url (const char *url, GError **error);
 
+/**
+ * FlexTwilioRequestFlags:
+ * @FLEX_TWILIO_REQUEST_FAIL_FAST: a transport failure (no connection, a
+ *   dropped one, a timeout) ends the request at once, not retried: for a
+ *   write that waits in an outbox instead, sent again in the background
+ */
+typedef enum
+{
+  FLEX_TWILIO_REQUEST_DEFAULT = 0,
+  FLEX_TWILIO_REQUEST_FAIL_FAST = 1 << 0,
+} FlexTwilioRequestFlags;
+
+void flex_twilio_client_request_full_async (FlexTwilioClient *self,
+                                            const char *method,
+                                            const char *url,
+                                            const char *const *form,
+                                            const char *if_match,
+                                            FlexTwilioRequestFlags flags,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
 void flex_twilio_client_request_async (FlexTwilioClient *self,
                                        const char *method,
                                        const char *url,
