@@ -573,6 +573,44 @@ test_export_round_trips (void)
   }
 }
 
+/* CSV injection (OWASP): a cell that begins like a formula is written with
+ * a leading apostrophe, so a spreadsheet shows it as text — numbers keep
+ * their "+" — and our import reads back exactly what was exported. */
+static void
+test_export_csv_neutralizes_formulas (void)
+{
+  g_autoptr (GListStore) store = g_list_store_new (FLEX_TYPE_CONTACT);
+  g_autoptr (FlexContact) evil =
+      contact ("k-e", "=HYPERLINK(\"http://x\",\"y\")", "+13125550100", "=1+2");
+  g_autoptr (FlexContact) other = contact ("k-o", "@SUM(A1)", "+13125550101", "-3\ttab");
+  g_autofree char *csv = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_list_store_append (store, evil);
+  g_list_store_append (store, other);
+  csv = flex_export_contacts_csv (G_LIST_MODEL (store), FALSE);
+  g_assert_nonnull (strstr (csv, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""));
+  g_assert_nonnull (strstr (csv, "'+13125550100"));
+  g_assert_nonnull (strstr (csv, "'=1+2"));
+  g_assert_nonnull (strstr (csv, "'@SUM(A1)"));
+  g_assert_null (strstr (csv, ",=1+2"));
+  g_assert_null (strstr (csv, ",+1312"));
+
+  rows = parse_text (csv, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (row (rows, 0)->name, ==, "=HYPERLINK(\"http://x\",\"y\")");
+  g_assert_cmpstr (row (rows, 0)->phone, ==, "+13125550100");
+  g_assert_cmpstr (row (rows, 0)->notes, ==, "=1+2");
+  g_assert_cmpstr (row (rows, 1)->name, ==, "@SUM(A1)");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Notes keep no CR: "\r\n" and "\r" are line breaks "\n". */
+  rows = parse_text ("name,phone,notes\r\nCarl,+13125550102,\"one\r\ntwo\rthree\"\r\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (row (rows, 0)->notes, ==, "one\ntwo\nthree");
+}
+
 static void
 test_export_recents_iso8601 (void)
 {
@@ -670,6 +708,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/import/gnome-contacts-vcard4", test_gnome_contacts_vcard4);
   g_test_add_func ("/import/hostile-files", test_hostile_files);
+  g_test_add_func ("/export/csv-neutralizes-formulas", test_export_csv_neutralizes_formulas);
   g_test_add_func ("/import/google-csv", test_google_csv);
   g_test_add_func ("/import/outlook-csv-windows-1252", test_outlook_csv_windows_1252);
   g_test_add_func ("/import/ios-vcard3-folded", test_ios_vcard3_folded);

@@ -27,18 +27,31 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EContact, g_object_unref)
 
-static void
-append_field (GString *out, const char *value, gboolean first)
+/* A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first:
+ * OWASP "CSV injection") gets a leading apostrophe, which spreadsheets take
+ * as "text" and do not show; it also keeps "+1312…" a number with its +.
+ * Our import takes it off again. */
+static char *
+neutralized (const char *value)
 {
-  gsize length = value != NULL ? strlen (value) : 0;
-  gsize needed = csv_write (NULL, 0, value != NULL ? value : "", length);
+  if (value != NULL && value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL)
+    return g_strconcat ("'", value, NULL);
+  return g_strdup (value != NULL ? value : "");
+}
+
+static void
+append_field (GString *out, const char *raw, gboolean first)
+{
+  g_autofree char *value = neutralized (raw);
+  gsize length = strlen (value);
+  gsize needed = csv_write (NULL, 0, value, length);
   gsize at;
 
   if (!first)
     g_string_append_c (out, ',');
   at = out->len;
   g_string_set_size (out, at + needed);
-  csv_write (out->str + at, needed, value != NULL ? value : "", length);
+  csv_write (out->str + at, needed, value, length);
 }
 
 static void

@@ -58,7 +58,25 @@ nonempty (const char *text)
 {
   /* Decoded quoted-printable can be any bytes: only valid UTF-8 goes on
    * (to the preview, and into the JSON sent to Sync). */
-  g_autofree char *copy = g_strstrip (g_utf8_make_valid (text != NULL ? text : "", -1));
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *lines = g_string_new (NULL);
+  g_autofree char *copy = NULL;
+
+  /* Line breaks as the app writes them: "\r\n" and a lone "\r" become "\n"
+   * (a CR showed as a box in the Notes field, and made our own export look
+   * changed when imported again). */
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      if (*p == '\r')
+        {
+          g_string_append_c (lines, '\n');
+          if (p[1] == '\n')
+            p++;
+        }
+      else
+        g_string_append_c (lines, *p);
+    }
+  copy = g_strstrip (g_string_free (lines, FALSE));
 
   return *copy != '\0' ? g_steal_pointer (&copy) : NULL;
 }
@@ -323,9 +341,18 @@ static void
 on_field (void *data, size_t length, void *user_data)
 {
   CsvRead *read = user_data;
+  const char *text = data != NULL ? data : "";
 
-  if (read->fields->len < MAX_FIELDS)
-    g_ptr_array_add (read->fields, g_strndup (data != NULL ? data : "", length));
+  if (read->fields->len >= MAX_FIELDS)
+    return;
+  /* A cell our export (or another careful one) kept from being a formula:
+   * "'=…", "'+1312…" — the apostrophe is not part of it. */
+  if (length >= 2 && text[0] == '\'' && strchr ("=+-@\t\r", text[1]) != NULL)
+    {
+      text++;
+      length--;
+    }
+  g_ptr_array_add (read->fields, g_strndup (text, length));
 }
 
 static void
