@@ -1438,6 +1438,37 @@ test_delete_selected_and_undo (Fixture *fixture, gconstpointer data)
 }
 
 /* What a page shows, exported, reads back with the import. */
+/* The format chosen in the save dialog decides, and the name follows it:
+ * vCard with the suggested "my-contacts.csv" wrote CSV (issue 21). */
+static void
+test_export_format_choice (void)
+{
+  static const struct
+  {
+    int chosen;
+    const char *name;
+    gboolean vcard;
+    const char *target;
+  } cases[] = {
+    { FLEX_EXPORT_VCARD, "my-contacts.csv", TRUE, "my-contacts.vcf" },
+    { FLEX_EXPORT_VCARD, "team.vcf", TRUE, "team.vcf" },
+    { FLEX_EXPORT_VCARD, "team", TRUE, "team" },
+    { FLEX_EXPORT_CSV, "team.vcf", FALSE, "team.csv" },
+    { FLEX_EXPORT_CSV, "my-contacts.csv", FALSE, "my-contacts.csv" },
+    { -1, "team.vcard", TRUE, "team.vcard" },
+    { -1, "team.csv", FALSE, "team.csv" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *target = NULL;
+
+      g_assert_cmpint (flex_transfer_export_target (cases[i].chosen, cases[i].name, &target), ==,
+                       cases[i].vcard);
+      g_assert_cmpstr (target, ==, cases[i].target);
+    }
+}
+
 static void
 test_export_file (Fixture *fixture, gconstpointer data)
 {
@@ -2120,6 +2151,7 @@ main (int argc, char *argv[])
   ADD ("/ui/import-preview-and-undo", test_import_preview_and_undo);
   ADD ("/ui/delete-selected-and-undo", test_delete_selected_and_undo);
   ADD ("/ui/export-file", test_export_file);
+  g_test_add_func ("/ui/export-format-choice", test_export_format_choice);
   ADD ("/ui/import-progress-and-stop", test_import_progress_and_stop);
   ADD ("/ui/selection-mode", test_selection_mode);
   ADD ("/ui/drop-file-imports", test_drop_file_imports);

@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "flex-batch.h"
 #include "flex-confirm.h"
@@ -598,6 +599,43 @@ typedef struct
   FlexDirectoryKind kind;
 } Export;
 
+/**
+ * flex_transfer_export_target:
+ * @chosen: the format picked in the dialog (%FLEX_EXPORT_CSV or
+ *   %FLEX_EXPORT_VCARD), or -1 when none was
+ * @name: the file name typed
+ * @target: (out): the name to write: its extension follows the format
+ *
+ * The chosen format wins (choosing vCard with the suggested "….csv" wrote
+ * CSV); without one the extension decides.
+ *
+ * Returns: %TRUE for vCard
+ */
+gboolean
+flex_transfer_export_target (int chosen, const char *name, char **target)
+{
+  gboolean named_vcard = g_str_has_suffix (name, ".vcf") || g_str_has_suffix (name, ".vcard");
+  gboolean named_csv = g_str_has_suffix (name, ".csv");
+  gboolean vcard = chosen == FLEX_EXPORT_VCARD || (chosen == -1 && named_vcard);
+
+  if (vcard && named_csv)
+    {
+      g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".csv"));
+
+      *target = g_strconcat (stem, ".vcf", NULL);
+    }
+  else if (!vcard && named_vcard)
+    {
+      const char *dot = strrchr (name, '.');
+      g_autofree char *stem = g_strndup (name, (gsize) (dot - name));
+
+      *target = g_strconcat (stem, ".csv", NULL);
+    }
+  else
+    *target = g_strdup (name);
+  return vcard;
+}
+
 static void
 on_save_response (GtkNativeDialog *chooser, int response, gpointer user_data)
 {
@@ -610,11 +648,22 @@ on_save_response (GtkNativeDialog *chooser, int response, gpointer user_data)
   if (file != NULL)
     {
       GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *name = g_file_get_basename (file);
-      gboolean vcard = g_str_has_suffix (name, ".vcf") || g_str_has_suffix (name, ".vcard") ||
-                       (filter != NULL && !g_str_has_suffix (name, ".csv") &&
-                        !GPOINTER_TO_INT (g_object_get_data (G_OBJECT (filter), "flex-csv")));
+      int chosen = filter == NULL ? -1
+                   : GPOINTER_TO_INT (g_object_get_data (G_OBJECT (filter), "flex-csv"))
+                       ? FLEX_EXPORT_CSV
+                       : FLEX_EXPORT_VCARD;
+      g_autofree char *given = g_file_get_basename (file);
+      g_autofree char *name = NULL;
+      gboolean vcard = flex_transfer_export_target (chosen, given, &name);
       guint n = g_list_model_get_n_items (export->items);
+
+      if (g_strcmp0 (name, given) != 0)
+        {
+          g_autoptr (GFile) parent = g_file_get_parent (file);
+
+          g_clear_object (&file);
+          file = g_file_get_child (parent, name);
+        }
 
       if (flex_transfer_export_to (export->items, export->kind, vcard, file, &error))
         {

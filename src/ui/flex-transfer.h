@@ -22,6 +22,13 @@ void flex_transfer_delete (GtkWidget *anchor, FlexDirectory *directory, GPtrArra
 void flex_transfer_undo (GtkWidget *anchor);
 gboolean flex_transfer_can_undo (GtkWidget *anchor);
 
+enum
+{
+  FLEX_EXPORT_CSV,
+  FLEX_EXPORT_VCARD,
+};
+
+gboolean flex_transfer_export_target (int chosen, const char *name, char **target);
 void flex_transfer_export (GtkWidget *anchor, GListModel *items, FlexDirectoryKind kind);
 gboolean flex_transfer_export_to (
     GListModel *items, FlexDirectoryKind kind, gboolean vcard, GFile *file, GError **error);
