@@ -20,7 +20,8 @@ finds (FlexContact *contact, const char *typed)
 {
   g_autofree char *needle = flex_search_needle (typed);
 
-  return strstr (flex_contact_get_search_text (contact), needle) != NULL;
+  /* As the lists filter. */
+  return flex_search_matches (flex_contact_get_search_text (contact), needle);
 }
 
 static void
@@ -48,6 +49,24 @@ test_search_needle (void)
   /* Too short to be a number: searched as text. */
   g_assert_cmpstr (short_digits, ==, "12");
   g_assert_cmpstr (words, ==, "suite 12");
+}
+
+/* Spaces do not count, and words match in any order: every word must be
+ * somewhere in the row (issue 21). */
+static void
+test_search_words (void)
+{
+  g_autoptr (FlexContact) desk = flex_contact_new ("k", "Billing Desk", "+13125550142", NULL);
+  g_autofree char *spaces = flex_search_needle ("    ");
+  g_autofree char *padded = flex_search_needle ("  desk   billing ");
+
+  g_assert_cmpstr (spaces, ==, "");
+  g_assert_cmpstr (padded, ==, "desk billing");
+  g_assert_true (finds (desk, "   "));
+  g_assert_true (finds (desk, " billing"));
+  g_assert_true (finds (desk, "desk billing"));
+  g_assert_true (finds (desk, "bill desk"));
+  g_assert_false (finds (desk, "desk payroll"));
 }
 
 static void
@@ -80,5 +99,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/search/fold", test_search_fold);
   g_test_add_func ("/search/needle", test_search_needle);
   g_test_add_func ("/search/finds", test_search_finds);
+  g_test_add_func ("/search/words", test_search_words);
   return g_test_run ();
 }

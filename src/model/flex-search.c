@@ -93,5 +93,51 @@ flex_search_needle (const char *text)
     }
   if (phone_like && n_digits >= 3)
     return flex_search_digits (text);
-  return flex_search_fold (text);
+  {
+    /* Words, one space between them, none around: "  " searches nothing
+     * (every row), " amy" finds Amy. */
+    g_autofree char *folded = flex_search_fold (text);
+    g_auto (GStrv) words = g_strsplit_set (folded, " \t\n\r", -1);
+    GString *needle = g_string_new (NULL);
+
+    for (guint i = 0; words[i] != NULL; i++)
+      if (*words[i] != '\0')
+        {
+          if (needle->len > 0)
+            g_string_append_c (needle, ' ');
+          g_string_append (needle, words[i]);
+        }
+    return g_string_free (needle, FALSE);
+  }
+}
+
+/**
+ * flex_search_matches:
+ * @haystack: a row's folded search text
+ * @needle: from flex_search_needle()
+ *
+ * Returns: whether every word of @needle is somewhere in @haystack, in any
+ *   order ("desk billing" finds "Billing Desk")
+ */
+gboolean
+flex_search_matches (const char *haystack, const char *needle)
+{
+  const char *space;
+
+  if (needle == NULL || *needle == '\0')
+    return TRUE;
+  if (haystack == NULL)
+    return FALSE;
+  /* One word, the usual case: no copy. */
+  space = strchr (needle, ' ');
+  if (space == NULL)
+    return strstr (haystack, needle) != NULL;
+  {
+    g_auto (GStrv) words = g_strsplit (needle, " ", -1);
+
+    for (guint i = 0; words[i] != NULL; i++)
+      if (*words[i] != '\0' && strstr (haystack, words[i]) == NULL)
+        return FALSE;
+  }
+  return TRUE;
 }

@@ -14,5 +14,6 @@ G_BEGIN_DECLS
 char *flex_search_fold (const char *text);
 char *flex_search_digits (const char *text);
 char *flex_search_needle (const char *text);
+gboolean flex_search_matches (const char *haystack, const char *needle);
 
 G_END_DECLS

@@ -1380,7 +1380,7 @@ filter_item (gpointer item, gpointer user_data)
 
   haystack = self->kind == FLEX_DIRECTORY_KIND_RECENTS ? flex_recent_get_search_text (item)
                                                        : flex_contact_get_search_text (item);
-  return haystack != NULL && strstr (haystack, self->needle) != NULL;
+  return flex_search_matches (haystack, self->needle);
 }
 
 /* Actions */
