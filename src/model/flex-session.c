@@ -64,6 +64,8 @@ struct _FlexSession
   guint remote_failures;
   gboolean fetching_remote;
   gboolean remote_answered;
+  /* A load waiting for the first round of those reads (nothing kept). */
+  GTask *load_task;
 };
 
 #define STATE_FILE   "session"
@@ -104,6 +106,7 @@ flex_session_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->remote_retry_id, g_source_remove);
+  g_clear_object (&self->load_task);
 
   G_OBJECT_CLASS (flex_session_parent_class)->dispose (object);
 }
@@ -610,6 +613,17 @@ load_state (FlexSession *self)
     apply_layers (self);
 }
 
+/* The first round of reads ended, answered or not: a load that waited for
+ * it starts the directories. */
+static void
+finish_pending_load (FlexSession *self)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->load_task);
+
+  if (task != NULL)
+    finish_load (task);
+}
+
 static gboolean
 on_remote_retry (gpointer user_data)
 {
@@ -644,6 +658,7 @@ remote_failed (FlexSession *self, const char *message)
   /* ± 20 %, so that many agents do not ask in step. */
   self->remote_retry_id = g_timeout_add (
       (guint) (delay_s * 1000 * g_random_double_range (0.8, 1.2)), on_remote_retry, self);
+  finish_pending_load (self);
 }
 
 static void
@@ -671,6 +686,7 @@ on_remote_worker (GObject *object, GAsyncResult *result, gpointer user_data)
   apply_worker (self, worker);
   save_state (self);
   schedule_worker_poll (self);
+  finish_pending_load (self);
 }
 
 static void
@@ -716,60 +732,6 @@ fetch_remote (FlexSession *self)
                                   g_object_ref (self));
 }
 
-/* A first start (nothing kept): the first answer of Flex, or its failure,
- * starts the directories; after a failure Flex is asked again later. */
-static void
-on_first_worker (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FlexSession *self = g_task_get_source_object (task);
-  g_autoptr (GError) error = NULL;
-  FlexWorker *worker;
-
-  worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  self->fetching_remote = FALSE;
-  if (worker == NULL)
-    {
-      g_autofree char *message =
-          g_strdup_printf (_ ("Could not read your worker: %s"), error->message);
-
-      finish_load (task);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        remote_failed (self, message);
-      return;
-    }
-  self->remote_answered = TRUE;
-  self->worker = worker;
-  save_state (self);
-  finish_load (task);
-}
-
-static void
-on_first_configuration (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FlexSession *self = g_task_get_source_object (task);
-  g_autoptr (GError) error = NULL;
-  FlexConfiguration *configuration;
-
-  configuration = flex_configuration_fetch_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  if (configuration == NULL || configuration->workspace_sid == NULL)
-    {
-      g_autofree char *message =
-          g_strdup (error != NULL ? error->message : _ ("it names no TaskRouter workspace"));
-
-      g_clear_pointer (&configuration, flex_configuration_free);
-      self->fetching_remote = FALSE;
-      finish_load (task);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        remote_failed (self, message);
-      return;
-    }
-  self->configuration = configuration;
-  flex_task_router_fetch_worker_async (self->client, configuration->workspace_sid, self->worker_sid,
-                                       self->cancellable, on_first_worker, g_steal_pointer (&task));
-}
-
 /**
  * flex_session_load_async:
  *
@@ -799,9 +761,10 @@ flex_session_load_async (FlexSession *self,
       fetch_remote (self);
       return;
     }
-  self->fetching_remote = TRUE;
-  flex_configuration_fetch_async (self->client, self->cancellable, on_first_configuration,
-                                  g_steal_pointer (&task));
+  /* Nothing kept: the first answer of Flex, or its failure, starts the
+   * directories. */
+  g_set_object (&self->load_task, task);
+  fetch_remote (self);
 }
 
 gboolean
