@@ -149,28 +149,11 @@ add_date (JsonBuilder *builder, const char *name, GDateTime *date)
     json_builder_add_null_value (builder);
 }
 
-/**
- * flex_map_cache_save:
- *
- * Writes @snapshot for @map_name, atomically, readable by the user only.
- */
-gboolean
-flex_map_cache_save (FlexMapCache *self,
-                     const char *map_name,
-                     const FlexMapSnapshot *snapshot,
-                     GError **error)
+/* Every file here: the directory made (0700), then an object opened with
+ * the header that loading checks (format, version, account). */
+static gboolean
+begin_file (FlexMapCache *self, JsonBuilder *builder, const char *format, GError **error)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GDateTime) saved_at = g_date_time_new_now_utc ();
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
-  gsize length;
-
-  g_return_val_if_fail (FLEX_IS_MAP_CACHE (self), FALSE);
-  g_return_val_if_fail (map_name != NULL && snapshot != NULL, FALSE);
-
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
     {
       int saved_errno = errno;
@@ -184,11 +167,50 @@ flex_map_cache_save (FlexMapCache *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, FORMAT);
+  json_builder_add_string_value (builder, format);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, FLEX_MAP_CACHE_VERSION);
   json_builder_set_member_name (builder, "account");
   json_builder_add_string_value (builder, self->account_sid);
+  return TRUE;
+}
+
+/* ...and written atomically, readable by the user only. */
+static gboolean
+write_file (FlexMapCache *self, const char *name, JsonBuilder *builder, GError **error)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *path = file_for (self, name);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  return g_file_set_contents_full (
+      path, text, length, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING, 0600,
+      error);
+}
+
+/**
+ * flex_map_cache_save:
+ *
+ * Writes @snapshot for @map_name, atomically, readable by the user only.
+ */
+gboolean
+flex_map_cache_save (FlexMapCache *self,
+                     const char *map_name,
+                     const FlexMapSnapshot *snapshot,
+                     GError **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GDateTime) saved_at = g_date_time_new_now_utc ();
+
+  g_return_val_if_fail (FLEX_IS_MAP_CACHE (self), FALSE);
+  g_return_val_if_fail (map_name != NULL && snapshot != NULL, FALSE);
+
+  if (!begin_file (self, builder, FORMAT, error))
+    return FALSE;
   json_builder_set_member_name (builder, "map");
   json_builder_add_string_value (builder, map_name);
   json_builder_set_member_name (builder, "revision");
@@ -223,14 +245,7 @@ flex_map_cache_save (FlexMapCache *self,
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-  path = file_for (self, map_name);
-  return g_file_set_contents_full (
-      path, text, length, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING, 0600,
-      error);
+  return write_file (self, map_name, builder, error);
 }
 
 /**
@@ -247,44 +262,16 @@ flex_map_cache_save_document (
     FlexMapCache *self, const char *name, const char *format, JsonNode *content, GError **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
-  gsize length;
 
   g_return_val_if_fail (FLEX_IS_MAP_CACHE (self), FALSE);
   g_return_val_if_fail (name != NULL && format != NULL && content != NULL, FALSE);
 
-  if (g_mkdir_with_parents (self->directory, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not make the cache directory %s: %s", self->directory,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  g_chmod (self->directory, 0700);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, format);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, FLEX_MAP_CACHE_VERSION);
-  json_builder_set_member_name (builder, "account");
-  json_builder_add_string_value (builder, self->account_sid);
+  if (!begin_file (self, builder, format, error))
+    return FALSE;
   json_builder_set_member_name (builder, "content");
   json_builder_add_value (builder, json_node_copy (content));
   json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-  path = file_for (self, name);
-  return g_file_set_contents_full (
-      path, text, length, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING, 0600,
-      error);
+  return write_file (self, name, builder, error);
 }
 
 static FlexMapSnapshot *
@@ -307,6 +294,39 @@ string_member (JsonObject *object, const char *name)
   return json_node_get_string (node);
 }
 
+/* Every file here, read back: a JSON object with the header begin_file()
+ * writes, of @format, this version and this account.
+ * Returns: (transfer none) (nullable): its root, owned by @parser; %NULL
+ *   with %G_IO_ERROR_NOT_FOUND when there is none, else damaged() */
+static JsonObject *
+read_file (
+    FlexMapCache *self, const char *path, const char *format, JsonParser *parser, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  JsonObject *root;
+
+  if (!flex_json_parser_load_file (parser, path, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      return (damaged (error, path, local_error->message), NULL);
+    }
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return (damaged (error, path, "not a JSON object"), NULL);
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (string_member (root, "format"), format) != 0)
+    return (damaged (error, path, "another format"), NULL);
+  if (flex_json_int_member (root, "version", -1) != FLEX_MAP_CACHE_VERSION)
+    return (damaged (error, path, "another version"), NULL);
+  if (g_strcmp0 (string_member (root, "account"), self->account_sid) != 0)
+    return (damaged (error, path, "another account"), NULL);
+  return root;
+}
+
 /**
  * flex_map_cache_load:
  *
@@ -318,7 +338,6 @@ FlexMapSnapshot *
 flex_map_cache_load (FlexMapCache *self, const char *map_name, GError **error)
 {
   g_autofree char *path = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (FlexMapSnapshot) snapshot = NULL;
   g_autoptr (GDateTime) saved_at = NULL;
@@ -330,26 +349,9 @@ flex_map_cache_load (FlexMapCache *self, const char *map_name, GError **error)
   g_return_val_if_fail (map_name != NULL, NULL);
 
   path = file_for (self, map_name);
-  if (!flex_json_parser_load_file (parser, path, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      return damaged (error, path, local_error->message);
-    }
-  if (json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return damaged (error, path, "not a JSON object");
-  root = json_node_get_object (json_parser_get_root (parser));
-
-  if (g_strcmp0 (string_member (root, "format"), FORMAT) != 0)
-    return damaged (error, path, "another format");
-  if (json_object_get_int_member_with_default (root, "version", -1) != FLEX_MAP_CACHE_VERSION)
-    return damaged (error, path, "another version");
-  if (g_strcmp0 (string_member (root, "account"), self->account_sid) != 0)
-    return damaged (error, path, "another account");
+  root = read_file (self, path, FORMAT, parser, error);
+  if (root == NULL)
+    return NULL;
   if (g_strcmp0 (string_member (root, "map"), map_name) != 0)
     return damaged (error, path, "another map");
 
@@ -424,7 +426,6 @@ flex_map_cache_load_document (FlexMapCache *self,
                               GError **error)
 {
   g_autofree char *path = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *root;
   JsonNode *content;
@@ -433,26 +434,9 @@ flex_map_cache_load_document (FlexMapCache *self,
   g_return_val_if_fail (name != NULL && format != NULL, NULL);
 
   path = file_for (self, name);
-  if (!flex_json_parser_load_file (parser, path, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      damaged (error, path, local_error->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return (damaged (error, path, "not a JSON object"), NULL);
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (string_member (root, "format"), format) != 0)
-    return (damaged (error, path, "another format"), NULL);
-  if (json_object_get_int_member_with_default (root, "version", -1) != FLEX_MAP_CACHE_VERSION)
-    return (damaged (error, path, "another version"), NULL);
-  if (g_strcmp0 (string_member (root, "account"), self->account_sid) != 0)
-    return (damaged (error, path, "another account"), NULL);
+  root = read_file (self, path, format, parser, error);
+  if (root == NULL)
+    return NULL;
   content = json_object_get_member (root, "content");
   if (content == NULL)
     return (damaged (error, path, "no content"), NULL);
