@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "flex-access-token.h"
@@ -22,6 +21,7 @@
 #include "flex-map-feed.h"
 #include "flex-session.h"
 #include "flex-sync-stream.h"
+#include "flex-test-server.h"
 #include "flex-test-util.h"
 #include "flex-token-source.h"
 #include "flex-twilsock-frame.h"
@@ -889,7 +889,6 @@ test_push_redirect_refused (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (FlexTokenSource) tokens = NULL;
   g_autoptr (FlexTwilsock) socket = NULL;
-  g_autoptr (GSList) uris = NULL;
   g_autofree char *target = NULL;
   g_autofree char *url = NULL;
   guint16 spy_port;
@@ -900,10 +899,7 @@ test_push_redirect_refused (void)
   g_socket_service_start (spy);
   target = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect", spy_port);
   soup_server_add_handler (server, NULL, on_redirect_upgrade, target, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("ws://127.0.0.1:%d/v3/wsconnect", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect", flex_test_server_listen (server));
 
   tokens = flex_api_key_token_source_new (ACCOUNT, KEY_SID, KEY_SECRET, "agent", "default", &error);
   socket = flex_twilsock_new (url, tokens);

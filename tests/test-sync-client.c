@@ -12,12 +12,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "flex-emulator.h"
 #include "flex-json.h"
 #include "flex-sync-map.h"
+#include "flex-test-server.h"
 
 #define USERNAME "SK0123456789abcdef0123456789abcdef"
 #define PASSWORD "test-secret"
@@ -580,16 +580,11 @@ test_next_page_never_leaves_the_server (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (SoupServer) spy = soup_server_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSList) uris = NULL;
   guint with_credentials = 0;
   const char *base = flex_emulator_get_base_url (fixture->emulator);
   guint spy_port;
   soup_server_add_handler (spy, NULL, on_spy_request, &with_credentials, NULL);
-  g_assert_true (soup_server_listen_local (spy, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (spy);
-  spy_port = (guint) g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  spy_port = flex_test_server_listen (spy);
 
   put (fixture, "any", "{}");
   {
@@ -772,15 +767,11 @@ test_hostile_answers_bounded (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSList) uris = NULL;
   g_autofree char *base = NULL;
   gint64 started;
 
   soup_server_add_handler (server, NULL, on_hostile_request, NULL, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (server);
-  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  base = g_strdup_printf ("http://127.0.0.1:%u", flex_test_server_listen (server));
   flex_twilio_client_set_base_url (fixture->client, FLEX_TWILIO_API_FLEX, base, &error);
   g_assert_no_error (error);
   flex_twilio_client_set_retry_policy (fixture->client, 0, 10, 1000);
