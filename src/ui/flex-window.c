@@ -12,50 +12,9 @@
 #include <glib/gi18n.h>
 
 #include "flex-dial-pad.h"
-#include "flex-call-watch.h"
 #include "flex-dialer.h"
 #include "flex-toast.h"
-#include "flex-directory-page.h"
-#include "flex-window.h"
-
-struct _FlexWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  GSettings *settings;
-  FlexFeatureConfig *config;
-  FlexSession *session;
-  FlexDialer *dialer;
-  gboolean sandboxed;
-  AdwMessageDialog *call_dialog;
-  FlexDialPad *dial_pad;
-  /* The last call request, followed until Flex takes it or not. */
-  FlexCallWatch *call_watch;
-  AdwToast *call_toast;
-  char *call_number;
-  char *call_name;
-  char *call_who;
-  /* A call asked for (tel:, --dial) before the session was loaded. */
-  char *pending_number;
-  char *pending_name;
-  gboolean pending_from_outside;
-
-  /* Template widgets */
-  AdwToastOverlay *toast_overlay;
-  char *last_toast;
-  AdwViewStack *stack;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwViewStackPage *recents_page;
-  AdwViewStackPage *personal_page;
-  AdwViewStackPage *shared_page;
-  FlexDirectoryPage *pages[3];
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkButton *dial_button;
-  GtkToggleButton *search_button;
-  GtkMenuButton *primary_menu_button;
-  AdwStatusPage *disabled_status;
-};
+#include "flex-window-private.h"
 
 enum
 {
@@ -123,46 +82,9 @@ flex_window_dial_pad_action (GSimpleAction *action, GVariant *parameter, gpointe
   gtk_window_present (GTK_WINDOW (self->dial_pad));
 }
 
-/* Calling: every call (row buttons, the dial pad, tel: links, --dial) goes
- * through win.call, which asks for confirmation, then FlexDialer. */
-
-typedef struct
-{
-  FlexWindow *window;
-  FlexCallRequest *request;
-} CallData;
-
-static void
-call_data_free (CallData *data)
-{
-  g_object_unref (data->window);
-  flex_call_request_free (data->request);
-  g_free (data);
-}
-
-/* Following the request: a toast (a desktop notification when the window
- * is not in front) says whether Flex took it, with Try Again when not. */
-
-static void
-on_call_toast_cancel (FlexWindow *self)
-{
-  if (self->call_watch != NULL)
-    flex_call_watch_cancel (self->call_watch);
-}
-
-static void
-on_call_try_again (FlexWindow *self)
-{
-  g_autofree char *number = g_strdup (self->call_number);
-  g_autofree char *name = g_strdup (self->call_name);
-
-  if (number != NULL)
-    flex_window_call (self, number, name);
-}
-
 /* Hidden (closed to the background, or minimized): a toast would go unseen. */
-static gboolean
-window_hidden (FlexWindow *self)
+gboolean
+_flex_window_is_hidden (FlexWindow *self)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
 
@@ -173,277 +95,18 @@ window_hidden (FlexWindow *self)
 }
 
 /* What the window last said, toast or notification (for tests). */
-static void
-remember_said (FlexWindow *self, const char *text)
+void
+_flex_window_remember_said (FlexWindow *self, const char *text)
 {
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
 }
 
-static AdwToast *
-window_toast (FlexWindow *self, const char *text)
+AdwToast *
+_flex_window_toast_new (FlexWindow *self, const char *text)
 {
-  remember_said (self, text);
+  _flex_window_remember_said (self, text);
   return flex_toast_new (text);
-}
-
-static void
-say_call_outcome (FlexWindow *self, const char *title, gboolean try_again)
-{
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  AdwToast *toast;
-
-  if (window_hidden (self) && app != NULL)
-    {
-      g_autoptr (GNotification) notification = g_notification_new (title);
-
-      remember_said (self, title);
-      if (try_again && self->call_number != NULL)
-        g_notification_add_button_with_target (notification, _ ("Try Again"), "app.dial", "s",
-                                               self->call_number);
-      g_application_send_notification (app, "call", notification);
-      return;
-    }
-  toast = window_toast (self, title);
-  /* News of the call: in front of whatever toast shows. */
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  if (try_again)
-    {
-      adw_toast_set_button_label (toast, _ ("_Try Again"));
-      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_call_try_again), self,
-                               G_CONNECT_SWAPPED);
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-on_call_state (FlexCallWatch *watch, GParamSpec *pspec, FlexWindow *self)
-{
-  g_autofree char *title = NULL;
-
-  if (watch != self->call_watch)
-    return;
-  if (self->call_toast != NULL)
-    {
-      adw_toast_dismiss (self->call_toast);
-      g_clear_object (&self->call_toast);
-    }
-  switch (flex_call_watch_get_state (watch))
-    {
-      case FLEX_CALL_TAKEN:
-        /* TRANSLATORS: %s is who is called, a name or a number */
-        title = g_strdup_printf (_ ("Flex is calling %s"), self->call_who);
-        say_call_outcome (self, title, FALSE);
-        break;
-      case FLEX_CALL_NOT_TAKEN:
-        say_call_outcome (
-            self, _ ("Flex did not take the call — is Flex open and are you available?"), TRUE);
-        break;
-      case FLEX_CALL_CANCELED:
-        say_call_outcome (self, _ ("Call request canceled"), FALSE);
-        break;
-      case FLEX_CALL_WAITING:
-      default:
-        break;
-    }
-}
-
-static void
-follow_call (FlexWindow *self, const char *task_sid, CallData *data)
-{
-  const FlexConfiguration *configuration = flex_session_get_configuration (self->session);
-  g_autofree char *title = NULL;
-
-  if (configuration == NULL || configuration->workspace_sid == NULL)
-    return;
-  if (self->call_watch != NULL)
-    g_signal_handlers_disconnect_by_data (self->call_watch, self);
-  g_clear_object (&self->call_watch);
-  if (self->call_toast != NULL)
-    adw_toast_dismiss (self->call_toast);
-  g_clear_object (&self->call_toast);
-  g_free (self->call_number);
-  g_free (self->call_name);
-  g_free (self->call_who);
-  self->call_number = g_strdup (data->request->number);
-  self->call_name = g_strdup (data->request->name);
-  self->call_who = g_strdup (data->request->who);
-
-  self->call_watch =
-      flex_call_watch_new (flex_session_get_client (self->session), configuration->workspace_sid,
-                           task_sid, FLEX_DIAL_TASK_TIMEOUT_S);
-  g_signal_connect_object (self->call_watch, "notify::state", G_CALLBACK (on_call_state), self,
-                           G_CONNECT_DEFAULT);
-  flex_call_watch_start (self->call_watch);
-
-  /* While it waits: what happens, and Cancel. */
-  title = g_strdup_printf (_ ("Calling %s: waiting for Flex to take it"), data->request->who);
-  self->call_toast = g_object_ref (window_toast (self, title));
-  adw_toast_set_timeout (self->call_toast, 0);
-  adw_toast_set_button_label (self->call_toast, _ ("_Cancel"));
-  g_signal_connect_object (self->call_toast, "button-clicked", G_CALLBACK (on_call_toast_cancel),
-                           self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->call_toast));
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
-
-static void
-on_dialled (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (CallData) data = user_data;
-  FlexWindow *self = data->window;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *task_sid = NULL;
-  g_autofree char *message = NULL;
-
-  task_sid = flex_dialer_dial_finish (FLEX_DIALER (object), result, &error);
-  if (task_sid == NULL)
-    {
-      if (g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_OFFLINE) ||
-          g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_DISABLED) ||
-          g_error_matches (error, FLEX_DIAL_ERROR, FLEX_DIAL_ERROR_BUSY))
-        message = g_strdup (error->message);
-      else if (g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NETWORK) ||
-               g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT))
-        /* Offline: the lists still work, calls cannot. */
-        message = g_strdup (_ ("Calling needs Flex, and Twilio cannot be reached right now; "
-                               "try again when you are back online"));
-      else
-        message = g_strdup_printf (_ ("Could not request the call: %s"), error->message);
-    }
-  else if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
-    {
-      follow_call (self, task_sid, data);
-      return;
-    }
-
-  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
-    flex_window_add_toast (self, message);
-}
-
-static void
-on_call_response (AdwMessageDialog *dialog, const char *response, FlexWindow *self)
-{
-  const FlexCallRequest *request = g_object_get_data (G_OBJECT (dialog), "flex-request");
-  CallData *data;
-
-  if (self->call_dialog == dialog)
-    self->call_dialog = NULL;
-  if (g_strcmp0 (response, "call") != 0 || self->dialer == NULL || request == NULL)
-    return;
-
-  data = g_new0 (CallData, 1);
-  data->window = g_object_ref (self);
-  data->request = flex_call_request_copy (request);
-  flex_dialer_dial_request_async (self->dialer, data->request, NULL, on_dialled, data);
-}
-
-/**
- * flex_window_call:
- * @number: the number, as stored or typed
- * @name: (nullable): who is called, when known
- *
- * Asks the person to confirm a call to @number (showing the name, the
- * number and the caller ID), then requests it from Flex. Says why at once
- * when calling is impossible or the number cannot be dialled.
- */
-static void
-confirm_call (FlexWindow *self, const char *number, const char *name, gboolean from_outside);
-
-/**
- * flex_window_call_from_outside:
- *
- * @name: (nullable): the name of one of our own rows (never one another
- *   program chose); %NULL: our directory's name for @number, if any
- *
- * A call asked for by another program (a tel: link, --dial, the Shell):
- * the same confirmation, with Cancel, not Call, as what Enter does.
- */
-void
-flex_window_call_from_outside (FlexWindow *self, const char *number, const char *name)
-{
-  g_return_if_fail (FLEX_IS_WINDOW (self));
-  g_return_if_fail (number != NULL);
-
-  confirm_call (self, number, name, TRUE);
-}
-
-void
-flex_window_call (FlexWindow *self, const char *number, const char *name)
-{
-  g_return_if_fail (FLEX_IS_WINDOW (self));
-  g_return_if_fail (number != NULL);
-
-  confirm_call (self, number, name, FALSE);
-}
-
-static void
-confirm_call (FlexWindow *self, const char *number, const char *name, gboolean from_outside)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FlexCallRequest) request = NULL;
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
-
-  if (self->dialer == NULL)
-    {
-      flex_window_add_toast (self, _ ("Sign in to Flex to call"));
-      return;
-    }
-  if (!flex_session_get_loaded (self->session))
-    {
-      /* Opened from a tel: link while starting: ask once Flex has answered. */
-      g_free (self->pending_number);
-      g_free (self->pending_name);
-      self->pending_number = g_strdup (number);
-      self->pending_name = g_strdup (name);
-      self->pending_from_outside = from_outside;
-      return;
-    }
-  /* One request: what the confirmation shows is what is sent. */
-  request = flex_dialer_prepare (self->dialer, number, name, &error);
-  if (request == NULL)
-    {
-      flex_window_add_toast (self, error->message);
-      return;
-    }
-
-  if (self->call_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->call_dialog));
-
-  g_debug ("Confirming a call to %s", request->number);
-  /* Translators: %s is a person's name or a phone number */
-  heading = g_strdup_printf (_ ("Call %s?"), request->who);
-  body = g_strdup_printf (
-      /* Translators: the first %s is a phone number, the second the number the
-       * customer sees */
-      _ ("Number: %s\nCaller ID: %s\n\nFlex places the call on your softphone: keep Flex open "
-         "in your browser to answer it."),
-      request->number, request->caller_id != NULL ? request->caller_id : _ ("the Flex default"));
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "call", _ ("_Call"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "call", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, from_outside ? "cancel" : "call");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "flex-request", g_steal_pointer (&request),
-                          (GDestroyNotify) flex_call_request_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_response), self, 0);
-  self->call_dialog = dialog;
-  g_debug ("Confirm: %s (Enter: %s)", heading, from_outside ? "Cancel" : "Call");
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-flex_window_call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  const char *number = NULL;
-  const char *name = NULL;
-
-  g_variant_get (parameter, "(&s&s)", &number, &name);
-  flex_window_call (FLEX_WINDOW (widget), number, name);
 }
 
 static void
@@ -598,7 +261,7 @@ on_dialer_availability (FlexWindow *self)
       g_autofree char *number = g_steal_pointer (&self->pending_number);
       g_autofree char *name = g_steal_pointer (&self->pending_name);
 
-      confirm_call (self, number, name, self->pending_from_outside);
+      _flex_window_confirm_call (self, number, name, self->pending_from_outside);
     }
 }
 
@@ -895,7 +558,7 @@ flex_window_class_init (FlexWindowClass *klass)
   object_class->dispose = flex_window_dispose;
 
   gtk_widget_class_install_action (widget_class, "window.toast", "s", flex_window_toast_action);
-  gtk_widget_class_install_action (widget_class, "window.call", "(ss)", flex_window_call_action);
+  _flex_window_class_init_call (widget_class);
   object_class->get_property = flex_window_get_property;
   object_class->set_property = flex_window_set_property;
 
@@ -977,7 +640,7 @@ flex_window_add_toast (FlexWindow *self, const char *message)
   g_return_if_fail (FLEX_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, window_toast (self, message));
+  adw_toast_overlay_add_toast (self->toast_overlay, _flex_window_toast_new (self, message));
 }
 
 /**
@@ -1002,18 +665,6 @@ flex_window_get_dialer (FlexWindow *self)
 {
   g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
   return self->dialer;
-}
-
-/**
- * flex_window_get_call_dialog:
- *
- * Returns: (transfer none) (nullable): the call confirmation being shown
- */
-AdwMessageDialog *
-flex_window_get_call_dialog (FlexWindow *self)
-{
-  g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
-  return self->call_dialog;
 }
 
 /**
