@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "flex-directory.h"
@@ -193,6 +194,23 @@ test_load_sorts_by_name (Fixture *fixture, gconstpointer data)
   g_assert_true (flex_directory_get_loaded (fixture->directory));
   g_assert_false (flex_directory_get_offline (fixture->directory));
   g_assert_cmpint (flex_directory_get_last_updated (fixture->directory), >, 0);
+}
+
+/* Accents and case aside, in the locale the tests run in (C.UTF-8, where
+ * code points alone would put "Émile" after "Leah"), as search folds. */
+static void
+test_load_sorts_folded (Fixture *fixture, gconstpointer data)
+{
+  put_contact (fixture, "k1", "Leah");
+  put_contact (fixture, "k2", "Émile");
+  put_contact (fixture, "k3", "zoë");
+  put_contact (fixture, "k4", "Zoe Adams");
+  put_contact (fixture, "k5", "Ångström");
+  put_contact (fixture, "k6", "émilie");
+
+  refresh (fixture, fixture->directory);
+  assert_changes (fixture, "0+6*");
+  assert_names (fixture->directory, "Ångström,Émile,émilie,Leah,zoë,Zoe Adams");
 }
 
 static void
@@ -876,6 +894,8 @@ test_phone_locale_country (void)
 int
 main (int argc, char *argv[])
 {
+  /* The locale the app runs in (the suite sets C.UTF-8). */
+  setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, kind, func)                                                                      \
@@ -883,6 +903,7 @@ main (int argc, char *argv[])
 
   ADD ("/directory/item-type", FLEX_DIRECTORY_KIND_PERSONAL, test_item_type);
   ADD ("/directory/load-sorts-by-name", FLEX_DIRECTORY_KIND_PERSONAL, test_load_sorts_by_name);
+  ADD ("/directory/load-sorts-folded", FLEX_DIRECTORY_KIND_PERSONAL, test_load_sorts_folded);
   ADD ("/directory/remote-changes-are-minimal", FLEX_DIRECTORY_KIND_PERSONAL,
        test_remote_changes_are_minimal);
   ADD ("/directory/unchanged-map-is-one-request", FLEX_DIRECTORY_KIND_PERSONAL,

@@ -573,6 +573,57 @@ test_export_round_trips (void)
   }
 }
 
+/* The vCard's structured name comes from the name's parts only where they
+ * are sure (given and family); a team's name keeps N empty, and FILE-AS has
+ * every word. */
+static void
+test_export_vcard_structured_name (void)
+{
+  static const struct
+  {
+    const char *name;
+    const char *family;
+    const char *given;
+    const char *file_as;
+  } cases[] = {
+    { "Amelia Watson", "Watson", "Amelia", "Watson, Amelia" },
+    { "Zoë Ångström", "Ångström", "Zoë", "Ångström, Zoë" },
+    { "Customer Care EMEA", NULL, NULL, "Customer Care EMEA" },
+    { "Billing", NULL, NULL, "Billing" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GListStore) store = g_list_store_new (FLEX_TYPE_CONTACT);
+      g_autoptr (FlexContact) item = contact ("k", cases[i].name, "+13125550100", NULL);
+      g_autofree char *vcf = NULL;
+      g_autoptr (EContact) card = NULL;
+      EContactName *name;
+      g_autoptr (GPtrArray) rows = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_list_store_append (store, item);
+      vcf = flex_export_contacts_vcard (G_LIST_MODEL (store), FALSE);
+      card = e_contact_new_from_vcard (vcf);
+      name = e_contact_get (card, E_CONTACT_NAME);
+      g_assert_nonnull (name);
+      g_assert_cmpstr (name->family != NULL && *name->family != '\0' ? name->family : NULL, ==,
+                       cases[i].family);
+      g_assert_cmpstr (name->given != NULL && *name->given != '\0' ? name->given : NULL, ==,
+                       cases[i].given);
+      g_assert_true (name->additional == NULL || *name->additional == '\0');
+      g_assert_cmpstr (e_contact_get_const (card, E_CONTACT_FILE_AS), ==, cases[i].file_as);
+      g_assert_cmpstr (e_contact_get_const (card, E_CONTACT_FULL_NAME), ==, cases[i].name);
+      e_contact_name_free (name);
+
+      /* Our own import reads the name back from FN, whole. */
+      rows = parse_text (vcf, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows->len, ==, 1);
+      g_assert_cmpstr (row (rows, 0)->name, ==, cases[i].name);
+    }
+}
+
 /* CSV injection (OWASP): a cell that begins like a formula is written with
  * a leading apostrophe, so a spreadsheet shows it as text — numbers keep
  * their "+" — and our import reads back exactly what was exported. */
@@ -706,6 +757,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/import/export-vcard-structured-name", test_export_vcard_structured_name);
   g_test_add_func ("/import/gnome-contacts-vcard4", test_gnome_contacts_vcard4);
   g_test_add_func ("/import/hostile-files", test_hostile_files);
   g_test_add_func ("/export/csv-neutralizes-formulas", test_export_csv_neutralizes_formulas);

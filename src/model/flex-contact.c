@@ -66,7 +66,9 @@ update_derived (FlexContact *self)
   g_autofree char *folded = NULL;
 
   g_free (self->sort_key);
-  folded = g_utf8_casefold (self->name != NULL ? self->name : "", -1);
+  /* Folded as search folds (accents and case aside), then collated: "Émile"
+   * sorts with "Emile", before "Leah", in any locale, C.UTF-8 too. */
+  folded = flex_search_fold (self->name);
   self->sort_key = g_utf8_collate_key (folded, -1);
 
   /* The search text is made when first asked for (the first search), not

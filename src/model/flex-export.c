@@ -109,13 +109,48 @@ set_x_flag (EVCard *vcard, const char *name, gboolean value)
   e_vcard_append_attribute_with_value (vcard, attribute, value ? "true" : "false");
 }
 
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || *text == '\0';
+}
+
+/* N and FILE-AS from the name's parts, as EDS parses a full name, where
+ * that parse is sure of every word: a given and a family name, with titles
+ * around them ("Amelia Watson" → N:Watson;Amelia, FILE-AS "Watson,
+ * Amelia"). A name it would have to guess at — a team, a desk ("Customer
+ * Care EMEA" is no person with a middle name "Care"), a single word — gets
+ * an empty N, and FILE-AS is the name as written: no word is lost or moved. */
+static void
+set_structured_name (EContact *contact, const char *full)
+{
+  EContactName *name = e_contact_name_from_string (full != NULL ? full : "");
+
+  if (!is_blank (name->given) && !is_blank (name->family) && is_blank (name->additional))
+    {
+      g_autofree char *file_as = g_strdup_printf ("%s, %s", name->family, name->given);
+
+      e_contact_set (contact, E_CONTACT_NAME, name);
+      e_contact_set (contact, E_CONTACT_FILE_AS, file_as);
+    }
+  else
+    {
+      EContactName *empty = e_contact_name_new ();
+
+      e_contact_set (contact, E_CONTACT_NAME, empty);
+      e_contact_name_free (empty);
+      e_contact_set (contact, E_CONTACT_FILE_AS, full);
+    }
+  e_contact_name_free (name);
+}
+
 /**
  * flex_export_contacts_vcard:
  * @contacts: (element-type FlexContact): what to export
  * @shared: whether to write the transfer flags (as X-FLEX-… properties)
  *
  * Returns: (transfer full): one vCard 3.0 per contact: UID (the item key),
- *   FN and N, TEL, NOTE
+ *   FN, N and FILE-AS (see set_structured_name()), TEL, NOTE
  */
 char *
 flex_export_contacts_vcard (GListModel *contacts, gboolean shared)
@@ -126,15 +161,13 @@ flex_export_contacts_vcard (GListModel *contacts, gboolean shared)
     {
       g_autoptr (FlexContact) item = g_list_model_get_item (contacts, i);
       g_autoptr (EContact) contact = e_contact_new ();
-      EContactName *name = e_contact_name_from_string (flex_contact_get_name (item));
       EVCardAttribute *tel = e_vcard_attribute_new (NULL, EVC_TEL);
       const char *notes = flex_contact_get_notes (item);
       g_autofree char *text = NULL;
 
       e_contact_set (contact, E_CONTACT_UID, flex_contact_get_key (item));
       e_contact_set (contact, E_CONTACT_FULL_NAME, flex_contact_get_name (item));
-      e_contact_set (contact, E_CONTACT_NAME, name);
-      e_contact_name_free (name);
+      set_structured_name (contact, flex_contact_get_name (item));
       e_vcard_attribute_add_param_with_value (tel, e_vcard_attribute_param_new (EVC_TYPE), "VOICE");
       e_vcard_append_attribute_with_value (E_VCARD (contact), tel,
                                            flex_contact_get_phone_number (item));

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "flex-directory-page-private.h"
+#include "flex-search.h"
 
 static int
 compare_strings (const char *a, const char *b)
@@ -39,8 +40,10 @@ static int
 compare_recent_texts (gconstpointer a, gconstpointer b, gpointer data)
 {
   TextGetter getter = (TextGetter) data;
-  g_autofree char *x = g_utf8_casefold (getter ((gpointer) a) ? getter ((gpointer) a) : "", -1);
-  g_autofree char *y = g_utf8_casefold (getter ((gpointer) b) ? getter ((gpointer) b) : "", -1);
+  /* Folded as search and the contacts' sort keys are: accents and case
+   * aside. */
+  g_autofree char *x = flex_search_fold (getter ((gpointer) a));
+  g_autofree char *y = flex_search_fold (getter ((gpointer) b));
 
   return g_utf8_collate (x, y);
 }
