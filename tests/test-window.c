@@ -311,6 +311,50 @@ test_about_and_shortcuts_windows_open (void)
   drain_main_context ();
   shortcuts = find_toplevel_of_type (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
+  /* Every entry shows keys (the General section, and the search's copies
+   * of it, showed none), and those of an action the keys the app set for it. */
+  {
+    guint n_shortcuts = 0;
+    guint n_actions = 0;
+
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (shortcuts)); w != NULL;)
+      {
+        if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+          {
+            g_autofree char *title = NULL;
+            g_autofree char *accelerator = NULL;
+            g_autofree char *action = NULL;
+
+            g_object_get (w, "title", &title, "accelerator", &accelerator, "action-name", &action,
+                          NULL);
+            g_assert_nonnull (accelerator);
+            g_assert_cmpstr (accelerator, !=, "");
+            if (action != NULL)
+              {
+                g_auto (GStrv) accels =
+                    gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+                g_autofree char *joined = g_strjoinv (" ", accels);
+
+                g_assert_cmpstr (accelerator, ==, joined);
+                n_actions++;
+              }
+            n_shortcuts++;
+          }
+        /* Depth first over the whole window. */
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w) == GTK_WIDGET (shortcuts) ? NULL
+                                                                      : gtk_widget_get_parent (w);
+            if (w != NULL)
+              w = gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_cmpuint (n_actions, >=, 6);
+    g_assert_cmpuint (n_shortcuts, >=, 12);
+  }
   gtk_window_destroy (shortcuts);
 
   close_window (window);
