@@ -1823,7 +1823,26 @@ test_row_keyboard_and_menu (Fixture *fixture, gconstpointer data)
   labels = menu_labels (menu);
   g_assert_cmpstr (labels, ==, "_Call|_Edit|Copy _Number|Show N_otes|_Delete");
   maybe_screenshot (GTK_WIDGET (fixture->window), "row-menu");
-  gtk_popover_popdown (GTK_POPOVER (menu));
+  /* It points at Bruno's row (it opened at the list's corner), and when it
+   * closes the focus is on that row (it went to the header's dial button). */
+  {
+    GtkWidget *bruno = find_inscription (GTK_WIDGET (view), "Bruno Díaz");
+    GdkRectangle pointing;
+    graphene_rect_t row;
+    GtkWidget *focus;
+
+    g_assert_nonnull (bruno);
+    g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (menu), &pointing));
+    g_assert_true (gtk_widget_compute_bounds (bruno, GTK_WIDGET (personal), &row));
+    g_assert_cmpint (pointing.y, >=, (int) row.origin.y - 4);
+    g_assert_cmpint (pointing.y, <=, (int) (row.origin.y + row.size.height) + 4);
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    drain ();
+    focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
+    g_assert_true (gtk_widget_is_ancestor (bruno, focus));
+  }
   /* Its notes, where the menu was (the way to them in a narrow window). */
   {
     g_autoptr (FlexContact) bruno =
@@ -1891,6 +1910,56 @@ test_row_keyboard_and_menu (Fixture *fixture, gconstpointer data)
                        GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row"))),
                    ==, "Bruno Díaz");
   gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+/* A contact added that sorts far down the list is scrolled to and has the
+ * focus (it was added out of sight). */
+static void
+test_added_contact_revealed (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *shared = page (fixture->window, "shared");
+  GtkColumnView *view = column_view (shared);
+  GtkAdjustment *scroll = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  FlexContactDialog *editor = NULL;
+  GtkWidget *cell = NULL;
+  GtkWidget *focus = NULL;
+  graphene_rect_t bounds;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "shared");
+  drain ();
+  FLEX_TEST_WAIT_FOR (gtk_adjustment_get_upper (scroll) > gtk_adjustment_get_page_size (scroll),
+                      5000);
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (shared), "page.add", NULL);
+  drain ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FLEX_IS_CONTACT_DIALOG (window))
+        editor = FLEX_CONTACT_DIALOG (window);
+    }
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row")),
+                         "Zulu Night Desk");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "phone_row")),
+                         "+13125559999");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "dialog.save", NULL);
+
+  /* Scrolled down to it, and the focus on its row. */
+  FLEX_TEST_WAIT_FOR ((cell = find_inscription (GTK_WIDGET (view), "Zulu Night Desk")) != NULL &&
+                          (focus = gtk_root_get_focus (GTK_ROOT (fixture->window))) != NULL &&
+                          gtk_widget_is_ancestor (cell, focus) &&
+                          gtk_adjustment_get_value (scroll) > 0,
+                      10000);
+  g_assert_true (gtk_widget_compute_bounds (cell, GTK_WIDGET (view), &bounds));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                     gtk_widget_get_height (GTK_WIDGET (view)));
 }
 
 static const char *
@@ -2160,6 +2229,7 @@ main (int argc, char *argv[])
   ADD ("/ui/sort-and-tab-remembered", test_sort_and_tab_remembered);
   ADD ("/ui/row-buttons-named", test_row_buttons_named);
   ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
+  ADD ("/ui/added-contact-revealed", test_added_contact_revealed);
   ADD ("/ui/call-followed", test_call_followed);
   ADD ("/ui/narrow-window", test_narrow_window);
   ADD ("/ui/call-outcome-notified-when-hidden", test_call_outcome_notified_when_hidden);

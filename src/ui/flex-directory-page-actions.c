@@ -24,6 +24,7 @@ typedef struct
   FlexDirectoryPage *page;
   FlexContact *base; /* what the edit started from; NULL for a new one */
   FlexContact *mine;
+  gboolean is_new;
 } WriteContext;
 
 static void
@@ -37,6 +38,72 @@ write_context_free (WriteContext *context)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WriteContext, write_context_free)
 
+/* Revealing a row by its key: scrolled to, then focused once built (a few
+ * frames at most). */
+typedef struct
+{
+  FlexDirectoryPage *page;
+  char *key;
+  guint frames;
+} Reveal;
+
+static void
+reveal_free (gpointer data)
+{
+  Reveal *reveal = data;
+
+  g_object_unref (reveal->page);
+  g_free (reveal->key);
+  g_free (reveal);
+}
+
+static guint
+position_of_key (FlexDirectoryPage *self, const char *key)
+{
+  GListModel *shown = G_LIST_MODEL (self->filtered);
+
+  for (guint i = 0; shown != NULL && i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (shown, i);
+
+      if (FLEX_IS_CONTACT (item) &&
+          g_strcmp0 (flex_contact_get_key (FLEX_CONTACT (item)), key) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static gboolean
+reveal_step (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  Reveal *reveal = data;
+  guint position = position_of_key (reveal->page, reveal->key);
+
+  if (position != GTK_INVALID_LIST_POSITION &&
+      _flex_directory_page_focus_row (reveal->page, position))
+    return G_SOURCE_REMOVE;
+  return ++reveal->frames < 30 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/**
+ * _flex_directory_page_reveal:
+ *
+ * Scrolls to the row of the contact @key (a contact just added sorts
+ * anywhere, maybe far from the view) and puts the focus on it.
+ */
+void
+_flex_directory_page_reveal (FlexDirectoryPage *self, const char *key)
+{
+  Reveal *reveal;
+
+  if (self->column_view == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  reveal = g_new0 (Reveal, 1);
+  reveal->page = g_object_ref (self);
+  reveal->key = g_strdup (key);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), reveal_step, reveal, reveal_free);
+}
+
 static void
 save_contact (FlexDirectoryPage *self, FlexContact *base, FlexContact *contact, gboolean is_new)
 {
@@ -45,6 +112,7 @@ save_contact (FlexDirectoryPage *self, FlexContact *base, FlexContact *contact, 
   context->page = g_object_ref (self);
   context->base = base != NULL ? flex_contact_copy (base) : NULL;
   context->mine = flex_contact_copy (contact);
+  context->is_new = is_new;
   if (is_new)
     flex_directory_add_contact_async (self->directory, contact, NULL, on_write_done, context);
   else
@@ -208,6 +276,9 @@ on_write_done (GObject *object, GAsyncResult *result, gpointer user_data)
           flex_directory_get_unsent (FLEX_DIRECTORY (object), flex_contact_get_key (saved)))
         _flex_directory_page_toast (context->page,
                                     _ ("Saved here — will be sent when Twilio is back"));
+      /* A new contact is shown, wherever it sorts. */
+      if (saved != NULL && context->is_new)
+        _flex_directory_page_reveal (context->page, flex_contact_get_key (saved));
       return;
     }
 
@@ -491,6 +562,92 @@ row_of_widget (GtkWidget *widget)
   return GTK_INVALID_LIST_POSITION;
 }
 
+/* The inner list of the column view: its list.* actions scroll. */
+static GtkWidget *
+list_of (FlexDirectoryPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+/* The widget of row @position (its row of cells, which takes the focus),
+ * while the row is built; else %NULL. */
+static GtkWidget *
+row_widget (FlexDirectoryPage *self, guint position)
+{
+  GtkWidget *list = list_of (self);
+
+  if (list == NULL)
+    return NULL;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      /* Depth first through the row's cells, for one that names its row. */
+      GtkWidget *w = gtk_widget_get_first_child (row);
+
+      while (w != NULL && w != row)
+        {
+          GtkListItem *list_item = g_object_get_data (G_OBJECT (w), "flex-list-item");
+
+          if (list_item != NULL)
+            {
+              if (gtk_list_item_get_position (list_item) == position && gtk_widget_get_mapped (row))
+                return row;
+              break; /* one cell is enough to know the row */
+            }
+          if (gtk_widget_get_first_child (w) != NULL)
+            w = gtk_widget_get_first_child (w);
+          else
+            {
+              while (w != row && gtk_widget_get_next_sibling (w) == NULL)
+                w = gtk_widget_get_parent (w);
+              if (w != row)
+                w = gtk_widget_get_next_sibling (w);
+            }
+        }
+    }
+  return NULL;
+}
+
+/**
+ * _flex_directory_page_focus_row:
+ *
+ * Scrolls row @position into view and moves the keyboard focus to it.
+ * Returns whether the row took the focus now (a row not built yet takes it
+ * after the next frame at the earliest).
+ */
+gboolean
+_flex_directory_page_focus_row (FlexDirectoryPage *self, guint position)
+{
+  GtkWidget *row;
+  GtkWidget *list = list_of (self);
+
+  /* Built is not shown: the list builds rows beyond its view. */
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  row = row_widget (self, position);
+  return row != NULL && gtk_widget_grab_focus (row);
+}
+
+/* When the menu closes the focus goes back to its row (the popover leaves it
+ * on the first focusable widget of the window, the header's dial button,
+ * where Delete did nothing). */
+static void
+on_row_menu_closed (GtkPopover *popover, FlexDirectoryPage *self)
+{
+  guint position = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (popover), "flex-position"));
+  GtkWidget *row = row_widget (self, position);
+
+  /* A pointer press leaves the row pressed while the menu took the release. */
+  if (row != NULL)
+    gtk_widget_unset_state_flags (row, GTK_STATE_FLAG_ACTIVE);
+  /* The window's own focus (a dialog an item opened keeps its own). */
+  _flex_directory_page_focus_row (self, position);
+}
+
 /* Right-click, long press, the Menu key: Call, Edit, Copy Number, Delete. */
 static void
 popup_row_menu (FlexDirectoryPage *self, guint position, double x, double y)
@@ -544,6 +701,9 @@ popup_row_menu (FlexDirectoryPage *self, guint position, double x, double y)
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &at);
+  g_object_set_data (G_OBJECT (popover), "flex-position", GUINT_TO_POINTER (position));
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_row_menu_closed), self,
+                           G_CONNECT_DEFAULT);
   self->row_menu = popover;
   self->row_menu_at = at;
   gtk_popover_popup (GTK_POPOVER (popover));
@@ -606,8 +766,16 @@ row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 {
   FlexDirectoryPage *self = FLEX_DIRECTORY_PAGE (widget);
   guint position = focused_row (self);
+  GtkWidget *row;
+  graphene_rect_t bounds;
 
-  if (position != GTK_INVALID_LIST_POSITION)
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  /* At the row, under its start: where a pointer would have opened it. */
+  row = row_widget (self, position);
+  if (row != NULL && gtk_widget_compute_bounds (row, GTK_WIDGET (self), &bounds))
+    popup_row_menu (self, position, bounds.origin.x + 24, bounds.origin.y + bounds.size.height / 2);
+  else
     popup_row_menu (self, position, 24, 24);
 }
 

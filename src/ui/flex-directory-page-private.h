@@ -123,5 +123,7 @@ void _flex_directory_page_update_sort (FlexDirectoryPage *self);
 /* flex-directory-page-actions.c */
 void _flex_directory_page_class_init_actions (GtkWidgetClass *widget_class);
 void _flex_directory_page_init_gestures (FlexDirectoryPage *self);
+gboolean _flex_directory_page_focus_row (FlexDirectoryPage *self, guint position);
+void _flex_directory_page_reveal (FlexDirectoryPage *self, const char *key);
 
 G_END_DECLS
