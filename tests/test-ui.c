@@ -734,7 +734,10 @@ test_call_contact_confirms (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   /* The dialog names the contact, the number and the caller ID. */
   g_assert_true (g_str_has_prefix (adw_message_dialog_get_heading (dialog), "Call "));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "+18005550100"));
+  /* Numbers as the lists show them (they were raw E.164 here). */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Caller ID: +1 800-555-0100"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "+1800"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Number: +1312"));
 
   /* Cancel sends nothing. */
   adw_message_dialog_response (dialog, "cancel");
@@ -825,6 +828,23 @@ dial_pad_entry (FlexDialPad *pad)
 }
 
 /* Type a name, arrow down, Enter: the contact's confirmation. */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_dial_pad_keyboard (Fixture *fixture, gconstpointer data)
 {
@@ -844,6 +864,9 @@ test_dial_pad_keyboard (Fixture *fixture, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (entry), "amel");
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+  /* The suggestion shows the number as the lists do. */
+  FLEX_TEST_WAIT_FOR (find_label (GTK_WIDGET (pad), "+1 312-555-0142") != NULL, 5000);
+  g_assert_null (find_label (GTK_WIDGET (pad), "+13125550142"));
 
   /* By digits too: part of a number, typed with separators. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "312 555");
@@ -894,7 +917,10 @@ test_dial_pad_number (Fixture *fixture, gconstpointer data)
   g_signal_emit_by_name (entry, "activate");
   drain ();
   g_assert_cmpstr (adw_message_dialog_get_heading (wait_call_dialog (fixture->window)), ==,
-                   "Call +442079460958?");
+                   "Call +44 20 7946 0958?");
+  g_assert_nonnull (
+      strstr (adw_message_dialog_get_body (flex_window_get_call_dialog (fixture->window)),
+              "Number: +44 20 7946 0958\n"));
   attributes = confirm_call (fixture);
   g_assert_cmpstr (json_object_get_string_member (attributes, "outbound_to"), ==, "+442079460958");
   g_assert_false (json_object_has_member (attributes, "name"));

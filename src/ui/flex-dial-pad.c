@@ -36,6 +36,8 @@ struct _FlexDialPad
   GtkSingleSelection *selection;
   char *needle;
   char *needle_digits;
+  FlexPhoneFormat phone_format; /* how the suggestions show numbers */
+  char *home_country;
 
   /* Template widgets */
   GtkEntry *entry;
@@ -340,8 +342,13 @@ bind_result (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer
   GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
   GtkWidget *number = gtk_widget_get_next_sibling (name);
 
+  FlexDialPad *self = user_data;
+  g_autofree char *shown = flex_phone_format (flex_contact_get_phone_number (contact),
+                                              self->phone_format, self->home_country);
+
   gtk_label_set_label (GTK_LABEL (name), flex_contact_get_name (contact));
-  gtk_label_set_label (GTK_LABEL (number), flex_contact_get_phone_number (contact));
+  /* As the lists show it. */
+  gtk_label_set_label (GTK_LABEL (number), shown);
 }
 
 static void
@@ -364,6 +371,7 @@ flex_dial_pad_finalize (GObject *object)
 
   g_free (self->needle);
   g_free (self->needle_digits);
+  g_free (self->home_country);
 
   G_OBJECT_CLASS (flex_dial_pad_parent_class)->finalize (object);
 }
@@ -445,7 +453,7 @@ flex_dial_pad_new (GtkWindow *parent, FlexDialer *dialer)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_result), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_result), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_result), self);
   gtk_list_view_set_factory (self->results_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
@@ -474,4 +482,28 @@ flex_dial_pad_set_text (FlexDialPad *self, const char *text)
   g_return_if_fail (FLEX_IS_DIAL_PAD (self));
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text != NULL ? text : "");
   gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+}
+
+/**
+ * flex_dial_pad_set_phone_format:
+ * @home_country: (nullable): the country whose numbers may show nationally
+ *
+ * How the suggestions show numbers: as the lists do.
+ */
+void
+flex_dial_pad_set_phone_format (FlexDialPad *self, FlexPhoneFormat format, const char *home_country)
+{
+  g_return_if_fail (FLEX_IS_DIAL_PAD (self));
+
+  self->phone_format = format;
+  g_free (self->home_country);
+  self->home_country = g_strdup (home_country);
+  /* The rows shown are built again. */
+  {
+    g_autoptr (GtkListItemFactory) factory =
+        g_object_ref (gtk_list_view_get_factory (self->results_view));
+
+    gtk_list_view_set_factory (self->results_view, NULL);
+    gtk_list_view_set_factory (self->results_view, factory);
+  }
 }

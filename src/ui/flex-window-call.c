@@ -252,6 +252,8 @@ _flex_window_confirm_call (FlexWindow *self,
   g_autoptr (FlexCallRequest) request = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *shown_number = NULL;
+  g_autofree char *shown_caller_id = NULL;
   AdwMessageDialog *dialog;
 
   if (self->dialer == NULL)
@@ -280,6 +282,16 @@ _flex_window_confirm_call (FlexWindow *self,
   if (self->call_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->call_dialog));
 
+  /* Numbers read as the lists show them (the number sent stays E.164). */
+  shown_number = _flex_window_format_number (self, request->number);
+  shown_caller_id =
+      request->caller_id != NULL ? _flex_window_format_number (self, request->caller_id) : NULL;
+  if (request->name == NULL)
+    {
+      g_free (request->who);
+      request->who = g_strdup (shown_number);
+    }
+
   g_debug ("Confirming a call to %s", request->number);
   /* Translators: %s is a person's name or a phone number */
   heading = g_strdup_printf (_ ("Call %s?"), request->who);
@@ -288,7 +300,7 @@ _flex_window_confirm_call (FlexWindow *self,
        * customer sees */
       _ ("Number: %s\nCaller ID: %s\n\nFlex places the call on your softphone: keep Flex open "
          "in your browser to answer it."),
-      request->number, request->caller_id != NULL ? request->caller_id : _ ("the Flex default"));
+      shown_number, shown_caller_id != NULL ? shown_caller_id : _ ("the Flex default"));
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "call", _ ("_Call"), NULL);

@@ -67,6 +67,7 @@ struct _FlexWindow
 gboolean _flex_window_is_hidden (FlexWindow *self);
 void _flex_window_remember_said (FlexWindow *self, const char *text);
 AdwToast *_flex_window_toast_new (FlexWindow *self, const char *text);
+char *_flex_window_format_number (FlexWindow *self, const char *number);
 
 /* flex-window-call.c */
 void _flex_window_confirm_call (FlexWindow *self,

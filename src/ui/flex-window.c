@@ -57,6 +57,36 @@ flex_window_search_action (GSimpleAction *action, GVariant *parameter, gpointer 
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+static FlexPhoneFormat
+phone_format (FlexWindow *self)
+{
+  g_autofree char *format = g_settings_get_string (self->settings, "phone-number-format");
+
+  return g_str_equal (format, "national") ? FLEX_PHONE_FORMAT_NATIONAL
+                                          : FLEX_PHONE_FORMAT_INTERNATIONAL;
+}
+
+static const char *
+home_country (FlexWindow *self)
+{
+  const FlexConfiguration *configuration =
+      self->session != NULL ? flex_session_get_configuration (self->session) : NULL;
+
+  return configuration != NULL ? configuration->outbound_location : NULL;
+}
+
+/**
+ * _flex_window_format_number:
+ *
+ * Returns: (transfer full): @number as the lists show it (the
+ *   "phone-number-format" setting; national for the account's country)
+ */
+char *
+_flex_window_format_number (FlexWindow *self, const char *number)
+{
+  return flex_phone_format (number, phone_format (self), home_country (self));
+}
+
 static void
 on_dial_pad_destroyed (FlexWindow *self)
 {
@@ -76,6 +106,7 @@ flex_window_dial_pad_action (GSimpleAction *action, GVariant *parameter, gpointe
   if (self->dial_pad == NULL)
     {
       self->dial_pad = flex_dial_pad_new (GTK_WINDOW (self), self->dialer);
+      flex_dial_pad_set_phone_format (self->dial_pad, phone_format (self), home_country (self));
       g_signal_connect_object (self->dial_pad, "destroy", G_CALLBACK (on_dial_pad_destroyed), self,
                                G_CONNECT_SWAPPED);
     }
@@ -428,17 +459,15 @@ restore_last_tab (FlexWindow *self)
                            G_CALLBACK (on_visible_tab_changed), self, G_CONNECT_SWAPPED);
 }
 
-/* The "phone-number-format" setting, on every page. */
+/* The "phone-number-format" setting, on every page and the dial pad. */
 static void
 on_phone_format_changed (FlexWindow *self)
 {
-  g_autofree char *format = g_settings_get_string (self->settings, "phone-number-format");
-
   for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
     if (self->pages[i] != NULL)
-      flex_directory_page_set_phone_format (self->pages[i], g_str_equal (format, "national")
-                                                                ? FLEX_PHONE_FORMAT_NATIONAL
-                                                                : FLEX_PHONE_FORMAT_INTERNATIONAL);
+      flex_directory_page_set_phone_format (self->pages[i], phone_format (self));
+  if (self->dial_pad != NULL)
+    flex_dial_pad_set_phone_format (self->dial_pad, phone_format (self), home_country (self));
 }
 
 static void
