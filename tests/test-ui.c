@@ -256,6 +256,14 @@ test_search_narrows_rows (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
                        GTK_WIDGET (personal), FLEX_TYPE_DIRECTORY_PAGE, "stack"))),
                    ==, "no-results");
+  /* The footer still counts: none found (it disappeared). */
+  {
+    GtkWidget *count = GTK_WIDGET (gtk_widget_get_template_child (
+        GTK_WIDGET (personal), FLEX_TYPE_DIRECTORY_PAGE, "count_label"));
+
+    g_assert_true (gtk_widget_get_visible (count));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "0 contacts");
+  }
 
   search (fixture, "");
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 12);

@@ -145,7 +145,9 @@ update_stack (FlexDirectoryPage *self)
 
   gtk_spinner_set_spinning (self->spinner, g_str_equal (child, "loading"));
   gtk_stack_set_visible_child_name (self->stack, child);
-  gtk_widget_set_visible (GTK_WIDGET (self->count_label), g_str_equal (child, "list"));
+  /* A search that finds nothing still says so: "0 contacts". */
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label),
+                          g_str_equal (child, "list") || g_str_equal (child, "no-results"));
 }
 
 /* The selected rows (contact lists only): "Delete Selected…" shows while
