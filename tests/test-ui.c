@@ -1428,7 +1428,7 @@ test_import_preview_and_undo (Fixture *fixture, gconstpointer data)
   rows = row_texts (adw_message_dialog_get_extra_child (dialog));
   g_assert_cmpstr (rows, ==,
                    "New contacts=3|Repeated in the file, skipped=1|Cannot be imported:1|"
-                   "Row 5:No phone number|");
+                   "Ghost Row (row 5):No phone number|");
   maybe_screenshot (GTK_WIDGET (fixture->window), "import-preview");
 
   adw_message_dialog_response (dialog, "import");
@@ -1439,11 +1439,50 @@ test_import_preview_and_undo (Fixture *fixture, gconstpointer data)
                    "+13125550134");
   drain ();
   maybe_screenshot (GTK_WIDGET (fixture->window), "import-done");
+  /* The last word counts what was left out too. */
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_window_get_last_toast (fixture->window),
+                                 "Imported: 3 added, 0 updated, 2 skipped") == 0,
+                      20000);
 
   FLEX_TEST_WAIT_FOR (flex_transfer_can_undo (GTK_WIDGET (personal_page)), 20000);
   gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.undo", NULL);
   FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before, 20000);
   g_assert_null (find_by_name (personal, "Priya Raman"));
+}
+
+/* The preview names the contacts an import updates, and says where a
+ * vCard's contacts are by card, not "row". */
+static void
+test_import_preview_names (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal_page = page (fixture->window, "personal");
+  g_autofree char *dir = g_dir_make_tmp ("flex-import-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "team.vcf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+  g_autofree char *rows = NULL;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Amelia W.\r\n"
+                                      "TEL:+13125550142\r\nEND:VCARD\r\n"
+                                      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Number\r\n"
+                                      "END:VCARD\r\n",
+                                      -1, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  flex_directory_page_import (personal_page, file);
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  rows = row_texts (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpstr (rows, ==,
+                   "Updates of contacts with the same number:1|"
+                   "Amelia W. (card 1):Updates “Amelia Watson”|"
+                   "Cannot be imported:1|No Number (card 2):No phone number|");
+  maybe_screenshot (GTK_WIDGET (fixture->window), "import-preview-names");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  drain ();
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* Ctrl/Shift-click selects several; "Delete Selected…" asks once, deletes
@@ -1470,6 +1509,14 @@ test_delete_selected_and_undo (Fixture *fixture, gconstpointer data)
   dialog = wait_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 Contacts?");
+  /* Named, not only counted. */
+  {
+    g_autoptr (FlexContact) first =
+        g_list_model_get_item (flex_directory_page_get_visible_model (personal_page), 0);
+    g_autofree char *quoted = g_strdup_printf ("“%s”", flex_contact_get_name (first));
+
+    g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), quoted));
+  }
   adw_message_dialog_response (dialog, "delete");
   gtk_window_close (GTK_WINDOW (dialog)); /* as a button does */
   FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (personal)) == before - 3, 20000);
@@ -1481,6 +1528,17 @@ test_delete_selected_and_undo (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (find_by_name (personal, "Amelia Watson"));
   g_assert_cmpstr (flex_contact_get_notes (find_by_name (personal, "Amelia Watson")), ==,
                    "Prefers calls after 3 pm");
+
+  /* One contact: the confirmation says its name. */
+  gtk_selection_model_unselect_all (selection);
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  gtk_widget_activate_action (GTK_WIDGET (personal_page), "page.delete-selected", NULL);
+  dialog = wait_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Amelia Watson”?");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  drain ();
 }
 
 /* What a page shows, exported, reads back with the import. */
@@ -2264,6 +2322,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/phone-format-setting", test_phone_format_setting);
   ADD ("/ui/import-preview-and-undo", test_import_preview_and_undo);
+  ADD ("/ui/import-preview-names", test_import_preview_names);
   ADD ("/ui/delete-selected-and-undo", test_delete_selected_and_undo);
   ADD ("/ui/export-file", test_export_file);
   g_test_add_func ("/ui/export-format-choice", test_export_format_choice);

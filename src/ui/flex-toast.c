@@ -22,6 +22,20 @@ AdwToast *
 flex_toast_new (const char *text)
 {
   g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
-  return adw_toast_new (escaped);
+  g_object_set_data_full (G_OBJECT (toast), "flex-text", g_strdup (text), g_free);
+  return toast;
+}
+
+/**
+ * flex_toast_get_text:
+ *
+ * Returns: (nullable): what a toast of flex_toast_new() says, as given
+ */
+const char *
+flex_toast_get_text (AdwToast *toast)
+{
+  g_return_val_if_fail (ADW_IS_TOAST (toast), NULL);
+  return g_object_get_data (G_OBJECT (toast), "flex-text");
 }

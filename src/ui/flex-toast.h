@@ -12,5 +12,6 @@
 G_BEGIN_DECLS
 
 AdwToast *flex_toast_new (const char *text);
+const char *flex_toast_get_text (AdwToast *toast);
 
 G_END_DECLS

@@ -28,6 +28,7 @@
 #include "flex-import.h"
 #include "flex-toast.h"
 #include "flex-transfer.h"
+#include "flex-window.h"
 
 #define UNDOABLE_KEY "flex-transfer-undoable"
 /* A batch this short ends before a progress dialog could be read. */
@@ -57,7 +58,10 @@ show_toast (GtkWidget *anchor, const char *title, gboolean undo)
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (flex_transfer_undo), anchor,
                                G_CONNECT_SWAPPED);
     }
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  if (FLEX_IS_WINDOW (gtk_widget_get_root (anchor)))
+    flex_window_show_toast (FLEX_WINDOW (gtk_widget_get_root (anchor)), toast);
+  else
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 /* Running a batch, with a progress dialog when it is long */
@@ -218,6 +222,7 @@ typedef struct
   char *default_country;
   char *file_name;
   GPtrArray *rows;
+  FlexImportFormat format;
   FlexImportSummary summary;
   gboolean started;
 } Import;
@@ -248,7 +253,17 @@ import_done (GtkWidget *anchor, FlexBatch *batch, gboolean stopped)
     title = g_strdup_printf (_ ("Import stopped after %u of %u; import the file again to go on"),
                              flex_batch_get_n_done (batch), flex_batch_get_n_total (batch));
   else
-    title = g_strdup_printf (_ ("Imported: %u added, %u updated"), added, updated);
+    {
+      guint skipped = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (batch), "flex-skipped"));
+
+      if (skipped > 0)
+        /* TRANSLATORS: skipped: rows of the file that could not be imported or
+         * repeated an earlier one */
+        title = g_strdup_printf (_ ("Imported: %u added, %u updated, %u skipped"), added, updated,
+                                 skipped);
+      else
+        title = g_strdup_printf (_ ("Imported: %u added, %u updated"), added, updated);
+    }
   show_toast (anchor, title, added + updated > 0);
 }
 
@@ -265,6 +280,8 @@ on_preview_response (AdwMessageDialog *dialog, const char *response, gpointer us
   import->started = TRUE;
 
   batch = flex_batch_new (import->directory);
+  g_object_set_data (G_OBJECT (batch), "flex-skipped",
+                     GUINT_TO_POINTER (import->summary.n_invalid + import->summary.n_duplicate));
   for (guint i = 0; i < import->rows->len; i++)
     {
       FlexImportRow *row = g_ptr_array_index (import->rows, i);
@@ -277,6 +294,24 @@ on_preview_response (AdwMessageDialog *dialog, const char *response, gpointer us
                       contact);
     }
   run_batch (import->anchor, batch, _ ("Importing Contacts"), import_done);
+}
+
+/* Where a row is in the file, and whose it is: "Amelia Watson (card 2)",
+ * "Row 7" (a CSV line, a vCard's position). */
+static char *
+row_title (Import *import, const FlexImportRow *row)
+{
+  gboolean vcard = import->format == FLEX_IMPORT_FORMAT_VCARD;
+
+  if (row->name != NULL && *row->name != '\0')
+    /* TRANSLATORS: a contact of an imported file: its name, and the vCard
+     * (card) or CSV line (row) it is in */
+    return vcard ? g_strdup_printf (_ ("%s (card %u)"), row->name, row->number)
+                 : g_strdup_printf (_ ("%s (row %u)"), row->name, row->number);
+  /* TRANSLATORS: the nth vCard of an imported file */
+  return vcard ? g_strdup_printf (_ ("Card %u"), row->number)
+               /* TRANSLATORS: a row (line) of the imported file */
+               : g_strdup_printf (_ ("Row %u"), row->number);
 }
 
 static void
@@ -309,7 +344,47 @@ preview_list (Import *import)
   gtk_list_box_set_selection_mode (list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (list), "boxed-list");
   add_count_row (list, _ ("New contacts"), s->n_new);
-  add_count_row (list, _ ("Updates of contacts with the same number"), s->n_update);
+  if (s->n_update > 0)
+    {
+      /* Which contacts change, and from what. */
+      GtkWidget *expander = adw_expander_row_new ();
+      g_autofree char *count = g_strdup_printf ("%u", s->n_update);
+      guint listed = 0;
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
+                                     _ ("Updates of contacts with the same number"));
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), count);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), s->n_update <= 3);
+      for (guint i = 0; i < import->rows->len && listed < 50; i++)
+        {
+          FlexImportRow *row = g_ptr_array_index (import->rows, i);
+          GtkWidget *child;
+          g_autofree char *title = NULL;
+          const char *was;
+
+          if (row->action != FLEX_IMPORT_UPDATE)
+            continue;
+          child = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (child), FALSE);
+          title = row_title (import, row);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), title);
+          was = row->existing != NULL ? flex_contact_get_name (row->existing) : NULL;
+          if (was != NULL && g_strcmp0 (was, row->name) != 0)
+            {
+              /* TRANSLATORS: the contact an imported row updates; %s its name */
+              g_autofree char *subtitle = g_strdup_printf (_ ("Updates “%s”"), was);
+
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (child), subtitle);
+            }
+          else
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (child),
+                                         _ ("Updates its notes or transfers"));
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), child);
+          listed++;
+        }
+      gtk_list_box_append (list, expander);
+    }
   add_count_row (list, _ ("Already here, unchanged"), s->n_unchanged);
   add_count_row (list, _ ("Repeated in the file, skipped"), s->n_duplicate);
   if (s->n_invalid > 0)
@@ -334,8 +409,7 @@ preview_list (Import *import)
           /* The reason quotes the file: plain text, never markup (a phone
            * cell "<a href=…>" became a live link). */
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (child), FALSE);
-          /* TRANSLATORS: a row (line) of the imported file */
-          title = g_strdup_printf (_ ("Row %u"), row->number);
+          title = row_title (import, row);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), title);
           adw_action_row_set_subtitle (ADW_ACTION_ROW (child), row->reason);
           adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), child);
@@ -388,7 +462,7 @@ on_file_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   bytes = g_bytes_new_take (contents, length);
-  import->rows = flex_import_parse (bytes, NULL, &error);
+  import->rows = flex_import_parse (bytes, &import->format, &error);
   if (import->rows == NULL)
     {
       g_autofree char *message =
@@ -547,6 +621,7 @@ flex_transfer_delete (GtkWidget *anchor, FlexDirectory *directory, GPtrArray *co
   FlexBatch *batch;
   GtkWidget *dialog;
   g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
 
   if (contacts->len == 0)
     return;
@@ -555,13 +630,46 @@ flex_transfer_delete (GtkWidget *anchor, FlexDirectory *directory, GPtrArray *co
     flex_batch_add (batch, FLEX_BATCH_DELETE, g_ptr_array_index (contacts, i));
   g_object_set_data_full (G_OBJECT (batch), "flex-anchor", g_object_ref (anchor), g_object_unref);
 
-  heading = g_strdup_printf (ngettext ("Delete %u Contact?", "Delete %u Contacts?", contacts->len),
-                             contacts->len);
-  dialog = GTK_WIDGET (flex_confirm_dialog_new (
-      anchor, heading,
-      _ ("They are removed here and from the Flex UI. Undo brings them back for a few seconds "
-         "after."),
-      "delete", _ ("_Delete"), ADW_RESPONSE_DESTRUCTIVE));
+  /* The confirmation names what goes: one contact by name, several by the
+   * first few names. */
+  if (contacts->len == 1)
+    {
+      /* Translators: %s is a contact's name */
+      heading = g_strdup_printf (_ ("Delete “%s”?"),
+                                 flex_contact_get_name (g_ptr_array_index (contacts, 0)));
+      body = g_strdup (_ ("The contact is removed here and from the Flex UI. Undo brings it back "
+                          "for a few seconds after."));
+    }
+  else
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+      guint shown = MIN (contacts->len, 3);
+
+      for (guint i = 0; i < shown; i++)
+        g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "",
+                                flex_contact_get_name (g_ptr_array_index (contacts, i)));
+      heading = g_strdup_printf (
+          ngettext ("Delete %u Contact?", "Delete %u Contacts?", contacts->len), contacts->len);
+      if (contacts->len > shown)
+        {
+          guint more = contacts->len - shown;
+
+          /* Translators: the first %s is a list of names, %u how many more */
+          body = g_strdup_printf (ngettext ("%s and %u more are removed here and from the Flex "
+                                            "UI. Undo brings them back for a few seconds after.",
+                                            "%s and %u more are removed here and from the Flex "
+                                            "UI. Undo brings them back for a few seconds after.",
+                                            more),
+                                  names->str, more);
+        }
+      else
+        /* Translators: %s is a list of names */
+        body = g_strdup_printf (_ ("%s are removed here and from the Flex UI. Undo brings them "
+                                   "back for a few seconds after."),
+                                names->str);
+    }
+  dialog = GTK_WIDGET (flex_confirm_dialog_new (anchor, heading, body, "delete", _ ("_Delete"),
+                                                ADW_RESPONSE_DESTRUCTIVE));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_response), batch,
                          (GClosureNotify) (void (*) (void)) g_object_unref, G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (dialog));

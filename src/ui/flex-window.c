@@ -673,6 +673,22 @@ flex_window_add_toast (FlexWindow *self, const char *message)
 }
 
 /**
+ * flex_window_show_toast:
+ * @toast: (transfer full): a toast made with flex_toast_new()
+ *
+ * Shows @toast (one with a button, say) over the window's content.
+ */
+void
+flex_window_show_toast (FlexWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  _flex_window_remember_said (self, flex_toast_get_text (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
  * flex_window_get_last_toast:
  *
  * Returns: (nullable): the text of the last toast shown (for tests)
