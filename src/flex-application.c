@@ -205,6 +205,8 @@ flex_application_preferences_action (GSimpleAction *action, GVariant *parameter,
   GtkWindow *window = get_or_create_window (self);
   FlexPreferencesWindow *prefs = flex_preferences_window_new (self->settings);
 
+  flex_preferences_window_set_config (prefs, self->config);
+
   if (self->sandboxed)
     flex_preferences_window_set_account (prefs, ACCOUNT_SANDBOX, _ ("Alex Agent (demo)"), TRUE);
   else

@@ -107,6 +107,7 @@ reset_settings (void)
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
   g_settings_reset (settings, "window-maximized");
+  g_settings_reset (settings, "last-tab");
 }
 
 static void
@@ -406,6 +407,60 @@ test_preferences_edit_settings (void)
   reset_settings ();
 }
 
+/* A setting the Flex configuration decides shows Flex's value and cannot be
+ * changed here (the feature read "Off" while Flex had it on); the others
+ * stay this computer's. */
+static void
+test_preferences_show_flex_settings (void)
+{
+  g_autoptr (FlexApplication) app = register_app ();
+  FlexWindow *window = activate_window (app);
+  FlexFeatureConfig *config = flex_application_get_config (app);
+  g_autoptr (GSettings) contacts =
+      g_settings_get_child (flex_application_get_settings (app), "contacts");
+  g_autoptr (JsonObject) flex = json_object_new ();
+  GtkWindow *prefs;
+  GtkWidget *enabled;
+  GtkWidget *recents;
+  AdwActionRow *row;
+
+  g_settings_set_boolean (contacts, "enabled", FALSE);
+  json_object_set_boolean_member (flex, "enabled", TRUE);
+  flex_feature_config_set_layers (config, flex, NULL);
+  g_assert_true (flex_feature_config_get_enabled (config));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  drain_main_context ();
+  prefs = find_toplevel_of_type (FLEX_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  enabled = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (prefs), FLEX_TYPE_PREFERENCES_WINDOW, "enabled_switch"));
+  recents = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (prefs), FLEX_TYPE_PREFERENCES_WINDOW, "recents_switch"));
+  row = ADW_ACTION_ROW (gtk_widget_get_ancestor (enabled, ADW_TYPE_ACTION_ROW));
+
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (enabled)));
+  g_assert_false (gtk_widget_get_sensitive (enabled));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Set by your Flex administrator");
+  g_assert_false (g_settings_get_boolean (contacts, "enabled"));
+
+  /* Not set by Flex: this computer's setting, as before. */
+  g_assert_true (gtk_widget_get_sensitive (recents));
+  gtk_switch_set_active (GTK_SWITCH (recents), FALSE);
+  g_assert_false (g_settings_get_boolean (contacts, "enable-recents"));
+
+  /* Flex no longer says: the switch is the local fallback again. */
+  flex_feature_config_set_layers (config, NULL, NULL);
+  drain_main_context ();
+  g_assert_true (gtk_widget_get_sensitive (enabled));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (enabled)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), !=, "Set by your Flex administrator");
+
+  gtk_window_destroy (prefs);
+  close_window (window);
+  reset_settings ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -428,6 +483,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/restores-and-saves-size", test_window_restores_and_saves_size);
   g_test_add_func ("/application/actions-and-accels", test_app_actions_and_accels);
   g_test_add_func ("/application/about-and-shortcuts", test_about_and_shortcuts_windows_open);
+  g_test_add_func ("/application/preferences-show-flex-settings",
+                   test_preferences_show_flex_settings);
   g_test_add_func ("/application/preferences-edit-settings", test_preferences_edit_settings);
 
   ret = g_test_run ();

@@ -391,3 +391,27 @@ flex_feature_config_get_page_size (FlexFeatureConfig *self)
   g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), 0);
   return self->page_size;
 }
+
+/**
+ * flex_feature_config_is_set_by_flex:
+ * @key: a key of the `contacts` settings ("enabled", "enable-recents", …)
+ *
+ * Returns: whether the Flex configuration (the account's, or the worker's
+ *   attributes) sets @key: the local setting then does not count
+ */
+gboolean
+flex_feature_config_is_set_by_flex (FlexFeatureConfig *self, const char *key)
+{
+  GParamSpec *pspec;
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_return_val_if_fail (FLEX_IS_FEATURE_CONFIG (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), key);
+  if (pspec == NULL)
+    return FALSE;
+  g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  return layer_value (self->worker_layer, pspec, &value) ||
+         layer_value (self->flex_layer, pspec, &value);
+}

@@ -29,5 +29,6 @@ gboolean flex_feature_config_get_enable_shared (FlexFeatureConfig *self);
 guint flex_feature_config_get_recent_days_to_keep (FlexFeatureConfig *self);
 gboolean flex_feature_config_get_shared_agent_editable (FlexFeatureConfig *self);
 guint flex_feature_config_get_page_size (FlexFeatureConfig *self);
+gboolean flex_feature_config_is_set_by_flex (FlexFeatureConfig *self, const char *key);
 
 G_END_DECLS

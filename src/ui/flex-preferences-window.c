@@ -18,6 +18,8 @@ struct _FlexPreferencesWindow
   AdwPreferencesWindow parent_instance;
 
   GSettings *settings;
+  GSettings *contacts;       /* its "contacts" child */
+  FlexFeatureConfig *config; /* what Flex decides, when known */
 
   /* Template widgets */
   GtkSwitch *enabled_switch;
@@ -73,31 +75,88 @@ phone_format_from_row (const GValue *value, const GVariantType *type, gpointer u
                                                  : NULL;
 }
 
+/* The "contacts" settings a row shows: the key, the widget (by its place
+ * in the struct) and its property. */
+static const struct
+{
+  const char *key;
+  gsize offset;
+  const char *property;
+} contact_settings[] = {
+  { "enabled", G_STRUCT_OFFSET (FlexPreferencesWindow, enabled_switch), "active" },
+  { "enable-recents", G_STRUCT_OFFSET (FlexPreferencesWindow, recents_switch), "active" },
+  { "enable-personal", G_STRUCT_OFFSET (FlexPreferencesWindow, personal_switch), "active" },
+  { "enable-shared", G_STRUCT_OFFSET (FlexPreferencesWindow, shared_switch), "active" },
+  { "shared-agent-editable", G_STRUCT_OFFSET (FlexPreferencesWindow, agent_editable_switch),
+    "active" },
+  { "recent-days-to-keep", G_STRUCT_OFFSET (FlexPreferencesWindow, days_spin), "value" },
+};
+
+/* A setting the Flex configuration decides shows what Flex says, cannot be
+ * changed here, and says why (the contacts feature read "Off" while Flex had
+ * it on); the others are this computer's fallback, bound to the settings. */
+static void
+show_settings (FlexPreferencesWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (contact_settings); i++)
+    {
+      GtkWidget *widget = G_STRUCT_MEMBER (GtkWidget *, self, contact_settings[i].offset);
+      GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW);
+      const char *fallback_subtitle = g_object_get_data (G_OBJECT (row), "flex-subtitle");
+      gboolean by_flex = self->config != NULL &&
+                         flex_feature_config_is_set_by_flex (self->config, contact_settings[i].key);
+
+      gboolean bound = g_object_get_data (G_OBJECT (row), "flex-bound") != NULL;
+
+      /* Bound and still the fallback: nothing to do (a change written
+       * through the binding notifies the configuration, which lands here
+       * while the binding runs). */
+      if (!by_flex && bound)
+        continue;
+      if (bound)
+        g_settings_unbind (widget, contact_settings[i].property);
+      g_object_set_data (G_OBJECT (row), "flex-bound", GINT_TO_POINTER (!by_flex));
+      if (by_flex)
+        {
+          g_auto (GValue) flex_value = G_VALUE_INIT;
+          g_auto (GValue) shown = G_VALUE_INIT;
+
+          g_object_get_property (G_OBJECT (self->config), contact_settings[i].key, &flex_value);
+          g_value_init (&shown, G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (
+                                    G_OBJECT_GET_CLASS (widget), contact_settings[i].property)));
+          g_value_transform (&flex_value, &shown);
+          g_object_set_property (G_OBJECT (widget), contact_settings[i].property, &shown);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("Set by your Flex administrator"));
+        }
+      else
+        {
+          g_settings_bind (self->contacts, contact_settings[i].key, widget,
+                           contact_settings[i].property, G_SETTINGS_BIND_DEFAULT);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                       fallback_subtitle != NULL ? fallback_subtitle : "");
+        }
+      gtk_widget_set_sensitive (widget, !by_flex);
+    }
+}
+
 static void
 flex_preferences_window_constructed (GObject *object)
 {
   FlexPreferencesWindow *self = FLEX_PREFERENCES_WINDOW (object);
-  g_autoptr (GSettings) contacts = NULL;
-  const struct
-  {
-    const char *key;
-    gpointer widget;
-    const char *property;
-  } bindings[] = {
-    { "enabled", self->enabled_switch, "active" },
-    { "enable-recents", self->recents_switch, "active" },
-    { "enable-personal", self->personal_switch, "active" },
-    { "enable-shared", self->shared_switch, "active" },
-    { "shared-agent-editable", self->agent_editable_switch, "active" },
-    { "recent-days-to-keep", self->days_spin, "value" },
-  };
 
   G_OBJECT_CLASS (flex_preferences_window_parent_class)->constructed (object);
 
-  contacts = g_settings_get_child (self->settings, "contacts");
-  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
-    g_settings_bind (contacts, bindings[i].key, bindings[i].widget, bindings[i].property,
-                     G_SETTINGS_BIND_DEFAULT);
+  self->contacts = g_settings_get_child (self->settings, "contacts");
+  for (guint i = 0; i < G_N_ELEMENTS (contact_settings); i++)
+    {
+      GtkWidget *widget = G_STRUCT_MEMBER (GtkWidget *, self, contact_settings[i].offset);
+      GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW);
+
+      g_object_set_data_full (G_OBJECT (row), "flex-subtitle",
+                              g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row))),
+                              g_free);
+    }
+  show_settings (self);
   g_settings_bind_with_mapping (self->settings, "phone-number-format", self->phone_format_row,
                                 "selected", G_SETTINGS_BIND_DEFAULT, phone_format_to_row,
                                 phone_format_from_row, NULL, NULL);
@@ -128,6 +187,8 @@ flex_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FLEX_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->contacts);
+  g_clear_object (&self->config);
 
   G_OBJECT_CLASS (flex_preferences_window_parent_class)->dispose (object);
 }
@@ -311,4 +372,24 @@ flex_preferences_window_get_refresh_spin (FlexPreferencesWindow *self)
 {
   g_return_val_if_fail (FLEX_IS_PREFERENCES_WINDOW (self), NULL);
   return self->refresh_spin != NULL ? GTK_SPIN_BUTTON (self->refresh_spin) : NULL;
+}
+
+/**
+ * flex_preferences_window_set_config:
+ * @config: (nullable): the effective configuration of the contacts feature
+ *
+ * The settings Flex decides show Flex's value and cannot be changed here.
+ */
+void
+flex_preferences_window_set_config (FlexPreferencesWindow *self, FlexFeatureConfig *config)
+{
+  g_return_if_fail (FLEX_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (config == NULL || FLEX_IS_FEATURE_CONFIG (config));
+
+  if (self->config != NULL)
+    g_signal_handlers_disconnect_by_data (self->config, self);
+  g_set_object (&self->config, config);
+  if (config != NULL)
+    g_signal_connect_object (config, "notify", G_CALLBACK (show_settings), self, G_CONNECT_SWAPPED);
+  show_settings (self);
 }

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "flex-feature-config.h"
+
 G_BEGIN_DECLS
 
 #define FLEX_TYPE_PREFERENCES_WINDOW (flex_preferences_window_get_type ())
@@ -25,5 +27,6 @@ GtkSpinButton *flex_preferences_window_get_refresh_spin (FlexPreferencesWindow *
 void
 flex_preferences_window_set_live_updates (FlexPreferencesWindow *self, const char *unavailable);
 GtkWidget *flex_preferences_window_get_live_row (FlexPreferencesWindow *self);
+void flex_preferences_window_set_config (FlexPreferencesWindow *self, FlexFeatureConfig *config);
 
 G_END_DECLS
