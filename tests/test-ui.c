@@ -2244,6 +2244,37 @@ assert_narrow_rows (FlexDirectoryPage *directory_page)
   g_assert_cmpuint (n_calls, >, 0);
 }
 
+/* Every shown cell of @widget: a number fits its cell on one line, no text
+ * begins with a space. */
+static void
+assert_narrow_cells (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_INSCRIPTION (child) && gtk_widget_get_mapped (child))
+        {
+          const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
+
+          if (text != NULL && *text != '\0')
+            {
+              g_assert_false (g_ascii_isspace (*text));
+              if (*text == '+' && strchr (text, ':') == NULL)
+                {
+                  PangoLayout *layout = gtk_widget_create_pango_layout (child, text);
+                  int width;
+
+                  pango_layout_get_pixel_size (layout, &width, NULL);
+                  g_test_message ("%s: %d px of %d", text, width, gtk_widget_get_width (child));
+                  g_assert_cmpint (width, <=, gtk_widget_get_width (child));
+                  g_object_unref (layout);
+                }
+            }
+        }
+      assert_narrow_cells (child);
+    }
+}
+
 static void
 test_narrow_window (Fixture *fixture, gconstpointer data)
 {
@@ -2285,6 +2316,9 @@ test_narrow_window (Fixture *fixture, gconstpointer data)
   /* The rows keep their call button, in sight without scrolling sideways;
    * notes, edit and delete are in the row's menu. */
   assert_narrow_rows (page (narrow, "recents"));
+  /* Numbers are read whole (they wrapped after "+1"), dates have no leading
+   * space (" 1 Dec"). */
+  assert_narrow_cells (GTK_WIDGET (column_view (page (narrow, "recents"))));
   gtk_widget_activate_action (GTK_WIDGET (narrow), "win.show-page", "s", "personal");
   drain ();
   assert_narrow_rows (page (narrow, "personal"));

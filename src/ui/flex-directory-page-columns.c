@@ -45,6 +45,16 @@ setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
   gtk_list_item_set_child (list_item, inscription);
 }
 
+/* A phone number is read whole: its column keeps room for one (15
+ * characters, "+1 312-555-0142"), so a narrow window wraps the names beside
+ * it, not a number after its "+1". */
+static void
+setup_number (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  setup_text (factory, list_item, user_data);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), 15);
+}
+
 static void
 bind_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
@@ -183,10 +193,14 @@ bind_date (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
         /* TRANSLATORS: a time of today in a narrow list (strftime) */
         format = C_ ("narrow list", "%R");
       else
-        /* TRANSLATORS: a day of this year in a narrow list (strftime) */
-        format = C_ ("narrow list", "%e %b");
+        /* TRANSLATORS: a day of this year in a narrow list (strftime; "%-d": the
+         * day without padding) */
+        format = C_ ("narrow list", "%-d %b");
     }
   text = local != NULL ? g_date_time_format (local, format) : NULL;
+  /* No padding shows as a leading space (" 1 Dec"), whatever the format. */
+  if (text != NULL)
+    g_strstrip (text);
 
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
 }
@@ -603,7 +617,7 @@ static GtkColumnViewColumn *
 add_number_column (FlexDirectoryPage *self, const char *title, TextGetter getter)
 {
   GtkColumnViewColumn *column =
-      add_column (self, title, G_CALLBACK (setup_text), G_CALLBACK (bind_number), self, TRUE);
+      add_column (self, title, G_CALLBACK (setup_number), G_CALLBACK (bind_number), self, TRUE);
   GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
 
   g_object_set_data (G_OBJECT (factory), "flex-getter", getter);
