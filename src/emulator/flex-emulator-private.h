@@ -67,6 +67,7 @@ struct _FlexEmulator
   FlexEmulatorFlex *flex;
   FlexEmulatorTaskRouter *taskrouter;
   FlexEmulatorTwilsock *twilsock;
+  struct _FlexEmulatorEventBridge *eventbridge;
 };
 
 void _flex_emulator_add_route (FlexEmulator *self,
@@ -116,6 +117,8 @@ FlexEmulatorTwilsock *_flex_emulator_twilsock_new (FlexEmulator *self);
 void _flex_emulator_twilsock_free (FlexEmulatorTwilsock *twilsock);
 void _flex_emulator_twilsock_publish (FlexEmulator *self, const char *map_sid, JsonNode *payload);
 void _flex_emulator_twilsock_clock_changed (FlexEmulator *self);
+gboolean _flex_emulator_read_jwt (
+    FlexEmulator *self, const char *token, JsonObject **claims, int *error_code, char **message);
 
 /* flex-emulator-flex.c: Flex Configuration */
 FlexEmulatorFlex *_flex_emulator_flex_new (FlexEmulator *self);
@@ -130,5 +133,31 @@ void _flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter);
 void _flex_emulator_taskrouter_add_routes (FlexEmulator *self);
 JsonNode *_flex_emulator_taskrouter_dump (FlexEmulator *self);
 gboolean _flex_emulator_taskrouter_load (FlexEmulator *self, JsonNode *node, GError **error);
+JsonNode *_flex_emulator_taskrouter_create_task (FlexEmulator *self,
+                                                 const char *attributes,
+                                                 const char *target,
+                                                 gint64 timeout_s,
+                                                 gint64 priority);
+JsonNode *_flex_emulator_taskrouter_find_task (FlexEmulator *self, const char *task_sid);
+void _flex_emulator_taskrouter_set_task_status (FlexEmulator *self,
+                                                JsonNode *task,
+                                                const char *status,
+                                                const char *reason);
+const char *_flex_emulator_taskrouter_available_worker (FlexEmulator *self, const char *except);
+gboolean _flex_emulator_taskrouter_has_worker (FlexEmulator *self, const char *worker_sid);
+const char *_flex_emulator_taskrouter_worker_name (FlexEmulator *self, const char *worker_sid);
+
+/* flex-emulator-eventbridge.c: TaskRouter's EventBridge and reservations */
+typedef struct _FlexEmulatorEventBridge FlexEmulatorEventBridge;
+FlexEmulatorEventBridge *_flex_emulator_eventbridge_new (FlexEmulator *self);
+void _flex_emulator_eventbridge_free (FlexEmulatorEventBridge *eventbridge);
+void _flex_emulator_eventbridge_add_routes (FlexEmulator *self);
+void _flex_emulator_eventbridge_route (FlexEmulator *self, JsonNode *task);
+void _flex_emulator_eventbridge_task_changed (FlexEmulator *self,
+                                              const char *task_sid,
+                                              const char *status);
+void _flex_emulator_eventbridge_worker_changed (FlexEmulator *self,
+                                                const char *worker_sid,
+                                                gboolean online);
 
 G_END_DECLS

@@ -413,7 +413,6 @@ handle_create_task (FlexEmulatorContext *context)
   const char *timeout_text = g_hash_table_lookup (context->form, "Timeout");
   const char *priority_text = g_hash_table_lookup (context->form, "Priority");
   g_autoptr (JsonNode) parsed = NULL;
-  g_autofree char *sid = NULL;
   guint64 timeout = 86400;
   guint64 priority = 0;
   JsonNode *task;
@@ -470,19 +469,38 @@ handle_create_task (FlexEmulatorContext *context)
       return;
     }
 
-  sid = _flex_emulator_new_sid ("WT");
-  task = task_to_json (self, sid, attributes != NULL ? attributes : "{}", target, (gint64) timeout,
-                       (gint64) priority);
+  task = _flex_emulator_taskrouter_create_task (self, attributes, target, (gint64) timeout,
+                                                (gint64) priority);
+  _flex_emulator_reply (context, 201, task, NULL);
+}
+
+/* A new task: one with a routing target waits for that worker (an outbound
+ * call its Flex UI takes); one routed by the workflow is offered to an
+ * available worker at once (a reservation, EventBridge events). */
+JsonNode *
+_flex_emulator_taskrouter_create_task (FlexEmulator *self,
+                                       const char *attributes,
+                                       const char *target,
+                                       gint64 timeout_s,
+                                       gint64 priority)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  g_autofree char *sid = _flex_emulator_new_sid ("WT");
+  JsonNode *task =
+      task_to_json (self, sid, attributes != NULL ? attributes : "{}", target, timeout_s, priority);
+
   g_ptr_array_add (taskrouter->tasks, json_node_ref (task));
   {
     gint64 *times = g_new (gint64, 2);
 
     times[0] = flex_emulator_now_us (self);
-    times[1] = (gint64) timeout * G_USEC_PER_SEC;
+    times[1] = timeout_s * G_USEC_PER_SEC;
     g_hash_table_insert (taskrouter->task_times, g_strdup (sid), times);
   }
   _flex_emulator_state_changed (self);
-  _flex_emulator_reply (context, 201, task, NULL);
+  if (target == NULL)
+    _flex_emulator_eventbridge_route (self, task);
+  return task;
 }
 
 static JsonNode *
@@ -508,7 +526,54 @@ set_task_status (FlexEmulator *self, JsonNode *task, const char *status, const c
   if (reason != NULL)
     json_object_set_string_member (object, "reason", reason);
   json_object_set_string_member (object, "date_updated", now);
+  /* Its reservations follow (a task canceled while it rings). */
+  _flex_emulator_eventbridge_task_changed (self, json_object_get_string_member (object, "sid"),
+                                           status);
   _flex_emulator_state_changed (self);
+}
+
+JsonNode *
+_flex_emulator_taskrouter_find_task (FlexEmulator *self, const char *task_sid)
+{
+  return find_task (self->taskrouter, task_sid);
+}
+
+void
+_flex_emulator_taskrouter_set_task_status (FlexEmulator *self,
+                                           JsonNode *task,
+                                           const char *status,
+                                           const char *reason)
+{
+  set_task_status (self, task, status, reason);
+}
+
+/* The first available worker but @except, for a task to be routed to;
+ * %NULL when nobody is. */
+const char *
+_flex_emulator_taskrouter_available_worker (FlexEmulator *self, const char *except)
+{
+  for (guint i = 0; i < self->taskrouter->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->taskrouter->workers, i);
+
+      if (worker->online && g_strcmp0 (worker->sid, except) != 0)
+        return worker->sid;
+    }
+  return NULL;
+}
+
+gboolean
+_flex_emulator_taskrouter_has_worker (FlexEmulator *self, const char *worker_sid)
+{
+  return find_worker (self->taskrouter, worker_sid) != NULL;
+}
+
+const char *
+_flex_emulator_taskrouter_worker_name (FlexEmulator *self, const char *worker_sid)
+{
+  Worker *worker = find_worker (self->taskrouter, worker_sid);
+
+  return worker != NULL ? worker->friendly_name : NULL;
 }
 
 /* What time did to a task since it was made: a pending task its routing
@@ -694,6 +759,18 @@ flex_emulator_add_worker (FlexEmulator *self,
   return g_strdup (worker->sid);
 }
 
+/* Whether a worker is in the Available activity (%FALSE: Offline, or no
+ * such worker). */
+gboolean
+flex_emulator_get_worker_online (FlexEmulator *self, const char *worker_sid)
+{
+  Worker *worker;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), FALSE);
+  worker = find_worker (self->taskrouter, worker_sid);
+  return worker != NULL && worker->online;
+}
+
 /* Switches a worker between the Available and the Offline activity. */
 gboolean
 flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online)
@@ -705,9 +782,13 @@ flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gbo
   worker = find_worker (self->taskrouter, worker_sid);
   if (worker == NULL)
     return FALSE;
-  worker->online = online;
-  worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
-  _flex_emulator_state_changed (self);
+  if (worker->online != !!online)
+    {
+      worker->online = !!online;
+      worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
+      _flex_emulator_eventbridge_worker_changed (self, worker_sid, worker->online);
+      _flex_emulator_state_changed (self);
+    }
   return TRUE;
 }
 

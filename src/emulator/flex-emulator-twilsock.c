@@ -238,27 +238,35 @@ parse_frame (GBytes *message, JsonObject **header, JsonNode **payload)
 
 /* Tokens */
 
-static gboolean
-check_token (Connection *connection, const char *token, int *error_code, char **message)
+/**
+ * _flex_emulator_read_jwt:
+ * @claims: (out): the token's claims, when it is good
+ *
+ * Reads an access token as Twilio would: three parts, a JSON payload, the
+ * signature of the emulator's API key (when it has one), an expiry in the
+ * future. @error_code and @message say what is wrong otherwise (20101 bad,
+ * 20104 expired).
+ */
+gboolean
+_flex_emulator_read_jwt (
+    FlexEmulator *self, const char *token, JsonObject **claims, int *error_code, char **message)
 {
-  FlexEmulator *self = connection->emulator;
   g_auto (GStrv) parts = NULL;
   g_autofree guchar *payload_text = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *claims, *grants, *sync_grant;
+  JsonObject *read;
   gsize length = 0;
   gint64 now_s = flex_emulator_now_us (self) / G_USEC_PER_SEC;
-  gint64 exp;
 
   *error_code = 20101;
-  if (token == NULL || g_strv_length (parts = g_strsplit (token, ".", -1)) != 3)
+  if (token == NULL || strlen (token) > 64 * 1024 ||
+      g_strv_length (parts = g_strsplit (token, ".", -1)) != 3)
     {
       *message = g_strdup ("Invalid Access Token");
       return FALSE;
     }
   {
-    g_autofree char *padded = g_strdup (parts[1]);
-    GString *text = g_string_new (padded);
+    GString *text = g_string_new (parts[1]);
 
     g_strdelimit (text->str, "-", '+');
     g_strdelimit (text->str, "_", '/');
@@ -273,14 +281,7 @@ check_token (Connection *connection, const char *token, int *error_code, char **
       *message = g_strdup ("Invalid Access Token payload");
       return FALSE;
     }
-  claims = json_node_get_object (json_parser_get_root (parser));
-  grants = object_member (claims, "grants");
-  sync_grant = grants != NULL ? object_member (grants, "data_sync") : NULL;
-  if (sync_grant == NULL)
-    {
-      *message = g_strdup ("Access Token has no Sync grant");
-      return FALSE;
-    }
+  read = json_node_get_object (json_parser_get_root (parser));
 
   /* The signature, when we know the key. */
   if (self->auth_username != NULL && g_str_has_prefix (self->auth_username, "SK") &&
@@ -301,7 +302,7 @@ check_token (Connection *connection, const char *token, int *error_code, char **
       if (strchr (expected, '=') != NULL)
         *strchr (expected, '=') = '\0';
       if (!g_str_equal (expected, parts[2]) ||
-          g_strcmp0 (json_object_get_string_member_with_default (claims, "iss", NULL),
+          g_strcmp0 (json_object_get_string_member_with_default (read, "iss", NULL),
                      self->auth_username) != 0)
         {
           *message = g_strdup ("Invalid Access Token signature");
@@ -309,18 +310,37 @@ check_token (Connection *connection, const char *token, int *error_code, char **
         }
     }
 
-  exp = json_object_get_int_member_with_default (claims, "exp", 0);
-  if (exp <= now_s)
+  if (json_object_get_int_member_with_default (read, "exp", 0) <= now_s)
     {
       *error_code = 20104;
       *message = g_strdup ("Access Token expired or expiration date invalid");
+      return FALSE;
+    }
+  *claims = json_object_ref (read);
+  return TRUE;
+}
+
+static gboolean
+check_token (Connection *connection, const char *token, int *error_code, char **message)
+{
+  g_autoptr (JsonObject) claims = NULL;
+  JsonObject *grants, *sync_grant;
+
+  if (!_flex_emulator_read_jwt (connection->emulator, token, &claims, error_code, message))
+    return FALSE;
+  grants = object_member (claims, "grants");
+  sync_grant = grants != NULL ? object_member (grants, "data_sync") : NULL;
+  if (sync_grant == NULL)
+    {
+      *error_code = 20101;
+      *message = g_strdup ("Access Token has no Sync grant");
       return FALSE;
     }
 
   g_free (connection->service_sid);
   connection->service_sid =
       g_strdup (json_object_get_string_member_with_default (sync_grant, "service_sid", NULL));
-  connection->token_expires_s = exp;
+  connection->token_expires_s = json_object_get_int_member (claims, "exp");
   return TRUE;
 }
 

@@ -568,6 +568,7 @@ flex_emulator_finalize (GObject *object)
   g_queue_clear_full (&self->scripted_faults, (GDestroyNotify) fault_free);
   _flex_emulator_sync_free (self->sync);
   _flex_emulator_flex_free (self->flex);
+  _flex_emulator_eventbridge_free (self->eventbridge);
   _flex_emulator_taskrouter_free (self->taskrouter);
   _flex_emulator_twilsock_free (self->twilsock);
 
@@ -600,6 +601,8 @@ flex_emulator_init (FlexEmulator *self)
   self->taskrouter = _flex_emulator_taskrouter_new (self);
   _flex_emulator_taskrouter_add_routes (self);
   self->twilsock = _flex_emulator_twilsock_new (self);
+  self->eventbridge = _flex_emulator_eventbridge_new (self);
+  _flex_emulator_eventbridge_add_routes (self);
 }
 
 FlexEmulator *

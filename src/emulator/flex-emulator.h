@@ -105,8 +105,20 @@ JsonNode *flex_emulator_get_tasks (FlexEmulator *self);
 gboolean
 flex_emulator_set_task_status (FlexEmulator *self, const char *task_sid, const char *status);
 void flex_emulator_set_answer_after (FlexEmulator *self, guint seconds);
+char *
+flex_emulator_ring (FlexEmulator *self, const char *from, const char *name, const char *channel);
+const char *
+flex_emulator_get_reservation (FlexEmulator *self, const char *task_sid, const char **status);
+gboolean flex_emulator_set_reservation_status (FlexEmulator *self,
+                                               const char *reservation_sid,
+                                               const char *status);
+void flex_emulator_set_reservation_timeout (FlexEmulator *self, guint seconds);
+void flex_emulator_set_eventbridge_heartbeat (FlexEmulator *self, guint milliseconds);
+void flex_emulator_eventbridge_drop (FlexEmulator *self);
+guint flex_emulator_eventbridge_count (FlexEmulator *self, guint *connections);
 gboolean
 flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online);
+gboolean flex_emulator_get_worker_online (FlexEmulator *self, const char *worker_sid);
 
 /* Twilsock: push and CDS over ws://127.0.0.1:PORT/v3/wsconnect */
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flex-directory-private.h"
+#include "flex-phone.h"
 
 /*
  * FlexDirectory: a live, sorted GListModel of one Sync map (DESIGN.md §1).
@@ -105,6 +106,7 @@ items_changed (FlexDirectory *self, guint position, guint removed, guint added)
   if (removed == 0 && added == 0)
     return;
 
+  g_clear_pointer (&self->by_number, g_hash_table_unref);
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), _flex_directory_properties[PROP_N_ITEMS]);
@@ -688,6 +690,7 @@ flex_directory_finalize (GObject *object)
   g_clear_pointer (&self->time_zone, g_time_zone_unref);
   g_ptr_array_unref (self->items);
   g_hash_table_unref (self->by_key);
+  g_clear_pointer (&self->by_number, g_hash_table_unref);
   g_clear_pointer (&self->listing, g_ptr_array_unref);
   g_clear_pointer (&self->listing_now, g_date_time_unref);
   g_ptr_array_unref (self->refresh_waiters);
@@ -963,6 +966,67 @@ flex_directory_lookup (FlexDirectory *self, const char *key)
 {
   g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
   return g_hash_table_lookup (self->by_key, key);
+}
+
+/* The number an item is reached at, as a key: "+" and its digits for a
+ * number stored in E.164 (as this app and the Flex plugin store them);
+ * anything else only when libphonenumber makes it one. */
+static char *
+number_key (const char *number, const char *country)
+{
+  if (number == NULL || *number == '\0')
+    return NULL;
+  if (number[0] == '+')
+    {
+      GString *key = g_string_new ("+");
+
+      for (const char *p = number + 1; *p != '\0'; p++)
+        if (g_ascii_isdigit (*p))
+          g_string_append_c (key, *p);
+        else if (strchr (" -.()", *p) == NULL)
+          return (g_string_free (key, TRUE), NULL); /* "+1 555 ext. 2", "whatsapp:…" */
+      return g_string_free (key, FALSE);
+    }
+  return flex_phone_normalize (number, country, NULL);
+}
+
+/**
+ * flex_directory_find_by_number:
+ * @number: a number in E.164
+ *
+ * The contact (or recent interaction) of @number: the first in the list's
+ * order when several have it. An index by number, made again after a change
+ * when first asked (one hash lookup then, at any size).
+ *
+ * Returns: (transfer none) (nullable): the item
+ */
+gpointer
+flex_directory_find_by_number (FlexDirectory *self, const char *number)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (FLEX_IS_DIRECTORY (self), NULL);
+
+  key = number_key (number, NULL);
+  if (key == NULL)
+    return NULL;
+  if (self->by_number == NULL)
+    {
+      self->by_number = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          gpointer item = g_ptr_array_index (self->items, i);
+          const char *address = FLEX_IS_CONTACT (item) ? flex_contact_get_phone_number (item)
+                                                       : flex_recent_get_customer_address (item);
+          char *item_key = number_key (address, NULL);
+
+          if (item_key != NULL && !g_hash_table_contains (self->by_number, item_key))
+            g_hash_table_insert (self->by_number, item_key, item);
+          else
+            g_free (item_key);
+        }
+    }
+  return g_hash_table_lookup (self->by_number, key);
 }
 
 /**

@@ -88,27 +88,16 @@ encode_json (JsonBuilder *builder)
   return flex_base64url_encode ((const guint8 *) text, strlen (text));
 }
 
-/**
- * flex_access_token_mint_sync:
- * @service_sid: the Sync service of the grant (`IS…`, or `default`)
- * @issued_at: `iat`, seconds since the epoch
- * @ttl_s: lifetime, at most 24 hours
- *
- * Makes a Sync access token for @identity. Only an API key (`SK…`) can sign
- * one: the Account SID with its Auth Token cannot, and is refused with
- * %FLEX_TWILIO_ERROR_UNAUTHORIZED (Twilio's 20003).
- *
- * Returns: (transfer full) (nullable): the JWT
- */
-char *
-flex_access_token_mint_sync (const char *account_sid,
-                             const char *key_sid,
-                             const char *key_secret,
-                             const char *identity,
-                             const char *service_sid,
-                             gint64 issued_at,
-                             guint ttl_s,
-                             GError **error)
+static char *
+mint (const char *account_sid,
+      const char *key_sid,
+      const char *key_secret,
+      const char *identity,
+      const char *grant_name,
+      JsonNode *grant,
+      gint64 issued_at,
+      guint ttl_s,
+      GError **error)
 {
   g_autoptr (JsonBuilder) header = json_builder_new ();
   g_autoptr (JsonBuilder) payload = json_builder_new ();
@@ -155,11 +144,8 @@ flex_access_token_mint_sync (const char *account_sid,
   json_builder_begin_object (payload);
   json_builder_set_member_name (payload, "identity");
   json_builder_add_string_value (payload, identity);
-  json_builder_set_member_name (payload, "data_sync");
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "service_sid");
-  json_builder_add_string_value (payload, service_sid != NULL ? service_sid : "default");
-  json_builder_end_object (payload);
+  json_builder_set_member_name (payload, grant_name);
+  json_builder_add_value (payload, json_node_copy (grant));
   json_builder_end_object (payload);
   json_builder_set_member_name (payload, "iat");
   json_builder_add_int_value (payload, issued_at);
@@ -181,4 +167,82 @@ flex_access_token_mint_sync (const char *account_sid,
   signature = flex_base64url_encode (digest, digest_length);
 
   return g_strconcat (signing_input, ".", signature, NULL);
+}
+
+/**
+ * flex_access_token_mint_sync:
+ * @service_sid: the Sync service of the grant (`IS…`, or `default`)
+ * @issued_at: `iat`, seconds since the epoch
+ * @ttl_s: lifetime, at most 24 hours
+ *
+ * Makes a Sync access token for @identity. Only an API key (`SK…`) can sign
+ * one: the Account SID with its Auth Token cannot, and is refused with
+ * %FLEX_TWILIO_ERROR_UNAUTHORIZED (Twilio's 20003).
+ *
+ * Returns: (transfer full) (nullable): the JWT
+ */
+char *
+flex_access_token_mint_sync (const char *account_sid,
+                             const char *key_sid,
+                             const char *key_secret,
+                             const char *identity,
+                             const char *service_sid,
+                             gint64 issued_at,
+                             guint ttl_s,
+                             GError **error)
+{
+  g_autoptr (JsonBuilder) grant = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (grant);
+  json_builder_set_member_name (grant, "service_sid");
+  json_builder_add_string_value (grant, service_sid != NULL ? service_sid : "default");
+  json_builder_end_object (grant);
+  node = json_builder_get_root (grant);
+  return mint (account_sid, key_sid, key_secret, identity, "data_sync", node, issued_at, ttl_s,
+               error);
+}
+
+/**
+ * flex_access_token_mint_taskrouter:
+ * @workspace_sid: the Flex workspace (WS…)
+ * @worker_sid: the signed-in worker (WK…)
+ *
+ * An access token with a `task_router` grant for one worker, as
+ * twilio-taskrouter's EventBridge takes it (FLEX-SESSION.md §2): that
+ * worker's events and nothing else.
+ *
+ * Returns: (transfer full) (nullable): the JWT, or %NULL with @error set
+ */
+char *
+flex_access_token_mint_taskrouter (const char *account_sid,
+                                   const char *key_sid,
+                                   const char *key_secret,
+                                   const char *identity,
+                                   const char *workspace_sid,
+                                   const char *worker_sid,
+                                   gint64 issued_at,
+                                   guint ttl_s,
+                                   GError **error)
+{
+  g_autoptr (JsonBuilder) grant = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  if (workspace_sid == NULL || worker_sid == NULL)
+    {
+      flex_twilio_set_error (error, FLEX_TWILIO_ERROR_INVALID, 0, 0, NULL,
+                             "A TaskRouter token needs the workspace and the worker");
+      return NULL;
+    }
+  json_builder_begin_object (grant);
+  json_builder_set_member_name (grant, "workspace_sid");
+  json_builder_add_string_value (grant, workspace_sid);
+  json_builder_set_member_name (grant, "worker_sid");
+  json_builder_add_string_value (grant, worker_sid);
+  json_builder_set_member_name (grant, "role");
+  json_builder_add_string_value (grant, "worker");
+  json_builder_end_object (grant);
+  node = json_builder_get_root (grant);
+  return mint (account_sid, key_sid, key_secret, identity, "task_router", node, issued_at, ttl_s,
+               error);
 }

@@ -23,6 +23,15 @@ char *flex_access_token_mint_sync (const char *account_sid,
                                    gint64 issued_at,
                                    guint ttl_s,
                                    GError **error);
+char *flex_access_token_mint_taskrouter (const char *account_sid,
+                                         const char *key_sid,
+                                         const char *key_secret,
+                                         const char *identity,
+                                         const char *workspace_sid,
+                                         const char *worker_sid,
+                                         gint64 issued_at,
+                                         guint ttl_s,
+                                         GError **error);
 char *flex_base64url_encode (const guint8 *data, gsize length);
 guint8 *flex_base64url_decode (const char *text, gsize *length);
 

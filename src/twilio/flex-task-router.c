@@ -446,6 +446,51 @@ flex_task_router_cancel_task_async (FlexTwilioClient *client,
                 cancellable, callback, user_data);
 }
 
+static void
+on_reservation_status (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  return_task_member (task, object, result, "reservation_status",
+                      "TaskRouter answered without the reservation's status");
+}
+
+/**
+ * flex_task_router_update_reservation_async:
+ * @status: `rejected` (or `accepted`, `completed`)
+ *
+ * `POST /v1/Workspaces/{WS}/Workers/{WK}/Reservations/{WR}`
+ * `ReservationStatus=@status`: what the agent does with an offered task.
+ * Finish with flex_task_router_task_status_finish() (the reservation's new
+ * status).
+ */
+void
+flex_task_router_update_reservation_async (FlexTwilioClient *client,
+                                           const char *workspace_sid,
+                                           const char *worker_sid,
+                                           const char *reservation_sid,
+                                           const char *status,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data)
+{
+  const char *form[] = { "ReservationStatus", status, NULL };
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL && worker_sid != NULL && reservation_sid != NULL);
+  g_return_if_fail (status != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_update_reservation_async);
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Workers", worker_sid, "Reservations",
+                                      reservation_sid, NULL);
+  flex_twilio_client_request_async (client, "POST", url, form, NULL, cancellable,
+                                    on_reservation_status, task);
+}
+
 /**
  * flex_task_router_task_status_finish:
  *

@@ -90,6 +90,14 @@ void flex_task_router_cancel_task_async (FlexTwilioClient *client,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
+void flex_task_router_update_reservation_async (FlexTwilioClient *client,
+                                                const char *workspace_sid,
+                                                const char *worker_sid,
+                                                const char *reservation_sid,
+                                                const char *status,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data);
 char *flex_task_router_task_status_finish (FlexTwilioClient *client,
                                            GAsyncResult *result,
                                            GError **error);

@@ -64,6 +64,8 @@ struct _FlexApiKeyTokenSource
   char *key_secret;
   char *identity;
   char *service_sid;
+  char *workspace_sid; /* with a worker: TaskRouter tokens */
+  char *worker_sid;
   guint ttl_s;
   guint n_minted;
 };
@@ -103,8 +105,13 @@ api_key_get_token_async (FlexTokenSource *source,
 
   g_task_set_source_tag (task, api_key_get_token_async);
   minted->token =
-      flex_access_token_mint_sync (self->account_sid, self->key_sid, self->key_secret,
-                                   self->identity, self->service_sid, now, self->ttl_s, &error);
+      self->worker_sid != NULL
+          ? flex_access_token_mint_taskrouter (self->account_sid, self->key_sid, self->key_secret,
+                                               self->identity, self->workspace_sid,
+                                               self->worker_sid, now, self->ttl_s, &error)
+          : flex_access_token_mint_sync (self->account_sid, self->key_sid, self->key_secret,
+                                         self->identity, self->service_sid, now, self->ttl_s,
+                                         &error);
   if (minted->token == NULL)
     {
       minted_token_free (minted);
@@ -156,6 +163,8 @@ flex_api_key_token_source_finalize (GObject *object)
   g_free (self->key_secret);
   g_free (self->identity);
   g_free (self->service_sid);
+  g_free (self->workspace_sid);
+  g_free (self->worker_sid);
 
   G_OBJECT_CLASS (flex_api_key_token_source_parent_class)->finalize (object);
 }
@@ -224,4 +233,26 @@ flex_api_key_token_source_get_n_minted (FlexApiKeyTokenSource *self)
 {
   g_return_val_if_fail (FLEX_IS_API_KEY_TOKEN_SOURCE (self), 0);
   return self->n_minted;
+}
+
+/**
+ * flex_api_key_token_source_set_task_router:
+ * @workspace_sid: (nullable): the Flex workspace, once known
+ * @worker_sid: the worker whose TaskRouter events the tokens open
+ *
+ * Makes the source mint TaskRouter tokens (a `task_router` grant for one
+ * worker, for EventBridge) instead of Sync tokens.
+ */
+void
+flex_api_key_token_source_set_task_router (FlexApiKeyTokenSource *self,
+                                           const char *workspace_sid,
+                                           const char *worker_sid)
+{
+  g_return_if_fail (FLEX_IS_API_KEY_TOKEN_SOURCE (self));
+  g_return_if_fail (worker_sid != NULL);
+
+  g_free (self->workspace_sid);
+  self->workspace_sid = g_strdup (workspace_sid);
+  g_free (self->worker_sid);
+  self->worker_sid = g_strdup (worker_sid);
 }

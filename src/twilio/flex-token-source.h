@@ -58,6 +58,9 @@ FlexTokenSource *flex_api_key_token_source_new (const char *account_sid,
                                                 const char *service_sid,
                                                 GError **error);
 void flex_api_key_token_source_set_ttl (FlexApiKeyTokenSource *self, guint ttl_s);
+void flex_api_key_token_source_set_task_router (FlexApiKeyTokenSource *self,
+                                                const char *workspace_sid,
+                                                const char *worker_sid);
 guint flex_api_key_token_source_get_n_minted (FlexApiKeyTokenSource *self);
 
 G_END_DECLS
