@@ -16,6 +16,7 @@
 #include "flex-dialer.h"
 #include "flex-outbox.h"
 #include "flex-preferences-window.h"
+#include "flex-notifier.h"
 #include "flex-sandbox.h"
 #include "flex-search-provider.h"
 #include "flex-setup-window.h"
@@ -31,6 +32,7 @@ struct _FlexApplication
   FlexFeatureConfig *config;
   FlexSandbox *sandbox;
   FlexSession *session;
+  FlexNotifier *notifier; /* incoming work as notifications, with the session */
   FlexAccount *account;
   gboolean sandboxed;
   /* Reading the keyring at start-up; activation waits for it. */
@@ -107,12 +109,44 @@ enable_push (FlexSession *session, const FlexAccount *account)
                             socket_url, NULL);
 }
 
+/* Incoming work, live: the worker's EventBridge socket and the desktop
+ * notifications (an Auth Token cannot sign the TaskRouter token: none). */
+static void
+start_incoming (FlexApplication *self, FlexIncoming *incoming)
+{
+  g_clear_object (&self->notifier);
+  if (incoming == NULL)
+    return;
+  self->notifier = flex_notifier_new (G_APPLICATION (self), incoming, self->session);
+  flex_incoming_start (incoming);
+}
+
+static FlexIncoming *
+account_incoming (FlexSession *session, const FlexAccount *account)
+{
+  g_autoptr (FlexTokenSource) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = flex_event_bridge_url_from_environment ();
+
+  tokens = flex_api_key_token_source_new (
+      account->account_sid, account->username, account->secret,
+      account->worker_identity != NULL ? account->worker_identity : account->worker_sid,
+      account->service_sid, &error);
+  if (tokens == NULL)
+    {
+      g_debug ("No incoming work: %s", error->message);
+      return NULL;
+    }
+  return flex_incoming_new (session, tokens, url);
+}
+
 static void
 start_session (FlexApplication *self, const FlexAccount *account)
 {
   g_autoptr (FlexTwilioClient) client = NULL;
 
   g_clear_pointer (&self->account, flex_account_free);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->session);
   self->account = flex_account_copy (account);
   client = flex_twilio_client_new (account->username, account->secret);
@@ -136,6 +170,11 @@ start_session (FlexApplication *self, const FlexAccount *account)
         g_message ("%s", error->message);
       flex_session_set_outbox (self->session, outbox);
     }
+  }
+  {
+    g_autoptr (FlexIncoming) incoming = account_incoming (self->session, account);
+
+    start_incoming (self, incoming);
   }
   load_session (self);
 }
@@ -298,6 +337,21 @@ flex_application_sandbox_available_action (GSimpleAction *action,
   flex_sandbox_set_worker_online (self->sandbox, g_variant_get_boolean (parameter));
 }
 
+/* app.simulate-incoming: the sandbox's emulator rings the demo agent. */
+static void
+flex_application_simulate_incoming_action (GSimpleAction *action,
+                                           GVariant *parameter,
+                                           gpointer user_data)
+{
+  FlexApplication *self = user_data;
+  g_autofree char *task = NULL;
+
+  if (self->sandbox == NULL)
+    return;
+  task = flex_sandbox_ring (self->sandbox);
+  g_debug ("Sandbox: ringing (%s)", task);
+}
+
 /* Sign out: forget the account in the keyring (the only place that holds
  * it; nothing of it is on disk), drop the session, back to sign-in. */
 static void
@@ -334,6 +388,7 @@ on_account_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
                                      ? flex_map_cache_default_directory (self->account->account_sid)
                                      : NULL;
 
+    g_clear_object (&self->notifier);
     g_clear_object (&self->session);
     /* Unsent edits stay for the next sign-in to this account; an empty
      * outbox is nothing to keep. */
@@ -412,6 +467,7 @@ static const GActionEntry app_actions[] = {
 
 static const GActionEntry sandbox_actions[] = {
   { "sandbox-available", NULL, NULL, "true", flex_application_sandbox_available_action },
+  { "simulate-incoming", flex_application_simulate_incoming_action },
 };
 
 static void
@@ -438,6 +494,11 @@ start_sandbox (FlexApplication *self)
   g_print (_ ("Sandbox: demo data served by the built-in emulator at %s\n"),
            flex_emulator_get_base_url (flex_sandbox_get_emulator (self->sandbox)));
   self->session = g_object_ref (flex_sandbox_get_session (self->sandbox));
+  {
+    g_autoptr (FlexIncoming) incoming = flex_sandbox_new_incoming (self->sandbox);
+
+    start_incoming (self, incoming);
+  }
   load_session (self);
   return TRUE;
 }
@@ -595,6 +656,7 @@ flex_application_dispose (GObject *object)
   FlexApplication *self = FLEX_APPLICATION (object);
 
   g_clear_object (&self->search_provider);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->session);
   g_clear_pointer (&self->account, flex_account_free);
   g_clear_pointer (&self->pending_dial, g_free);

@@ -142,3 +142,53 @@ flex_sandbox_set_worker_online (FlexSandbox *self, gboolean online)
   flex_emulator_set_worker_online (self->emulator, self->worker_sid, online);
   flex_session_refresh_worker_async (self->session, NULL, NULL, NULL);
 }
+
+/**
+ * flex_sandbox_new_incoming:
+ *
+ * The demo agent's incoming work: the emulator's EventBridge, with tokens
+ * of the sandbox's API key.
+ *
+ * Returns: (transfer full) (nullable): a FlexIncoming, not started
+ */
+FlexIncoming *
+flex_sandbox_new_incoming (FlexSandbox *self)
+{
+  g_autoptr (FlexTokenSource) tokens = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (FLEX_IS_SANDBOX (self), NULL);
+
+  tokens = flex_api_key_token_source_new (flex_emulator_get_account_sid (self->emulator),
+                                          SANDBOX_KEY_SID, SANDBOX_KEY_SECRET, "sandbox-agent",
+                                          "default", NULL);
+  if (tokens == NULL)
+    return NULL;
+  url =
+      g_strdup_printf ("ws://127.0.0.1:%u/v1/wschannels", flex_emulator_get_port (self->emulator));
+  return flex_incoming_new (self->session, tokens, url);
+}
+
+/**
+ * flex_sandbox_ring:
+ *
+ * Rings the demo agent as a caller would: a call from the first number of
+ * Shared Contacts, or from a number nobody knows when there is none.
+ *
+ * Returns: (transfer full): the task's SID
+ */
+char *
+flex_sandbox_ring (FlexSandbox *self)
+{
+  GListModel *shared;
+  g_autoptr (FlexContact) first = NULL;
+
+  g_return_val_if_fail (FLEX_IS_SANDBOX (self), NULL);
+
+  shared = G_LIST_MODEL (flex_session_get_shared (self->session));
+  if (g_list_model_get_n_items (shared) > 0)
+    first = g_list_model_get_item (shared, 0);
+  return flex_emulator_ring (self->emulator,
+                             first != NULL ? flex_contact_get_phone_number (first) : "+13125550999",
+                             NULL, "voice");
+}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "flex-emulator.h"
+#include "flex-incoming.h"
 #include "flex-session.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,7 @@ FlexSession *flex_sandbox_get_session (FlexSandbox *self);
 FlexEmulator *flex_sandbox_get_emulator (FlexSandbox *self);
 const char *flex_sandbox_get_worker_sid (FlexSandbox *self);
 void flex_sandbox_set_worker_online (FlexSandbox *self, gboolean online);
+FlexIncoming *flex_sandbox_new_incoming (FlexSandbox *self);
+char *flex_sandbox_ring (FlexSandbox *self);
 
 G_END_DECLS

@@ -427,6 +427,7 @@ add_sandbox_menu (FlexWindow *self)
 
   section = g_menu_new ();
   g_menu_append (section, _ ("Sandbox: _Available in Flex"), "app.sandbox-available");
+  g_menu_append (section, _ ("Sandbox: Simulate an _Incoming Call"), "app.simulate-incoming");
   g_menu_prepend_section (G_MENU (menu), NULL, G_MENU_MODEL (section));
 }
 
