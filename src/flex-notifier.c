@@ -33,7 +33,7 @@ struct _FlexNotifier
 {
   GObject parent_instance;
 
-  GApplication *application; /* borrowed: it owns us */
+  GApplication *application; /* weak: it owns us (a reply may come after it is gone) */
   FlexIncoming *incoming;
   FlexSession *session;
   GHashTable *shown; /* notification ids shown and not withdrawn */
@@ -111,6 +111,8 @@ on_ring (FlexIncoming *incoming, const FlexIncomingCall *call, FlexNotifier *sel
   g_autofree char *title = ring_title (call);
   g_autofree char *body = body_of (self, call);
   g_autoptr (GNotification) notification = g_notification_new (title);
+  if (self->application == NULL)
+    return;
 
   if (*body != '\0')
     g_notification_set_body (notification, body);
@@ -131,7 +133,7 @@ on_withdraw (FlexIncoming *incoming, const char *reservation_sid, FlexNotifier *
 {
   g_autofree char *id = notification_id ("incoming", reservation_sid);
 
-  if (g_hash_table_remove (self->shown, id))
+  if (g_hash_table_remove (self->shown, id) && self->application != NULL)
     {
       g_debug ("Withdraw %s", id);
       g_application_withdraw_notification (self->application, id);
@@ -145,6 +147,8 @@ on_missed (FlexIncoming *incoming, const FlexIncomingCall *call, FlexNotifier *s
   g_autofree char *title = missed_title (call);
   g_autofree char *body = body_of (self, call);
   g_autoptr (GNotification) notification = g_notification_new (title);
+  if (self->application == NULL)
+    return;
 
   if (*body != '\0')
     g_notification_set_body (notification, body);
@@ -163,7 +167,8 @@ on_rejected (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (FlexNotifier) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!flex_incoming_reject_finish (FLEX_INCOMING (object), result, &error))
+  if (!flex_incoming_reject_finish (FLEX_INCOMING (object), result, &error) &&
+      self->application != NULL)
     {
       g_autoptr (GNotification) notification =
           g_notification_new (_ ("The call could not be rejected"));
@@ -189,7 +194,8 @@ show_incoming_action (GSimpleAction *action, GVariant *parameter, gpointer user_
 {
   FlexNotifier *self = user_data;
 
-  g_application_activate (self->application);
+  if (self->application != NULL)
+    g_application_activate (self->application);
 }
 
 static const GActionEntry actions[] = {
@@ -220,7 +226,7 @@ flex_notifier_dispose (GObject *object)
   g_clear_pointer (&self->shown, g_hash_table_unref);
   g_clear_object (&self->incoming);
   g_clear_object (&self->session);
-  self->application = NULL;
+  g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (flex_notifier_parent_class)->dispose (object);
 }
@@ -254,7 +260,7 @@ flex_notifier_new (GApplication *application, FlexIncoming *incoming, FlexSessio
   g_return_val_if_fail (FLEX_IS_SESSION (session), NULL);
 
   self = g_object_new (FLEX_TYPE_NOTIFIER, NULL);
-  self->application = application;
+  g_set_weak_pointer (&self->application, application);
   self->incoming = g_object_ref (incoming);
   self->session = g_object_ref (session);
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions),
