@@ -2064,6 +2064,89 @@ test_added_contact_revealed (Fixture *fixture, gconstpointer data)
                      gtk_widget_get_height (GTK_WIDGET (view)));
 }
 
+/* The agent's status in the header: it names the activity, its menu lists
+ * the workspace's, a choice changes it in TaskRouter (and calling follows:
+ * Break is not available), and a change TaskRouter refuses says why. */
+static GtkMenuButton *
+find_status_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found;
+
+      if (GTK_IS_MENU_BUTTON (child) && gtk_menu_button_get_label (GTK_MENU_BUTTON (child)) != NULL)
+        return GTK_MENU_BUTTON (child);
+      if ((found = find_status_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_status_change (Fixture *fixture, gconstpointer data)
+{
+  FlexEmulator *emulator = flex_sandbox_get_emulator (fixture->sandbox);
+  const char *worker = flex_sandbox_get_worker_sid (fixture->sandbox);
+  GtkMenuButton *status = NULL;
+  GMenuModel *menu;
+  g_autofree char *task = NULL;
+
+  FLEX_TEST_WAIT_FOR ((status = find_status_button (GTK_WIDGET (fixture->window))) != NULL &&
+                          gtk_widget_get_visible (GTK_WIDGET (status)),
+                      10000);
+  g_assert_cmpstr (gtk_menu_button_get_label (status), ==, "Available");
+
+  /* Its menu: the workspace's activities, the current one checked. */
+  gtk_menu_button_popup (status);
+  menu = gtk_menu_button_get_menu_model (status);
+  FLEX_TEST_WAIT_FOR (g_menu_model_get_n_items (menu) == 4, 10000);
+  {
+    g_autofree char *labels = menu_labels (GTK_POPOVER_MENU (gtk_menu_button_get_popover (status)));
+
+    g_assert_cmpstr (labels, ==, "Offline|Available|Break|Lunch");
+  }
+  gtk_menu_button_popdown (status);
+
+  /* Break: TaskRouter has it, the header says it (calling stays, as in
+   * Flex: only Offline stops it). */
+  g_action_group_change_action_state (
+      G_ACTION_GROUP (fixture->window), "set-activity",
+      g_variant_new_string (flex_emulator_get_activity_sid (emulator, "Break")));
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (gtk_menu_button_get_label (status), "Break") == 0, 10000);
+  g_assert_cmpstr (flex_emulator_get_worker_activity (emulator, worker), ==, "Break");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "dial-pad"));
+
+  /* Offline: calling is off at once. */
+  g_action_group_change_action_state (
+      G_ACTION_GROUP (fixture->window), "set-activity",
+      g_variant_new_string (flex_emulator_get_activity_sid (emulator, "Offline")));
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (gtk_menu_button_get_label (status), "Offline") == 0, 10000);
+  FLEX_TEST_WAIT_FOR (
+      !g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "dial-pad"), 10000);
+
+  /* Back to Available; then a call waits for an answer: Break is refused,
+   * and the toast says why. */
+  g_action_group_change_action_state (
+      G_ACTION_GROUP (fixture->window), "set-activity",
+      g_variant_new_string (flex_emulator_get_activity_sid (emulator, "Available")));
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (gtk_menu_button_get_label (status), "Available") == 0, 10000);
+  FLEX_TEST_WAIT_FOR (
+      g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "dial-pad"), 10000);
+  task = flex_emulator_ring (emulator, "+13125550142", NULL, "voice");
+  g_action_group_change_action_state (
+      G_ACTION_GROUP (fixture->window), "set-activity",
+      g_variant_new_string (flex_emulator_get_activity_sid (emulator, "Break")));
+  FLEX_TEST_WAIT_FOR (g_str_has_prefix (flex_window_get_last_toast (fixture->window) != NULL
+                                            ? flex_window_get_last_toast (fixture->window)
+                                            : "",
+                                        "Your status was not changed: "),
+                      10000);
+  g_assert_nonnull (strstr (flex_window_get_last_toast (fixture->window), "pending reservation"));
+  g_assert_cmpstr (gtk_menu_button_get_label (status), ==, "Available");
+  g_assert_cmpstr (flex_emulator_get_worker_activity (emulator, worker), ==, "Available");
+}
+
 static const char *
 first_task_sid (Fixture *fixture)
 {
@@ -2367,6 +2450,7 @@ main (int argc, char *argv[])
   ADD ("/ui/row-buttons-named", test_row_buttons_named);
   ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
   ADD ("/ui/added-contact-revealed", test_added_contact_revealed);
+  ADD ("/ui/status-change", test_status_change);
   ADD ("/ui/call-followed", test_call_followed);
   ADD ("/ui/narrow-window", test_narrow_window);
   ADD ("/ui/call-outcome-notified-when-hidden", test_call_outcome_notified_when_hidden);

@@ -331,7 +331,9 @@ _flex_emulator_eventbridge_task_changed (FlexEmulator *self,
 void
 _flex_emulator_eventbridge_worker_changed (FlexEmulator *self,
                                            const char *worker_sid,
-                                           gboolean online)
+                                           const char *activity_sid,
+                                           const char *activity_name,
+                                           gboolean available)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) payload = NULL;
@@ -341,13 +343,32 @@ _flex_emulator_eventbridge_worker_changed (FlexEmulator *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sid");
   json_builder_add_string_value (builder, worker_sid);
+  json_builder_set_member_name (builder, "activity_sid");
+  json_builder_add_string_value (builder, activity_sid);
   json_builder_set_member_name (builder, "activity_name");
-  json_builder_add_string_value (builder, online ? "Available" : "Offline");
+  json_builder_add_string_value (builder, activity_name);
   json_builder_set_member_name (builder, "available");
-  json_builder_add_boolean_value (builder, online);
+  json_builder_add_boolean_value (builder, available);
   json_builder_end_object (builder);
   payload = json_builder_get_root (builder);
   send_event (self, worker_sid, "worker.activity.update", payload);
+}
+
+/* Whether a reservation waits for @worker_sid's answer. */
+gboolean
+_flex_emulator_eventbridge_has_pending (FlexEmulator *self, const char *worker_sid)
+{
+  FlexEmulatorEventBridge *bridge = bridge_of (self);
+
+  for (guint i = 0; bridge != NULL && i < bridge->reservations->len; i++)
+    {
+      Reservation *reservation = g_ptr_array_index (bridge->reservations, i);
+
+      if (g_strcmp0 (reservation->worker_sid, worker_sid) == 0 &&
+          g_str_equal (reservation->status, "pending"))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* REST: a worker's reservation */

@@ -158,6 +158,9 @@ void _flex_emulator_eventbridge_task_changed (FlexEmulator *self,
                                               const char *status);
 void _flex_emulator_eventbridge_worker_changed (FlexEmulator *self,
                                                 const char *worker_sid,
-                                                gboolean online);
+                                                const char *activity_sid,
+                                                const char *activity_name,
+                                                gboolean available);
+gboolean _flex_emulator_eventbridge_has_pending (FlexEmulator *self, const char *worker_sid);
 
 G_END_DECLS

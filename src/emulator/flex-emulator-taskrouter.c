@@ -32,6 +32,7 @@ typedef struct
   char *friendly_name;
   char *attributes;
   gboolean online;
+  const char *away_activity_sid; /* not online and not Offline: Break, Lunch (one of ours) */
   gint64 created_us;
   gint64 updated_us;
   gint64 status_changed_us;
@@ -42,6 +43,8 @@ struct _FlexEmulatorTaskRouter
   char *workspace_sid;
   char *offline_activity_sid;
   char *available_activity_sid;
+  char *break_activity_sid;
+  char *lunch_activity_sid;
   char *workflow_sid;
   char *task_queue_sid;
   char *voice_channel_sid;
@@ -68,6 +71,8 @@ _flex_emulator_taskrouter_new (FlexEmulator *self)
   taskrouter->workspace_sid = _flex_emulator_new_sid ("WS");
   taskrouter->offline_activity_sid = _flex_emulator_new_sid ("WA");
   taskrouter->available_activity_sid = _flex_emulator_new_sid ("WA");
+  taskrouter->break_activity_sid = _flex_emulator_new_sid ("WA");
+  taskrouter->lunch_activity_sid = _flex_emulator_new_sid ("WA");
   taskrouter->workflow_sid = _flex_emulator_new_sid ("WW");
   taskrouter->task_queue_sid = _flex_emulator_new_sid ("WQ");
   taskrouter->voice_channel_sid = _flex_emulator_new_sid ("TC");
@@ -85,6 +90,8 @@ _flex_emulator_taskrouter_free (FlexEmulatorTaskRouter *taskrouter)
   g_free (taskrouter->workspace_sid);
   g_free (taskrouter->offline_activity_sid);
   g_free (taskrouter->available_activity_sid);
+  g_free (taskrouter->break_activity_sid);
+  g_free (taskrouter->lunch_activity_sid);
   g_free (taskrouter->workflow_sid);
   g_free (taskrouter->task_queue_sid);
   g_free (taskrouter->voice_channel_sid);
@@ -107,6 +114,39 @@ find_worker (FlexEmulatorTaskRouter *taskrouter, const char *sid)
   return NULL;
 }
 
+/* The workspace's activities, as Flex's default workspace has them. */
+typedef struct
+{
+  const char *sid;
+  const char *name;
+  gboolean available;
+} Activity;
+
+static guint
+list_activities (FlexEmulatorTaskRouter *taskrouter, Activity activities[4])
+{
+  activities[0] = (Activity){ taskrouter->offline_activity_sid, "Offline", FALSE };
+  activities[1] = (Activity){ taskrouter->available_activity_sid, "Available", TRUE };
+  activities[2] = (Activity){ taskrouter->break_activity_sid, "Break", FALSE };
+  activities[3] = (Activity){ taskrouter->lunch_activity_sid, "Lunch", FALSE };
+  return 4;
+}
+
+static Activity
+activity_of (FlexEmulatorTaskRouter *taskrouter, Worker *worker)
+{
+  Activity activities[4];
+  const char *sid = worker->online                      ? taskrouter->available_activity_sid
+                    : worker->away_activity_sid != NULL ? worker->away_activity_sid
+                                                        : taskrouter->offline_activity_sid;
+  guint n = list_activities (taskrouter, activities);
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (activities[i].sid, sid) == 0)
+      return activities[i];
+  return activities[0];
+}
+
 static JsonNode *
 worker_to_json (FlexEmulator *self, Worker *worker, gboolean with_attributes)
 {
@@ -120,9 +160,8 @@ worker_to_json (FlexEmulator *self, Worker *worker, gboolean with_attributes)
   g_autofree char *reservations = g_strconcat (url, "/Reservations", NULL);
   g_autofree char *workspace = g_strdup_printf (
       "%s/v1/Workspaces/%s", flex_emulator_get_base_url (self), taskrouter->workspace_sid);
-  g_autofree char *activity = g_strdup_printf ("%s/Activities/%s", workspace,
-                                               worker->online ? taskrouter->available_activity_sid
-                                                              : taskrouter->offline_activity_sid);
+  Activity current = activity_of (taskrouter, worker);
+  g_autofree char *activity = g_strdup_printf ("%s/Activities/%s", workspace, current.sid);
   g_autofree char *created = _flex_emulator_format_date (worker->created_us);
   g_autofree char *updated = _flex_emulator_format_date (worker->updated_us);
   g_autofree char *changed = _flex_emulator_format_date (worker->status_changed_us);
@@ -131,10 +170,9 @@ worker_to_json (FlexEmulator *self, Worker *worker, gboolean with_attributes)
   json_builder_set_member_name (builder, "account_sid");
   json_builder_add_string_value (builder, flex_emulator_get_account_sid (self));
   json_builder_set_member_name (builder, "activity_name");
-  json_builder_add_string_value (builder, worker->online ? "Available" : "Offline");
+  json_builder_add_string_value (builder, current.name);
   json_builder_set_member_name (builder, "activity_sid");
-  json_builder_add_string_value (builder, worker->online ? taskrouter->available_activity_sid
-                                                         : taskrouter->offline_activity_sid);
+  json_builder_add_string_value (builder, current.sid);
   json_builder_set_member_name (builder, "attributes");
   if (with_attributes)
     json_builder_add_string_value (builder, worker->attributes);
@@ -316,6 +354,143 @@ handle_list_workers (FlexEmulatorContext *context)
   json_builder_end_object (builder);
 
   _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
+}
+
+/* GET /v1/Workspaces/{WorkspaceSid}/Activities */
+static void
+handle_list_activities (FlexEmulatorContext *context)
+{
+  FlexEmulator *self = context->emulator;
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *workspace = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *now = _flex_emulator_format_date (flex_emulator_now_us (self));
+  Activity activities[4];
+  guint n;
+
+  if (!check_workspace (context))
+    return;
+  workspace = g_strdup_printf ("%s/v1/Workspaces/%s", flex_emulator_get_base_url (self),
+                               taskrouter->workspace_sid);
+  url = g_strdup_printf ("%s/Activities?PageSize=50&Page=0", workspace);
+  n = list_activities (taskrouter, activities);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "activities");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *activity_url =
+          g_strdup_printf ("%s/Activities/%s", workspace, activities[i].sid);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "account_sid");
+      json_builder_add_string_value (builder, flex_emulator_get_account_sid (self));
+      json_builder_set_member_name (builder, "available");
+      json_builder_add_boolean_value (builder, activities[i].available);
+      json_builder_set_member_name (builder, "date_created");
+      json_builder_add_string_value (builder, now);
+      json_builder_set_member_name (builder, "date_updated");
+      json_builder_add_string_value (builder, now);
+      json_builder_set_member_name (builder, "friendly_name");
+      json_builder_add_string_value (builder, activities[i].name);
+      json_builder_set_member_name (builder, "sid");
+      json_builder_add_string_value (builder, activities[i].sid);
+      json_builder_set_member_name (builder, "workspace_sid");
+      json_builder_add_string_value (builder, taskrouter->workspace_sid);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, activity_url);
+      json_builder_set_member_name (builder, "links");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "workspace");
+      json_builder_add_string_value (builder, workspace);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "meta");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "first_page_url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, "activities");
+  json_builder_set_member_name (builder, "next_page_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "page_size");
+  json_builder_add_int_value (builder, 50);
+  json_builder_set_member_name (builder, "previous_page_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
+}
+
+/* Moves @worker to @activity: its events on EventBridge too. */
+static void
+set_activity (FlexEmulator *self, Worker *worker, const Activity *activity)
+{
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+
+  worker->online = activity->available;
+  worker->away_activity_sid =
+      !activity->available && g_strcmp0 (activity->sid, taskrouter->offline_activity_sid) != 0
+          ? activity->sid
+          : NULL;
+  worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
+  _flex_emulator_eventbridge_worker_changed (self, worker->sid, activity->sid, activity->name,
+                                             activity->available);
+  _flex_emulator_state_changed (self);
+}
+
+/* POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}: ActivitySid. An
+ * unavailable activity is refused while a reservation waits for the worker
+ * (accept or reject it first). */
+static void
+handle_update_worker (FlexEmulatorContext *context)
+{
+  FlexEmulator *self = context->emulator;
+  FlexEmulatorTaskRouter *taskrouter = self->taskrouter;
+  const char *sid = g_hash_table_lookup (context->params, "Sid");
+  const char *activity_sid = g_hash_table_lookup (context->form, "ActivitySid");
+  Worker *worker;
+  Activity activities[4];
+  const Activity *activity = NULL;
+  guint n;
+
+  if (!check_workspace (context))
+    return;
+  worker = find_worker (taskrouter, sid);
+  if (worker == NULL)
+    {
+      _flex_emulator_error (context, 404, 20404, "The requested resource /Workers/%s was not found",
+                            sid);
+      return;
+    }
+  n = list_activities (taskrouter, activities);
+  for (guint i = 0; activity_sid != NULL && i < n; i++)
+    if (g_str_equal (activities[i].sid, activity_sid))
+      activity = &activities[i];
+  if (activity_sid != NULL && activity == NULL)
+    {
+      _flex_emulator_error (context, 400, 20001, "Invalid ActivitySid %s", activity_sid);
+      return;
+    }
+  if (activity != NULL && !activity->available &&
+      _flex_emulator_eventbridge_has_pending (self, worker->sid))
+    {
+      _flex_emulator_error (context, 400, 20001,
+                            "Worker %s has a pending reservation: accept or reject it before "
+                            "going %s",
+                            worker->sid, activity->name);
+      return;
+    }
+  if (activity != NULL)
+    set_activity (self, worker, activity);
+  _flex_emulator_reply (context, 200, worker_to_json (self, worker, TRUE), NULL);
 }
 
 /* Tasks */
@@ -709,6 +884,10 @@ _flex_emulator_taskrouter_add_routes (FlexEmulator *self)
                             handle_list_workers);
   _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Workers/{Sid}",
                             "FetchWorker", handle_fetch_worker);
+  _flex_emulator_add_route (self, "POST", "/v1/Workspaces/{WorkspaceSid}/Workers/{Sid}",
+                            "UpdateWorker", handle_update_worker);
+  _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Activities", "ListActivity",
+                            handle_list_activities);
   _flex_emulator_add_route (self, "POST", "/v1/Workspaces/{WorkspaceSid}/Tasks", "CreateTask",
                             handle_create_task);
   _flex_emulator_add_route (self, "GET", "/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}", "FetchTask",
@@ -759,8 +938,8 @@ flex_emulator_add_worker (FlexEmulator *self,
   return g_strdup (worker->sid);
 }
 
-/* Whether a worker is in the Available activity (%FALSE: Offline, or no
- * such worker). */
+/* Whether a worker is in the Available activity (%FALSE: Offline, Break,
+ * Lunch, or no such worker). */
 gboolean
 flex_emulator_get_worker_online (FlexEmulator *self, const char *worker_sid)
 {
@@ -782,12 +961,12 @@ flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gbo
   worker = find_worker (self->taskrouter, worker_sid);
   if (worker == NULL)
     return FALSE;
-  if (worker->online != !!online)
+  if (worker->online != !!online || (!online && worker->away_activity_sid != NULL))
     {
-      worker->online = !!online;
-      worker->status_changed_us = worker->updated_us = flex_emulator_now_us (self);
-      _flex_emulator_eventbridge_worker_changed (self, worker_sid, worker->online);
-      _flex_emulator_state_changed (self);
+      Activity activities[4];
+
+      list_activities (self->taskrouter, activities);
+      set_activity (self, worker, online ? &activities[1] : &activities[0]);
     }
   return TRUE;
 }
@@ -972,4 +1151,40 @@ _flex_emulator_taskrouter_load (FlexEmulator *self, JsonNode *node, GError **err
         g_ptr_array_add (taskrouter->tasks, json_node_copy (json_array_get_element (array, i)));
     }
   return TRUE;
+}
+
+/**
+ * flex_emulator_get_worker_activity:
+ *
+ * Returns: (nullable): the name of @worker_sid's activity ("Available",
+ *   "Offline", "Break", "Lunch")
+ */
+const char *
+flex_emulator_get_worker_activity (FlexEmulator *self, const char *worker_sid)
+{
+  Worker *worker;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+  worker = find_worker (self->taskrouter, worker_sid);
+  return worker != NULL ? activity_of (self->taskrouter, worker).name : NULL;
+}
+
+/**
+ * flex_emulator_get_activity_sid:
+ * @name: "Offline", "Available", "Break" or "Lunch"
+ *
+ * Returns: (nullable): the SID of the workspace's activity of that name
+ */
+const char *
+flex_emulator_get_activity_sid (FlexEmulator *self, const char *name)
+{
+  Activity activities[4];
+  guint n;
+
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), NULL);
+  n = list_activities (self->taskrouter, activities);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (activities[i].name, name) == 0)
+      return activities[i].sid;
+  return NULL;
 }

@@ -119,6 +119,8 @@ guint flex_emulator_eventbridge_count (FlexEmulator *self, guint *connections);
 gboolean
 flex_emulator_set_worker_online (FlexEmulator *self, const char *worker_sid, gboolean online);
 gboolean flex_emulator_get_worker_online (FlexEmulator *self, const char *worker_sid);
+const char *flex_emulator_get_worker_activity (FlexEmulator *self, const char *worker_sid);
+const char *flex_emulator_get_activity_sid (FlexEmulator *self, const char *name);
 
 /* Twilsock: push and CDS over ws://127.0.0.1:PORT/v3/wsconnect */
 

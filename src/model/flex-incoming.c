@@ -252,6 +252,19 @@ on_event (FlexEventBridge *bridge, const char *event_type, JsonObject *payload, 
   const char *sid;
   FlexIncomingCall *ringing;
 
+  if (g_str_equal (event_type, "worker.activity.update"))
+    {
+      JsonNode *available = json_object_get_member (payload, "available");
+
+      /* The status, and whether calling is possible, follow at once. */
+      flex_session_apply_worker_activity (self->session, string_member (payload, "activity_sid"),
+                                          string_member (payload, "activity_name"),
+                                          available != NULL && JSON_NODE_HOLDS_VALUE (available) &&
+                                              json_node_get_value_type (available) ==
+                                                  G_TYPE_BOOLEAN &&
+                                              json_node_get_boolean (available));
+      return;
+    }
   if (!g_str_has_prefix (event_type, "reservation."))
     return;
   sid = string_member (payload, "sid");
@@ -295,6 +308,8 @@ flex_incoming_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->bridge, self);
       flex_event_bridge_stop (self->bridge);
     }
+  if (self->session != NULL)
+    flex_session_set_worker_live (self->session, FALSE);
   g_clear_object (&self->bridge);
   g_clear_object (&self->tokens);
   g_clear_object (&self->session);
@@ -349,6 +364,18 @@ flex_incoming_init (FlexIncoming *self)
                                          (GDestroyNotify) flex_incoming_call_free);
 }
 
+/* While the socket is up, the worker's changes come pushed: the session
+ * stops asking (and asks once when it comes back, for what was missed). */
+static void
+on_connected_changed (FlexEventBridge *bridge, GParamSpec *pspec, FlexIncoming *self)
+{
+  gboolean live = flex_event_bridge_get_connected (bridge);
+
+  flex_session_set_worker_live (self->session, live);
+  if (live)
+    flex_session_refresh_worker_async (self->session, NULL, NULL, NULL);
+}
+
 /* Once the session knows the workspace and the worker: the tokens are for
  * them, and the socket opens. */
 static void
@@ -393,6 +420,7 @@ flex_incoming_new (FlexSession *session, FlexTokenSource *tokens, const char *ur
   self->tokens = g_object_ref (tokens);
   self->bridge = bridge;
   g_signal_connect (bridge, "event", G_CALLBACK (on_event), self);
+  g_signal_connect (bridge, "notify::connected", G_CALLBACK (on_connected_changed), self);
   g_signal_connect_object (session, "notify::loaded", G_CALLBACK (start_when_ready), self,
                            G_CONNECT_SWAPPED);
   return self;

@@ -55,6 +55,7 @@ struct _FlexSession
   guint poll_interval;
   guint worker_poll_id;
   gboolean refreshing_worker;
+  gboolean worker_live; /* its changes are pushed (EventBridge): no polling */
   gboolean load_finished;
 
   /* Flex read again in the background until it answers (no limit of
@@ -80,6 +81,7 @@ enum
   PROP_ERROR_MESSAGE,
   PROP_LOADED,
   PROP_POLL_INTERVAL,
+  PROP_ACTIVITY,
   N_PROPS
 };
 
@@ -159,6 +161,9 @@ flex_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
       case PROP_LOADED:
         g_value_set_boolean (value, flex_session_get_loaded (self));
         break;
+      case PROP_ACTIVITY:
+        g_value_set_string (value, flex_session_get_activity (self));
+        break;
       case PROP_POLL_INTERVAL:
         g_value_set_uint (value, self->poll_interval);
         break;
@@ -191,6 +196,9 @@ flex_session_class_init (FlexSessionClass *klass)
   object_class->get_property = flex_session_get_property;
   object_class->set_property = flex_session_set_property;
 
+  /* The name of the worker's activity: see flex_session_get_activity(). */
+  properties[PROP_ACTIVITY] =
+      g_param_spec_string ("activity", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_WORKER_OFFLINE] =
       g_param_spec_boolean ("worker-offline", NULL, NULL, FALSE, flags);
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, flags);
@@ -402,12 +410,16 @@ static void
 apply_worker (FlexSession *self, FlexWorker *worker)
 {
   gboolean was_offline = flex_session_get_worker_offline (self);
+  g_autofree char *was_activity =
+      g_strdup (self->worker != NULL ? self->worker->activity_sid : NULL);
 
   g_clear_pointer (&self->worker, flex_worker_free);
   self->worker = worker;
   apply_layers (self);
   if (was_offline != flex_session_get_worker_offline (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER_OFFLINE]);
+  if (g_strcmp0 (was_activity, worker != NULL ? worker->activity_sid : NULL) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVITY]);
 }
 
 static void
@@ -474,7 +486,8 @@ on_worker_poll (gpointer user_data)
 {
   FlexSession *self = user_data;
 
-  if (!self->refreshing_worker)
+  /* While EventBridge pushes its changes, nothing to ask. */
+  if (!self->refreshing_worker && !self->worker_live)
     flex_session_refresh_worker_async (self, NULL, NULL, NULL);
   return G_SOURCE_CONTINUE;
 }
@@ -948,4 +961,171 @@ flex_session_get_outbox (FlexSession *self)
 {
   g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
   return self->outbox;
+}
+
+/**
+ * flex_session_get_activity:
+ *
+ * Returns: (nullable): the name of the worker's activity ("Available",
+ *   "Break", …), as last known
+ */
+const char *
+flex_session_get_activity (FlexSession *self)
+{
+  g_return_val_if_fail (FLEX_IS_SESSION (self), NULL);
+  return self->worker != NULL ? self->worker->activity_name : NULL;
+}
+
+/**
+ * flex_session_set_worker_live:
+ *
+ * While @live, the worker's changes come pushed (EventBridge): it is not
+ * read again at the refresh interval.
+ */
+void
+flex_session_set_worker_live (FlexSession *self, gboolean live)
+{
+  g_return_if_fail (FLEX_IS_SESSION (self));
+  self->worker_live = !!live;
+}
+
+/**
+ * flex_session_apply_worker_activity:
+ *
+ * A pushed change of the worker's activity (`worker.activity.update`):
+ * what calling and the status show follows at once.
+ */
+void
+flex_session_apply_worker_activity (FlexSession *self,
+                                    const char *activity_sid,
+                                    const char *activity_name,
+                                    gboolean available)
+{
+  FlexWorker *worker;
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+
+  if (self->worker == NULL || activity_sid == NULL || activity_name == NULL)
+    return;
+  worker = flex_worker_copy (self->worker);
+  g_free (worker->activity_sid);
+  worker->activity_sid = g_strdup (activity_sid);
+  g_free (worker->activity_name);
+  worker->activity_name = g_strdup (activity_name);
+  worker->available = available;
+  apply_worker (self, worker);
+}
+
+static gboolean
+check_workspace (FlexSession *self, GTask *task)
+{
+  if (self->configuration != NULL && self->configuration->workspace_sid != NULL)
+    return TRUE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _ ("The Flex configuration has not been read yet"));
+  return FALSE;
+}
+
+static void
+on_activities_listed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *activities =
+      flex_task_router_list_activities_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+
+  if (activities == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, activities, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * flex_session_list_activities_async:
+ *
+ * The workspace's activities, as Flex lists them: the statuses an agent
+ * can choose.
+ */
+void
+flex_session_list_activities_async (FlexSession *self,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_session_list_activities_async);
+  if (!check_workspace (self, task))
+    return;
+  flex_task_router_list_activities_async (self->client, self->configuration->workspace_sid,
+                                          cancellable, on_activities_listed,
+                                          g_steal_pointer (&task));
+}
+
+/**
+ * flex_session_list_activities_finish:
+ *
+ * Returns: (transfer container) (element-type FlexActivity): the activities
+ */
+GPtrArray *
+flex_session_list_activities_finish (FlexSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_activity_set (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexSession *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  FlexWorker *worker =
+      flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  apply_worker (self, worker);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * flex_session_set_activity_async:
+ *
+ * Changes the worker's activity in TaskRouter (the agent's status, as in
+ * Flex). TaskRouter may refuse (a reservation waits for an answer): the
+ * error says why.
+ */
+void
+flex_session_set_activity_async (FlexSession *self,
+                                 const char *activity_sid,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (FLEX_IS_SESSION (self));
+  g_return_if_fail (activity_sid != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_session_set_activity_async);
+  if (!check_workspace (self, task))
+    return;
+  flex_task_router_update_worker_activity_async (self->client, self->configuration->workspace_sid,
+                                                 self->worker_sid, activity_sid, cancellable,
+                                                 on_activity_set, g_steal_pointer (&task));
+}
+
+gboolean
+flex_session_set_activity_finish (FlexSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

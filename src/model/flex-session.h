@@ -57,6 +57,25 @@ void flex_session_enable_push (FlexSession *self,
                                const char *socket_url,
                                const char *cds_url);
 const char *flex_session_get_push_unavailable (FlexSession *self);
+
+const char *flex_session_get_activity (FlexSession *self);
+void flex_session_set_worker_live (FlexSession *self, gboolean live);
+void flex_session_apply_worker_activity (FlexSession *self,
+                                         const char *activity_sid,
+                                         const char *activity_name,
+                                         gboolean available);
+void flex_session_list_activities_async (FlexSession *self,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+GPtrArray *
+flex_session_list_activities_finish (FlexSession *self, GAsyncResult *result, GError **error);
+void flex_session_set_activity_async (FlexSession *self,
+                                      const char *activity_sid,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean flex_session_set_activity_finish (FlexSession *self, GAsyncResult *result, GError **error);
 FlexTwilsock *flex_session_get_socket (FlexSession *self);
 FlexMapFeed *flex_session_get_feed (FlexSession *self, guint index);
 void flex_session_set_cache (FlexSession *self, FlexMapCache *cache);

@@ -12,6 +12,8 @@
 #include "flex-json.h"
 #include "flex-task-router.h"
 
+#include <string.h>
+
 G_DEFINE_BOXED_TYPE (FlexWorker, flex_worker, flex_worker_copy, flex_worker_free)
 
 static char *
@@ -233,6 +235,145 @@ FlexWorker *
 flex_task_router_fetch_worker_finish (FlexTwilioClient *client,
                                       GAsyncResult *result,
                                       GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * flex_task_router_update_worker_activity_async:
+ *
+ * `POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}` `ActivitySid`: the
+ * agent's status. Finish with flex_task_router_fetch_worker_finish() (the
+ * worker as it is now).
+ */
+void
+flex_task_router_update_worker_activity_async (FlexTwilioClient *client,
+                                               const char *workspace_sid,
+                                               const char *worker_sid,
+                                               const char *activity_sid,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data)
+{
+  const char *form[] = { "ActivitySid", activity_sid, NULL };
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL && worker_sid != NULL && activity_sid != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_fetch_worker_async);
+  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                      workspace_sid, "Workers", worker_sid, NULL);
+  flex_twilio_client_request_async (client, "POST", url, form, NULL, cancellable, on_worker_fetched,
+                                    task);
+}
+
+void
+flex_activity_free (FlexActivity *activity)
+{
+  if (activity == NULL)
+    return;
+  g_free (activity->sid);
+  g_free (activity->name);
+  g_free (activity);
+}
+
+#define MAX_ACTIVITIES 200
+
+static void
+on_activities_listed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) activities = NULL;
+  JsonNode *list;
+
+  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  list = JSON_NODE_HOLDS_OBJECT (node)
+             ? json_object_get_member (json_node_get_object (node), "activities")
+             : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "TaskRouter answered without the workspace's activities");
+      return;
+    }
+  activities = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_activity_free);
+  for (guint i = 0;
+       i < json_array_get_length (json_node_get_array (list)) && activities->len < MAX_ACTIVITIES;
+       i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (list), i);
+      JsonObject *object_item = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      const char *sid = object_item != NULL
+                            ? json_object_get_string_member_with_default (object_item, "sid", NULL)
+                            : NULL;
+      const char *name =
+          object_item != NULL
+              ? json_object_get_string_member_with_default (object_item, "friendly_name", NULL)
+              : NULL;
+      FlexActivity *activity;
+
+      if (sid == NULL || name == NULL || !g_str_has_prefix (sid, "WA") || strlen (sid) > 64 ||
+          strlen (name) > 256)
+        continue;
+      activity = g_new0 (FlexActivity, 1);
+      activity->sid = g_strdup (sid);
+      activity->name = g_strdup (name);
+      activity->available =
+          json_object_get_boolean_member_with_default (object_item, "available", FALSE);
+      g_ptr_array_add (activities, activity);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&activities), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * flex_task_router_list_activities_async:
+ *
+ * `GET /v1/Workspaces/{WorkspaceSid}/Activities` (one page of 50: a
+ * workspace has a handful).
+ */
+void
+flex_task_router_list_activities_async (FlexTwilioClient *client,
+                                        const char *workspace_sid,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
+  g_return_if_fail (workspace_sid != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_task_router_list_activities_async);
+  base = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                       workspace_sid, "Activities", NULL);
+  url = g_strconcat (base, "?PageSize=50", NULL);
+  flex_twilio_client_request_async (client, "GET", url, NULL, NULL, cancellable,
+                                    on_activities_listed, task);
+}
+
+/**
+ * flex_task_router_list_activities_finish:
+ *
+ * Returns: (transfer container) (element-type FlexActivity): the activities
+ */
+GPtrArray *
+flex_task_router_list_activities_finish (FlexTwilioClient *client,
+                                         GAsyncResult *result,
+                                         GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, client), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -33,6 +33,23 @@ typedef struct
   JsonNode *json;
 } FlexWorker;
 
+/**
+ * FlexActivity:
+ * @sid: `WA…`
+ * @name: its friendly name ("Available", "Break", …)
+ * @available: whether tasks are offered to a worker in it
+ *
+ * One of the workspace's activities: an agent's status.
+ */
+typedef struct
+{
+  char *sid;
+  char *name;
+  gboolean available;
+} FlexActivity;
+
+void flex_activity_free (FlexActivity *activity);
+
 #define FLEX_TYPE_WORKER (flex_worker_get_type ())
 
 GType flex_worker_get_type (void) G_GNUC_CONST;
@@ -90,6 +107,21 @@ void flex_task_router_cancel_task_async (FlexTwilioClient *client,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
+void flex_task_router_update_worker_activity_async (FlexTwilioClient *client,
+                                                    const char *workspace_sid,
+                                                    const char *worker_sid,
+                                                    const char *activity_sid,
+                                                    GCancellable *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer user_data);
+void flex_task_router_list_activities_async (FlexTwilioClient *client,
+                                             const char *workspace_sid,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+GPtrArray *flex_task_router_list_activities_finish (FlexTwilioClient *client,
+                                                    GAsyncResult *result,
+                                                    GError **error);
 void flex_task_router_update_reservation_async (FlexTwilioClient *client,
                                                 const char *workspace_sid,
                                                 const char *worker_sid,

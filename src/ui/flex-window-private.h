@@ -16,12 +16,14 @@
 G_BEGIN_DECLS
 
 /*
- * The window is one type in two files (STYLE.md rule 2):
+ * The window is one type in three files (STYLE.md rule 2):
  *
  *   flex-window.c       the window: its tabs, search, dial pad, toasts,
  *                       the win.* actions and what it remembers
  *   flex-window-call.c  calling: the confirmation, the request to Flex and
  *                       following it until Flex takes it or not
+ *   flex-window-status.c  the agent's status (TaskRouter activity) in the
+ *                       header, and changing it
  */
 
 struct _FlexWindow
@@ -48,6 +50,10 @@ struct _FlexWindow
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
+  AdwHeaderBar *header_bar;
+  GtkMenuButton *status_button; /* the agent's activity, and a menu to change it */
+  GMenu *status_menu;
+  GCancellable *status_cancellable;
   char *last_toast;
   AdwViewStack *stack;
   AdwViewSwitcherTitle *switcher_title;
@@ -68,6 +74,10 @@ gboolean _flex_window_is_hidden (FlexWindow *self);
 void _flex_window_remember_said (FlexWindow *self, const char *text);
 AdwToast *_flex_window_toast_new (FlexWindow *self, const char *text);
 char *_flex_window_format_number (FlexWindow *self, const char *number);
+
+/* flex-window-status.c */
+void _flex_window_init_status (FlexWindow *self);
+void _flex_window_dispose_status (FlexWindow *self);
 
 /* flex-window-call.c */
 void _flex_window_confirm_call (FlexWindow *self,

@@ -483,6 +483,7 @@ flex_window_constructed (GObject *object)
 
   add_pages (self);
   add_sandbox_menu (self);
+  _flex_window_init_status (self);
   g_signal_connect_object (self->settings, "changed::phone-number-format",
                            G_CALLBACK (on_phone_format_changed), self, G_CONNECT_SWAPPED);
   on_phone_format_changed (self);
@@ -553,6 +554,7 @@ flex_window_dispose (GObject *object)
 {
   FlexWindow *self = FLEX_WINDOW (object);
 
+  _flex_window_dispose_status (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLEX_TYPE_WINDOW);
 
   g_clear_object (&self->config);
@@ -615,6 +617,7 @@ flex_window_class_init (FlexWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, dial_button);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, disabled_status);
