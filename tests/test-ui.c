@@ -2147,6 +2147,51 @@ test_status_change (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (flex_emulator_get_worker_activity (emulator, worker), ==, "Available");
 }
 
+static void
+on_added (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexContact) saved =
+      flex_directory_write_finish (FLEX_DIRECTORY (object), result, NULL, &error);
+
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Recents: a customer with no name of their own ("Customer") shows the
+ * name My Contacts gives their number, marked as looked up, and a search
+ * finds them by it. */
+static void
+test_recents_names_looked_up (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *recents = page (fixture->window, "recents");
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  g_autoptr (FlexContact) quinn = flex_contact_new (NULL, "Quinn Caller", "+13125550123", NULL);
+  gboolean added = FALSE;
+  GtkWidget *cell = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "recents");
+  drain ();
+  g_assert_null (find_inscription (GTK_WIDGET (column_view (recents)), "Quinn Caller"));
+
+  flex_directory_add_contact_async (personal, quinn, NULL, on_added, &added);
+  FLEX_TEST_WAIT_FOR (added, 10000);
+  FLEX_TEST_WAIT_FOR (
+      (cell = find_inscription (GTK_WIDGET (column_view (recents)), "Quinn Caller")) != NULL,
+      10000);
+  g_assert_true (gtk_widget_has_css_class (cell, "looked-up"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (cell), ==, "Name from My Contacts");
+  /* A name of the recent's own is kept ("Maria Gonzalez" is no contact). */
+  cell = find_inscription (GTK_WIDGET (column_view (recents)), "Maria Gonzalez");
+  g_assert_nonnull (cell);
+  g_assert_false (gtk_widget_has_css_class (cell, "looked-up"));
+
+  search (fixture, "quinn");
+  g_assert_cmpuint (g_list_model_get_n_items (flex_directory_page_get_visible_model (recents)), ==,
+                    1);
+  search (fixture, "");
+}
+
 static const char *
 first_task_sid (Fixture *fixture)
 {
@@ -2451,6 +2496,7 @@ main (int argc, char *argv[])
   ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
   ADD ("/ui/added-contact-revealed", test_added_contact_revealed);
   ADD ("/ui/status-change", test_status_change);
+  ADD ("/ui/recents-names-looked-up", test_recents_names_looked_up);
   ADD ("/ui/call-followed", test_call_followed);
   ADD ("/ui/narrow-window", test_narrow_window);
   ADD ("/ui/call-outcome-notified-when-hidden", test_call_outcome_notified_when_hidden);

@@ -31,6 +31,39 @@ _flex_directory_page_recent_name (gpointer item)
   return name != NULL && *name != '\0' ? name : _ ("Customer");
 }
 
+/* A recent's name when it has one of its own; else the name My Contacts,
+ * then Shared Contacts, give its number (@source: 1 or 2, 0 for none);
+ * else the plugin's "Customer". */
+const char *
+_flex_directory_page_shown_recent_name (FlexDirectoryPage *self, gpointer item, guint *source)
+{
+  const char *name = flex_recent_get_name (item);
+  const char *address = flex_recent_get_customer_address (item);
+
+  if (source != NULL)
+    *source = 0;
+  if (name != NULL && *name != '\0' && !g_str_equal (name, "Customer"))
+    return name;
+  /* "whatsapp:+55…": the number after the scheme. */
+  if (address != NULL && address[0] != '+' && strchr (address, ':') != NULL)
+    address = strchr (address, ':') + 1;
+  for (guint i = 0; address != NULL && i < G_N_ELEMENTS (self->name_sources); i++)
+    {
+      FlexContact *contact = self->name_sources[i] != NULL
+                                 ? flex_directory_find_by_number (self->name_sources[i], address)
+                                 : NULL;
+
+      if (contact != NULL && flex_contact_get_name (contact) != NULL &&
+          *flex_contact_get_name (contact) != '\0')
+        {
+          if (source != NULL)
+            *source = i + 1;
+          return flex_contact_get_name (contact);
+        }
+    }
+  return _flex_directory_page_recent_name (item);
+}
+
 static void
 setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
@@ -62,6 +95,32 @@ bind_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
   const char *text = getter (cell_item (list_item));
 
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
+}
+
+/* A recent's name; one looked up in the lists is in italics and says where
+ * it comes from. */
+static void
+bind_recent_name (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  FlexDirectoryPage *self = user_data;
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+  guint source = 0;
+  gpointer item = cell_item (list_item);
+  const char *name =
+      item != NULL ? _flex_directory_page_shown_recent_name (self, item, &source) : NULL;
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), name);
+  if (source != 0)
+    {
+      gtk_widget_add_css_class (cell, "looked-up");
+      gtk_widget_set_tooltip_text (cell, source == 1 ? _ ("Name from My Contacts")
+                                                     : _ ("Name from Shared Contacts"));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (cell, "looked-up");
+      gtk_widget_set_tooltip_text (cell, NULL);
+    }
 }
 
 /* A contact's name, and whether an edit of it waits to be sent or needs a
@@ -397,7 +456,7 @@ bind_actions (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
    * ("Call Amelia Watson", not the 25th "Call"). */
   {
     const char *name = self->kind == FLEX_DIRECTORY_KIND_RECENTS
-                           ? _flex_directory_page_recent_name (item)
+                           ? _flex_directory_page_shown_recent_name (self, item, NULL)
                            : flex_contact_get_name (item);
     /* TRANSLATORS: row buttons; %s is the name of the contact or customer */
     g_autofree char *call_label = g_strdup_printf (_ ("Call %s"), name);
@@ -735,8 +794,7 @@ _flex_directory_page_build_columns (FlexDirectoryPage *self)
                         C_ ("narrow list", "Customer")),
           "customer");
       _flex_directory_page_sort_by (add_column (self, _ ("Name"), G_CALLBACK (setup_text),
-                                                G_CALLBACK (bind_text),
-                                                _flex_directory_page_recent_name, TRUE),
+                                                G_CALLBACK (bind_recent_name), self, TRUE),
                                     "name");
       _flex_directory_page_sort_by (add_column (self, _ ("Date"), G_CALLBACK (setup_text),
                                                 G_CALLBACK (bind_date), self, TRUE),

@@ -96,6 +96,7 @@ struct _FlexDirectoryPage
   GtkLabel *status_label;
   GtkPopover *notes_popover;
   GtkLabel *notes_label;
+  FlexDirectory *name_sources[2]; /* Recents: My and Shared Contacts, to name a customer */
 };
 
 /* The text a column shows of an item. */
@@ -112,6 +113,8 @@ void _flex_directory_page_bind_all_pending (FlexDirectoryPage *self);
 gboolean _flex_directory_page_bind_pending_budget (gpointer data);
 void _flex_directory_page_update_select_mode (FlexDirectoryPage *self);
 const char *_flex_directory_page_recent_name (gpointer item);
+const char *
+_flex_directory_page_shown_recent_name (FlexDirectoryPage *self, gpointer item, guint *source);
 const char *_flex_directory_page_item_notes (FlexDirectoryPage *self, gpointer item);
 void
 _flex_directory_page_show_notes (FlexDirectoryPage *self, gpointer item, const GdkRectangle *area);

@@ -326,7 +326,23 @@ filter_item (gpointer item, gpointer user_data)
 
   haystack = self->kind == FLEX_DIRECTORY_KIND_RECENTS ? flex_recent_get_search_text (item)
                                                        : flex_contact_get_search_text (item);
-  return flex_search_matches (haystack, self->needle);
+  if (flex_search_matches (haystack, self->needle))
+    return TRUE;
+  /* A customer named from the lists is found by that name too. */
+  if (self->kind == FLEX_DIRECTORY_KIND_RECENTS)
+    {
+      guint source = 0;
+      const char *name = _flex_directory_page_shown_recent_name (self, item, &source);
+
+      if (source != 0)
+        {
+          g_autofree char *folded = flex_search_fold (name);
+          g_autofree char *joined = g_strconcat (folded, "\n", haystack, NULL);
+
+          return flex_search_matches (joined, self->needle);
+        }
+    }
+  return FALSE;
 }
 
 /* Actions */
@@ -505,6 +521,8 @@ flex_directory_page_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->directory);
   g_clear_object (&self->config);
+  for (guint i = 0; i < G_N_ELEMENTS (self->name_sources); i++)
+    g_clear_object (&self->name_sources[i]);
   /* Last: dropping the sorter above changed the rows once more. */
   g_clear_handle_id (&self->prepare_search, g_source_remove);
   flex_frame_steps_clear (&self->bind_pending);
@@ -836,4 +854,44 @@ flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat f
     return;
   self->phone_format = format;
   _flex_directory_page_rebind_numbers (self);
+}
+
+static void
+on_name_source_changed (FlexDirectoryPage *self)
+{
+  /* Shown names follow (the rows are bound again), and a search sees them. */
+  if (self->rows != NULL)
+    flex_row_model_refresh (self->rows);
+  if (self->filter != NULL && self->needle != NULL && *self->needle != '\0')
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/**
+ * flex_directory_page_set_name_sources:
+ * @personal: (nullable): My Contacts
+ * @shared: (nullable): Shared Contacts
+ *
+ * Recents: a customer without a name of their own ("Customer") shows the
+ * name of the contact of their number, marked as looked up, and is found by
+ * it.
+ */
+void
+flex_directory_page_set_name_sources (FlexDirectoryPage *self,
+                                      FlexDirectory *personal,
+                                      FlexDirectory *shared)
+{
+  FlexDirectory *sources[] = { personal, shared };
+
+  g_return_if_fail (FLEX_IS_DIRECTORY_PAGE (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      if (self->name_sources[i] != NULL)
+        g_signal_handlers_disconnect_by_data (self->name_sources[i], self);
+      g_set_object (&self->name_sources[i], sources[i]);
+      if (sources[i] != NULL)
+        g_signal_connect_object (sources[i], "items-changed", G_CALLBACK (on_name_source_changed),
+                                 self, G_CONNECT_SWAPPED);
+    }
+  on_name_source_changed (self);
 }

@@ -27,6 +27,9 @@ void flex_directory_page_set_search_text (FlexDirectoryPage *self, const char *t
 GListModel *flex_directory_page_get_visible_model (FlexDirectoryPage *self);
 void
 flex_directory_page_set_can_call (FlexDirectoryPage *self, gboolean can_call, const char *reason);
+void flex_directory_page_set_name_sources (FlexDirectoryPage *self,
+                                           FlexDirectory *personal,
+                                           FlexDirectory *shared);
 void flex_directory_page_set_default_country (FlexDirectoryPage *self, const char *country);
 void flex_directory_page_set_phone_format (FlexDirectoryPage *self, FlexPhoneFormat format);
 void flex_directory_page_import (FlexDirectoryPage *self, GFile *file);

@@ -377,6 +377,10 @@ add_pages (FlexWindow *self)
 
   if (self->session != NULL)
     {
+      /* Recents name a customer from the lists when they have no name. */
+      flex_directory_page_set_name_sources (self->pages[0],
+                                            flex_session_get_personal (self->session),
+                                            flex_session_get_shared (self->session));
       self->dialer = flex_dialer_new (self->session);
       g_signal_connect_object (self->dialer, "notify::available",
                                G_CALLBACK (on_dialer_availability), self, G_CONNECT_SWAPPED);
