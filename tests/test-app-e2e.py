@@ -52,6 +52,7 @@ TURNED_OFF = 'Contacts Are Turned Off'
 
 results = []
 processes = []
+NOTIFICATIONS = None
 
 
 def log(text):
@@ -93,6 +94,13 @@ class Emulator:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(10)
 
+    def get(self, path):
+        request = urllib.request.Request(self.url + path)
+        token = base64.b64encode(f'{KEY}:{SECRET}'.encode()).decode()
+        request.add_header('Authorization', 'Basic ' + token)
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return json.load(answer)
+
     def post(self, path, form):
         request = urllib.request.Request(
             self.url + path, data=urllib.parse.urlencode(form).encode(), method='POST')
@@ -100,6 +108,34 @@ class Emulator:
         request.add_header('Authorization', 'Basic ' + token)
         with urllib.request.urlopen(request, timeout=5) as answer:
             return json.load(answer)
+
+
+class Notifications:
+    """tests/fake-notifications.py: what the app asks of the desktop."""
+
+    def __init__(self):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fake-notifications.py')
+        self.process = subprocess.Popen([sys.executable, script], stdout=subprocess.PIPE,
+                                        text=True)
+        processes.append(self.process)
+        os.set_blocking(self.process.stdout.fileno(), False)
+        self.records = []
+        wait_for(lambda: any(r.get('ready') for r in self.read()), 10)
+
+    def read(self):
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            self.records.append(json.loads(line))
+        return self.records
+
+    def added(self, title_fragment):
+        return [r for r in self.read() if r.get('call') == 'add' and
+                title_fragment in (r.get('title') or '')]
+
+    def removed(self, nid):
+        return any(r.get('call') == 'remove' and r.get('id') == nid for r in self.read())
 
 
 def server_state():
@@ -120,6 +156,14 @@ def server_items(map_prefix_worker):
             if m['unique_name'] == map_prefix_worker:
                 return {item['key']: item['data'] for item in m.get('items', [])}
     return {}
+
+
+def worker_state(sid):
+    state = server_state() or {}
+    for worker in state.get('taskrouter', {}).get('workers', []):
+        if worker.get('sid') == sid:
+            return worker
+    return None
 
 
 def worker_sid():
@@ -160,6 +204,7 @@ class App:
         env = dict(os.environ)
         env.update(FLEX_TWILIO_SYNC_URL=emulator_url, FLEX_TWILIO_TASKROUTER_URL=emulator_url,
                    FLEX_TWILIO_FLEX_URL=emulator_url, GTK_A11Y='atspi',
+                   GNOTIFICATION_BACKEND='gtk',
                    G_MESSAGES_DEBUG='flex-directory flex-session flex-twilio')
         if os.environ.get('FLEX_E2E_APP_G_DEBUG'):
             env['G_DEBUG'] = os.environ['FLEX_E2E_APP_G_DEBUG']
@@ -322,6 +367,21 @@ def main():
     subprocess.Popen(['/usr/libexec/at-spi-bus-launcher', '--launch-immediately'],
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run(['gdbus', 'wait', '--session', '--timeout', '20', 'org.a11y.Bus'], check=True)
+    global NOTIFICATIONS
+    NOTIFICATIONS = Notifications()
+
+    if os.environ.get('FLEX_E2E_ONLY') == 'incoming':
+        emulator = Emulator()
+        worker = worker_sid()
+        store_account(worker)
+        app = App(emulator.url, 'incoming')
+        wait_for(lambda: shows('Amelia Watson'), 20)
+        incoming_call(app, emulator, worker)
+        app.quit()
+        killed_keeps_activity(emulator, worker)
+        emulator.stop()
+        print(f'1..{len(results)}', flush=True)
+        return 0 if all(ok for _, ok in results) else 1
 
     if os.environ.get('FLEX_E2E_ONLY') == 'sign-out':
         emulator = Emulator()
@@ -440,11 +500,75 @@ def main():
           same and len(dora) == local and len(set(dora)) == len(dora) and app.alive(),
           f'local edits {local}, on the server {dora}; remote {remote}; same: {same}')
 
+    incoming_call(app, emulator, worker)
+    app.quit()
+    killed_keeps_activity(emulator, worker)
+
+    app = App(emulator.url, 'sign-out')
+    wait_for(lambda: shows('Amelia Watson'), 20)
     sign_out(app)
     app.quit()
     emulator.stop()
     print(f'1..{len(results)}', flush=True)
     return 0 if all(ok for _, ok in results) else 1
+
+
+def ring(emulator, number):
+    configuration = emulator.get('/v1/Configuration')
+    workspace = configuration['taskrouter_workspace_sid']
+    workflow = configuration['outbound_call_flows']['default']['workflow_sid']
+    emulator.post(f'/v1/Workspaces/{workspace}/Tasks', {
+        'WorkflowSid': workflow,
+        'Attributes': json.dumps({'direction': 'inbound', 'from': number,
+                                  'channelType': 'voice'})})
+    return workspace
+
+
+def incoming_call(app, emulator, worker):
+    """5. A call routed to the agent: a notification named from Shared
+    Contacts, withdrawn when Flex takes it."""
+    notifications = NOTIFICATIONS
+    # The socket is up once the app is loaded: ring until it hears.
+    deadline = time.monotonic() + 30
+    shown = []
+    workspace = None
+    while time.monotonic() < deadline and not shown:
+        workspace = ring(emulator, '+13125552000')
+        shown = wait_for(lambda: notifications.added('Incoming call from Billing Desk'), 5)
+    screenshot('incoming')
+    record = shown[0] if shown else {}
+    reservation = (record.get('id') or '').removeprefix('incoming-')
+    reject = [b for b in record.get('buttons', []) if b[1] == 'app.reject-reservation']
+    check('an incoming call is a notification named from Shared Contacts, with Reject',
+          bool(shown) and bool(reject) and '+1 312-555-2000' in (record.get('body') or ''),
+          json.dumps(notifications.read())[-2000:] + '\n' + app.output()[-2000:])
+    # Flex takes it: the notification goes.
+    gone = False
+    if reservation:
+        emulator.post(f'/v1/Workspaces/{workspace}/Workers/{worker}/Reservations/{reservation}',
+                      {'ReservationStatus': 'accepted'})
+        gone = wait_for(lambda: notifications.removed(record['id']), 10)
+    check('accepted in Flex, the notification is withdrawn', gone,
+          json.dumps(notifications.read())[-2000:])
+
+
+def killed_keeps_activity(emulator, worker):
+    """6. The app killed: the worker's activity is still what it was (the app
+    never connects with setWorkerOfflineIfDisconnected)."""
+    app = App(emulator.url, 'killed')
+    # Its EventBridge socket is up once a call reaches it.
+    before = len(NOTIFICATIONS.added('Incoming call from'))
+    connected = False
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not connected:
+        ring(emulator, '+13125550142')
+        connected = wait_for(lambda: len(NOTIFICATIONS.added('Incoming call from')) > before, 5)
+    app.process.kill()
+    app.process.wait(10)
+    time.sleep(2)
+    state = worker_state(worker) or {}
+    check('killing the app leaves the worker\'s activity as it was',
+          connected and state.get('online') is True, json.dumps(state))
 
 
 def sign_out(app):

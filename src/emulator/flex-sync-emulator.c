@@ -56,6 +56,7 @@ main (int argc, char *argv[])
   double drop_rate = 0;
   int event_delay_ms = 0;
   int answer_after_s = 0;
+  int reservation_timeout_s = 30;
   g_autofree char *account = NULL;
   gboolean no_push = FALSE;
   gboolean demo = FALSE;
@@ -81,6 +82,8 @@ main (int argc, char *argv[])
       "Act as an open Flex UI: reserve an available agent's call task after this many seconds "
       "(0: never; tasks then time out)",
       "SECONDS" },
+    { "reservation-timeout", 0, 0, G_OPTION_ARG_INT, &reservation_timeout_s,
+      "A reservation nobody answers times out after this long (30)", "SECONDS" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       "Seed the demo account of --sandbox (unless --data already holds a state)", NULL },
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &no_push,
@@ -96,8 +99,8 @@ main (int argc, char *argv[])
       return EXIT_FAILURE;
     }
   if (port < 0 || port > 65535 || latency_ms < 0 || rate_limit < 0 || error_rate < 0 ||
-      event_delay_ms < 0 || answer_after_s < 0 || error_rate > 1 || drop_rate < 0 ||
-      drop_rate > 1 || (error_status != 500 && error_status != 503))
+      event_delay_ms < 0 || answer_after_s < 0 || reservation_timeout_s < 1 || error_rate > 1 ||
+      drop_rate < 0 || drop_rate > 1 || (error_status != 500 && error_status != 503))
     {
       g_printerr ("Invalid option value; see --help\n");
       return EXIT_FAILURE;
@@ -158,6 +161,7 @@ main (int argc, char *argv[])
   flex_emulator_twilsock_set_event_delay (emulator, (guint) event_delay_ms);
   flex_emulator_twilsock_set_refuse (emulator, no_push);
   flex_emulator_set_answer_after (emulator, (guint) answer_after_s);
+  flex_emulator_set_reservation_timeout (emulator, (guint) reservation_timeout_s);
 
   if (!flex_emulator_listen (emulator, (guint) port, &error))
     {
