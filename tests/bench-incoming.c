@@ -26,8 +26,9 @@
  * - idle with EventBridge up: TaskRouter REST requests in 20 s, per
  *   agent-hour (target: 0 — heartbeats only);
  * - the caller's name at N shared contacts (--contacts N, 20,000 unless
- *   given; README: 100,000): the first lookup after a change (the index is
- *   made) and the median of 1,000 lookups after (target: ≤ 1 ms).
+ *   given; README: 100,000): the first lookup, the first after a change
+ *   (the index is kept, not made again) and the median of 1,000 lookups
+ *   (target: ≤ 1 ms).
  *
  * Prints the figures; exits 1 when a target is missed.
  */
@@ -66,6 +67,7 @@ main (int argc, char *argv[])
   double latencies[30];
   double lookups[1000];
   double first_lookup_ms;
+  double after_change_ms;
   guint idle_requests;
   gboolean ok = TRUE;
 
@@ -144,8 +146,11 @@ main (int argc, char *argv[])
     gboolean from_directory = FALSE;
     g_autofree char *name = NULL;
 
-    /* A change (a contact added elsewhere, pushed): the index is made again
-     * at the next lookup. */
+    /* The index is made once (FlexIncoming makes it when it starts); a
+     * change (a contact added elsewhere, pushed) only adds to it. */
+    start = g_get_monotonic_time ();
+    g_free (flex_incoming_name_caller (session, "+14150000001", NULL, NULL, NULL));
+    first_lookup_ms = (g_get_monotonic_time () - start) / 1000.0;
     {
       g_autofree char *map =
           g_strconcat ("Contacts_", flex_emulator_get_account_sid (emulator), NULL);
@@ -159,7 +164,7 @@ main (int argc, char *argv[])
     }
     start = g_get_monotonic_time ();
     name = flex_incoming_name_caller (session, number, NULL, NULL, &from_directory);
-    first_lookup_ms = (g_get_monotonic_time () - start) / 1000.0;
+    after_change_ms = (g_get_monotonic_time () - start) / 1000.0;
     g_assert_true (from_directory);
     for (guint i = 0; i < G_N_ELEMENTS (lookups); i++)
       {
@@ -180,7 +185,9 @@ main (int argc, char *argv[])
            latencies[14], latencies[26], latencies[29]);
   g_print ("idle 20 s, TaskRouter REST:        %u requests (%.0f per agent-hour)\n", idle_requests,
            idle_requests * 180.0);
-  g_print ("caller name, first after a change: %.2f ms (makes the index)\n", first_lookup_ms);
+  g_print ("caller name, first lookup:         %.2f ms (the index was made at start)\n",
+           first_lookup_ms);
+  g_print ("caller name, first after a change: %.2f ms\n", after_change_ms);
   g_print ("caller name, 1,000 lookups:        median %.3f ms, p90 %.3f ms\n", lookups[499],
            lookups[899]);
 
@@ -194,7 +201,7 @@ main (int argc, char *argv[])
       g_print ("MISSED: TaskRouter REST requests while idle with EventBridge up\n");
       ok = FALSE;
     }
-  if (lookups[499] > 1.0)
+  if (lookups[499] > 1.0 || after_change_ms > 1.0)
     {
       g_print ("MISSED: caller-name lookup median over 1 ms\n");
       ok = FALSE;

@@ -1916,8 +1916,21 @@ test_row_keyboard_and_menu (Fixture *fixture, gconstpointer data)
   adw_message_dialog_response (flex_window_get_call_dialog (fixture->window), "cancel");
   drain ();
 
-  /* The Menu key on the selected row. */
+  /* The Menu key on the selected row, which has the focus (as after a
+   * click or the arrow keys). */
   gtk_selection_model_select_item (selection, 1, TRUE);
+  {
+    GtkWidget *bruno = find_inscription (GTK_WIDGET (view), "Bruno Díaz");
+    GtkWidget *row = bruno;
+
+    g_assert_nonnull (bruno);
+    while (row != NULL && !gtk_widget_get_focusable (row))
+      row = gtk_widget_get_parent (row);
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_grab_focus (row));
+    /* On screen, as a person sees it: laid out. */
+    FLEX_TEST_WAIT_FOR (gtk_widget_get_height (row) > 0 && gtk_widget_get_width (row) > 0, 5000);
+  }
   gtk_widget_activate_action (GTK_WIDGET (personal), "page.row-menu", NULL);
   drain ();
   menu = find_row_menu (GTK_WIDGET (personal));

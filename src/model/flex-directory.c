@@ -99,6 +99,56 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
+/* The number an item is reached at, as a key: "+" and its digits for a
+ * number stored in E.164 (as this app and the Flex plugin store them);
+ * anything else only when libphonenumber makes it one. */
+static char *
+number_key (const char *number, const char *country)
+{
+  if (number == NULL || *number == '\0')
+    return NULL;
+  if (number[0] == '+')
+    {
+      GString *key = g_string_new ("+");
+
+      for (const char *p = number + 1; *p != '\0'; p++)
+        if (g_ascii_isdigit (*p))
+          g_string_append_c (key, *p);
+        else if (strchr (" -.()", *p) == NULL)
+          return (g_string_free (key, TRUE), NULL); /* "+1 555 ext. 2", "whatsapp:…" */
+      return g_string_free (key, FALSE);
+    }
+  return flex_phone_normalize (number, country, NULL);
+}
+
+static const char *
+item_number (gpointer item)
+{
+  return FLEX_IS_CONTACT (item) ? flex_contact_get_phone_number (item)
+                                : flex_recent_get_customer_address (item);
+}
+
+static const char *item_key (FlexDirectory *self, gpointer item);
+
+/* Items @position … @position + @added (new) go into the number index, if
+ * there is one: number → item key, the first one kept. */
+static void
+index_numbers (FlexDirectory *self, guint position, guint added)
+{
+  if (self->by_number == NULL)
+    return;
+  for (guint i = position; i < position + added && i < self->items->len; i++)
+    {
+      gpointer item = g_ptr_array_index (self->items, i);
+      char *number = number_key (item_number (item), NULL);
+
+      if (number != NULL && !g_hash_table_contains (self->by_number, number))
+        g_hash_table_insert (self->by_number, number, g_strdup (item_key (self, item)));
+      else
+        g_free (number);
+    }
+}
+
 /* The one place that emits items-changed (STYLE.md rule 5). */
 static void
 items_changed (FlexDirectory *self, guint position, guint removed, guint added)
@@ -106,7 +156,7 @@ items_changed (FlexDirectory *self, guint position, guint removed, guint added)
   if (removed == 0 && added == 0)
     return;
 
-  g_clear_pointer (&self->by_number, g_hash_table_unref);
+  index_numbers (self, position, added);
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), _flex_directory_properties[PROP_N_ITEMS]);
@@ -968,35 +1018,13 @@ flex_directory_lookup (FlexDirectory *self, const char *key)
   return g_hash_table_lookup (self->by_key, key);
 }
 
-/* The number an item is reached at, as a key: "+" and its digits for a
- * number stored in E.164 (as this app and the Flex plugin store them);
- * anything else only when libphonenumber makes it one. */
-static char *
-number_key (const char *number, const char *country)
-{
-  if (number == NULL || *number == '\0')
-    return NULL;
-  if (number[0] == '+')
-    {
-      GString *key = g_string_new ("+");
-
-      for (const char *p = number + 1; *p != '\0'; p++)
-        if (g_ascii_isdigit (*p))
-          g_string_append_c (key, *p);
-        else if (strchr (" -.()", *p) == NULL)
-          return (g_string_free (key, TRUE), NULL); /* "+1 555 ext. 2", "whatsapp:…" */
-      return g_string_free (key, FALSE);
-    }
-  return flex_phone_normalize (number, country, NULL);
-}
-
 /**
  * flex_directory_find_by_number:
  * @number: a number in E.164
  *
- * The contact (or recent interaction) of @number: the first in the list's
- * order when several have it. An index by number, made again after a change
- * when first asked (one hash lookup then, at any size).
+ * The contact (or recent interaction) of @number. An index by number, kept
+ * as items come (one hash lookup, at any size); an entry a removal left
+ * behind is noticed here and the index made again.
  *
  * Returns: (transfer none) (nullable): the item
  */
@@ -1010,23 +1038,28 @@ flex_directory_find_by_number (FlexDirectory *self, const char *number)
   key = number_key (number, NULL);
   if (key == NULL)
     return NULL;
-  if (self->by_number == NULL)
+  for (guint attempt = 0; attempt < 2; attempt++)
     {
-      self->by_number = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      for (guint i = 0; i < self->items->len; i++)
-        {
-          gpointer item = g_ptr_array_index (self->items, i);
-          const char *address = FLEX_IS_CONTACT (item) ? flex_contact_get_phone_number (item)
-                                                       : flex_recent_get_customer_address (item);
-          char *item_key = number_key (address, NULL);
+      const char *item_key;
+      gpointer item;
+      g_autofree char *now = NULL;
 
-          if (item_key != NULL && !g_hash_table_contains (self->by_number, item_key))
-            g_hash_table_insert (self->by_number, item_key, item);
-          else
-            g_free (item_key);
+      if (self->by_number == NULL)
+        {
+          self->by_number = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          index_numbers (self, 0, self->items->len);
         }
+      item_key = g_hash_table_lookup (self->by_number, key);
+      if (item_key == NULL)
+        return NULL;
+      item = g_hash_table_lookup (self->by_key, item_key);
+      now = item != NULL ? number_key (item_number (item), NULL) : NULL;
+      if (g_strcmp0 (now, key) == 0)
+        return item;
+      /* Removed, or renumbered: made again, once. */
+      g_clear_pointer (&self->by_number, g_hash_table_unref);
     }
-  return g_hash_table_lookup (self->by_number, key);
+  return NULL;
 }
 
 /**

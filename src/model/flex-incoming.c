@@ -121,6 +121,19 @@ recent_name (FlexRecent *recent)
   return name;
 }
 
+static gboolean
+is_e164 (const char *text)
+{
+  gsize digits = 0;
+
+  if (text[0] != '+' || text[1] == '0')
+    return FALSE;
+  for (const char *p = text + 1; *p != '\0'; p++, digits++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return digits >= 8 && digits <= 15;
+}
+
 /**
  * flex_incoming_name_caller:
  * @address: (nullable): the customer's address as a task has it (a number
@@ -149,7 +162,12 @@ flex_incoming_name_caller (FlexSession *session,
   /* "whatsapp:+55…", "sms:…": the number after the scheme. */
   if (bare != NULL && strchr (bare, ':') != NULL && bare[0] != '+')
     bare = strchr (bare, ':') + 1;
-  if (bare != NULL && *bare != '\0')
+  /* Twilio gives E.164 ("+" and 8 to 15 digits): as is, without a trip
+   * through libphonenumber (whose first parse of a new kind of number can
+   * take tens of milliseconds); anything else is parsed. */
+  if (bare != NULL && is_e164 (bare))
+    e164 = g_strdup (bare);
+  else if (bare != NULL && *bare != '\0')
     e164 = flex_phone_normalize (bare, home_country (session), NULL);
   if (e164 != NULL)
     {
@@ -387,6 +405,18 @@ start_when_ready (FlexIncoming *self)
   if (!self->wanted || configuration == NULL || configuration->workspace_sid == NULL ||
       worker == NULL || worker->sid == NULL)
     return;
+  /* The lists' indexes by number, and libphonenumber's tables, are made
+   * now, not at the first call. */
+  g_free (flex_phone_normalize ("+13125550100", NULL, NULL));
+  {
+    FlexDirectory *directories[] = { flex_session_get_personal (self->session),
+                                     flex_session_get_shared (self->session),
+                                     flex_session_get_recents (self->session) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (directories); i++)
+      if (directories[i] != NULL)
+        flex_directory_find_by_number (directories[i], "+0");
+  }
   if (FLEX_IS_API_KEY_TOKEN_SOURCE (self->tokens))
     flex_api_key_token_source_set_task_router (FLEX_API_KEY_TOKEN_SOURCE (self->tokens),
                                                configuration->workspace_sid, worker->sid);

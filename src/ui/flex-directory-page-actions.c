@@ -773,7 +773,8 @@ row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter
     return;
   /* At the row, under its start: where a pointer would have opened it. */
   row = row_widget (self, position);
-  if (row != NULL && gtk_widget_compute_bounds (row, GTK_WIDGET (self), &bounds))
+  if (row != NULL && gtk_widget_compute_bounds (row, GTK_WIDGET (self), &bounds) &&
+      bounds.size.height > 0)
     popup_row_menu (self, position, bounds.origin.x + 24, bounds.origin.y + bounds.size.height / 2);
   else
     popup_row_menu (self, position, 24, 24);
