@@ -16,6 +16,7 @@
 #include "flex-dialer.h"
 #include "flex-outbox.h"
 #include "flex-preferences-window.h"
+#include "flex-lock-status.h"
 #include "flex-notifier.h"
 #include "flex-sandbox.h"
 #include "flex-search-provider.h"
@@ -32,7 +33,8 @@ struct _FlexApplication
   FlexFeatureConfig *config;
   FlexSandbox *sandbox;
   FlexSession *session;
-  FlexNotifier *notifier; /* incoming work as notifications, with the session */
+  FlexNotifier *notifier;      /* incoming work as notifications, with the session */
+  FlexLockStatus *lock_status; /* the status at the screen lock, with the session */
   FlexAccount *account;
   gboolean sandboxed;
   /* Reading the keyring at start-up; activation waits for it. */
@@ -115,6 +117,8 @@ static void
 start_incoming (FlexApplication *self, FlexIncoming *incoming)
 {
   g_clear_object (&self->notifier);
+  g_clear_object (&self->lock_status);
+  self->lock_status = flex_lock_status_new (self->session, self->settings);
   if (incoming == NULL)
     return;
   self->notifier = flex_notifier_new (G_APPLICATION (self), incoming, self->session);
@@ -147,6 +151,7 @@ start_session (FlexApplication *self, const FlexAccount *account)
 
   g_clear_pointer (&self->account, flex_account_free);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->lock_status);
   g_clear_object (&self->session);
   self->account = flex_account_copy (account);
   client = flex_twilio_client_new (account->username, account->secret);
@@ -256,7 +261,11 @@ flex_application_preferences_action (GSimpleAction *action, GVariant *parameter,
     FlexSession *session = flex_application_get_session (self);
 
     if (session != NULL)
-      flex_preferences_window_set_live_updates (prefs, flex_session_get_push_unavailable (session));
+      {
+        flex_preferences_window_set_live_updates (prefs,
+                                                  flex_session_get_push_unavailable (session));
+        flex_preferences_window_set_session (prefs, session);
+      }
   }
 
   /* Its Sign Out button is app.sign-out: the window must belong to the app. */
@@ -389,6 +398,7 @@ on_account_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
                                      : NULL;
 
     g_clear_object (&self->notifier);
+    g_clear_object (&self->lock_status);
     g_clear_object (&self->session);
     /* Unsent edits stay for the next sign-in to this account; an empty
      * outbox is nothing to keep. */
@@ -657,6 +667,7 @@ flex_application_dispose (GObject *object)
 
   g_clear_object (&self->search_provider);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->lock_status);
   g_clear_object (&self->session);
   g_clear_pointer (&self->account, flex_account_free);
   g_clear_pointer (&self->pending_dial, g_free);

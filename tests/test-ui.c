@@ -26,6 +26,7 @@
 #include "flex-sandbox.h"
 #include "flex-outbox.h"
 #include "flex-test-util.h"
+#include "flex-preferences-window.h"
 #include "flex-window.h"
 
 static FlexApplication *the_app;
@@ -2205,6 +2206,47 @@ test_recents_names_looked_up (Fixture *fixture, gconstpointer data)
   search (fixture, "");
 }
 
+/* Preferences: the status to take when the screen locks, among the
+ * workspace's unavailable activities; the choice is the setting. */
+static void
+test_lock_status_preference (Fixture *fixture, gconstpointer data)
+{
+  GSettings *settings = flex_application_get_settings (the_app);
+  FlexPreferencesWindow *prefs = flex_preferences_window_new (settings);
+  AdwComboRow *row;
+  GListModel *names;
+
+  g_object_ref_sink (prefs);
+  flex_preferences_window_set_account (prefs, "AC00000000000000000000000000000000", "Alex", TRUE);
+  flex_preferences_window_set_session (prefs, fixture->session);
+  row = flex_preferences_window_get_lock_row (prefs);
+  g_assert_nonnull (row);
+  names = adw_combo_row_get_model (row);
+  FLEX_TEST_WAIT_FOR (g_list_model_get_n_items (names) == 4, 10000);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 0), ==, "No Change");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 1), ==, "Offline");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 2), ==, "Break");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 3), ==, "Lunch");
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+
+  adw_combo_row_set_selected (row, 2);
+  {
+    g_autofree char *chosen = g_settings_get_string (settings, "lock-activity");
+
+    g_assert_cmpstr (chosen, ==, "Break");
+  }
+  adw_combo_row_set_selected (row, 0);
+  {
+    g_autofree char *chosen = g_settings_get_string (settings, "lock-activity");
+
+    g_assert_cmpstr (chosen, ==, "");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_object_unref (prefs);
+  g_settings_reset (settings, "lock-activity");
+}
+
 static const char *
 first_task_sid (Fixture *fixture)
 {
@@ -2510,6 +2552,7 @@ main (int argc, char *argv[])
   ADD ("/ui/added-contact-revealed", test_added_contact_revealed);
   ADD ("/ui/status-change", test_status_change);
   ADD ("/ui/recents-names-looked-up", test_recents_names_looked_up);
+  ADD ("/ui/lock-status-preference", test_lock_status_preference);
   ADD ("/ui/call-followed", test_call_followed);
   ADD ("/ui/narrow-window", test_narrow_window);
   ADD ("/ui/call-outcome-notified-when-hidden", test_call_outcome_notified_when_hidden);

@@ -35,6 +35,9 @@ struct _FlexPreferencesWindow
   GtkWidget *refresh_spin;
   AdwPreferencesGroup *updates_group;
   GtkWidget *live_row;
+  AdwComboRow *lock_row;     /* the status when the screen locks */
+  GtkStringList *lock_names; /* … its choices: "", then activity names */
+  GCancellable *cancellable;
 };
 
 enum
@@ -189,6 +192,10 @@ flex_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->contacts);
   g_clear_object (&self->config);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->lock_names);
 
   G_OBJECT_CLASS (flex_preferences_window_parent_class)->dispose (object);
 }
@@ -392,4 +399,118 @@ flex_preferences_window_set_config (FlexPreferencesWindow *self, FlexFeatureConf
   if (config != NULL)
     g_signal_connect_object (config, "notify", G_CALLBACK (show_settings), self, G_CONNECT_SWAPPED);
   show_settings (self);
+}
+
+/* The lock row: its choice is the "lock-activity" setting. */
+static void
+on_lock_selected (FlexPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->lock_row);
+  const char *name = selected == 0 || selected == GTK_INVALID_LIST_POSITION
+                         ? ""
+                         : gtk_string_list_get_string (self->lock_names, selected);
+
+  if (name != NULL)
+    g_settings_set_string (self->settings, "lock-activity", name);
+}
+
+/* Shows @names (the choices after "No Change") and selects the
+ * setting's. */
+static void
+fill_lock_row (FlexPreferencesWindow *self, const char *const *names)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "lock-activity");
+  guint selected = 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lock_names));
+
+  g_signal_handlers_block_by_func (self->lock_row, on_lock_selected, self);
+  gtk_string_list_splice (self->lock_names, 1, n - 1, names);
+  for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (self->lock_names)); i++)
+    if (g_str_equal (gtk_string_list_get_string (self->lock_names, i), current))
+      selected = i;
+  adw_combo_row_set_selected (self->lock_row, selected);
+  g_signal_handlers_unblock_by_func (self->lock_row, on_lock_selected, self);
+}
+
+static void
+on_lock_activities (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexPreferencesWindow) self = user_data;
+  g_autoptr (GPtrArray) activities =
+      flex_session_list_activities_finish (FLEX_SESSION (object), result, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *current = NULL;
+  gboolean has_current = FALSE;
+
+  if (activities == NULL || self->lock_row == NULL)
+    return;
+  current = g_settings_get_string (self->settings, "lock-activity");
+  for (guint i = 0; i < activities->len; i++)
+    {
+      FlexActivity *activity = g_ptr_array_index (activities, i);
+
+      /* Away from calls: the workspace's unavailable activities. */
+      if (activity->available)
+        continue;
+      g_ptr_array_add (names, activity->name);
+      has_current |= g_str_equal (activity->name, current);
+    }
+  if (*current != '\0' && !has_current)
+    g_ptr_array_add (names, current);
+  g_ptr_array_add (names, NULL);
+  fill_lock_row (self, (const char *const *) names->pdata);
+}
+
+/**
+ * flex_preferences_window_set_session:
+ * @session: (nullable): the signed-in session
+ *
+ * Adds the "Status" group to the Account page (call after
+ * flex_preferences_window_set_account()): the status to take when the
+ * screen locks (the "lock-activity" setting), among the workspace's
+ * activities.
+ */
+void
+flex_preferences_window_set_session (FlexPreferencesWindow *self, FlexSession *session)
+{
+  AdwPreferencesGroup *group;
+  g_autofree char *current = NULL;
+  const char *start[] = { NULL, NULL };
+
+  g_return_if_fail (FLEX_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (self->updates_group != NULL);
+
+  if (session == NULL || self->lock_row != NULL)
+    return;
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _ ("Your Status in Flex"));
+  self->lock_names = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->lock_names, _ ("No Change"));
+  self->lock_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->lock_row), _ ("When the Screen Locks"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->lock_row),
+                               _ ("And back when you unlock, unless changed meanwhile"));
+  adw_combo_row_set_model (self->lock_row, G_LIST_MODEL (self->lock_names));
+  current = g_settings_get_string (self->settings, "lock-activity");
+  start[0] = *current != '\0' ? current : NULL;
+  fill_lock_row (self, start);
+  g_signal_connect_swapped (self->lock_row, "notify::selected", G_CALLBACK (on_lock_selected),
+                            self);
+  adw_preferences_group_add (group, GTK_WIDGET (self->lock_row));
+  /* The page of the Updates group: the Account page. */
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (gtk_widget_get_ancestor (
+                                GTK_WIDGET (self->updates_group), ADW_TYPE_PREFERENCES_PAGE)),
+                            group);
+
+  self->cancellable = g_cancellable_new ();
+  flex_session_list_activities_async (session, self->cancellable, on_lock_activities,
+                                      g_object_ref (self));
+}
+
+/* For tests: the status-at-lock row, once there is one. */
+AdwComboRow *
+flex_preferences_window_get_lock_row (FlexPreferencesWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->lock_row;
 }

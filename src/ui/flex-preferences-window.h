@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "flex-feature-config.h"
+#include "flex-session.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,8 @@ GtkSpinButton *flex_preferences_window_get_refresh_spin (FlexPreferencesWindow *
 void
 flex_preferences_window_set_live_updates (FlexPreferencesWindow *self, const char *unavailable);
 GtkWidget *flex_preferences_window_get_live_row (FlexPreferencesWindow *self);
+void flex_preferences_window_set_session (FlexPreferencesWindow *self, FlexSession *session);
+AdwComboRow *flex_preferences_window_get_lock_row (FlexPreferencesWindow *self);
 void flex_preferences_window_set_config (FlexPreferencesWindow *self, FlexFeatureConfig *config);
 
 G_END_DECLS
