@@ -136,11 +136,36 @@ search_text (gpointer item)
                                 : flex_recent_get_search_text (item);
 }
 
-/* Every term, folded as the lists fold it, is in the item's search text. */
-static gboolean
-matches (gpointer item, GStrv needles)
+/* A recent's name, its own or the one My or Shared Contacts give its
+ * number (%NULL: none); @looked_up says which. */
+static const char *
+recent_name (FlexSearchProvider *self, FlexRecent *recent, gboolean *looked_up)
 {
+  FlexDirectory *sources[] = { directory_of (self, 'p'), directory_of (self, 's') };
+  guint source = 0;
+  const char *name = flex_directory_name_recent (recent, sources, G_N_ELEMENTS (sources), &source);
+
+  if (looked_up != NULL)
+    *looked_up = source != 0;
+  return name;
+}
+
+/* Every term, folded as the lists fold it, is in the item's search text
+ * (for a customer named from the lists, that name too). */
+static gboolean
+matches (FlexSearchProvider *self, gpointer item, GStrv needles)
+{
+  g_autofree char *with_name = NULL;
   const char *haystack = search_text (item);
+  gboolean looked_up = FALSE;
+  const char *name = FLEX_IS_RECENT (item) ? recent_name (self, item, &looked_up) : NULL;
+
+  if (looked_up)
+    {
+      g_autofree char *folded = flex_search_fold (name);
+
+      haystack = with_name = g_strconcat (folded, "\n", haystack, NULL);
+    }
 
   for (guint i = 0; needles[i] != NULL; i++)
     if (*needles[i] != '\0' && (haystack == NULL || strstr (haystack, needles[i]) == NULL))
@@ -195,7 +220,7 @@ initial_results (FlexSearchProvider *self, const char *const *terms)
           g_autoptr (GObject) item = g_list_model_get_item (items, i);
           g_autofree char *id = NULL;
 
-          if (!matches (item, needles))
+          if (!matches (self, item, needles))
             continue;
           if (kinds[k] == 'r' && !callable_recent (FLEX_RECENT (item), seen))
             continue;
@@ -220,7 +245,7 @@ subsearch_results (FlexSearchProvider *self, const char *const *previous, const 
     {
       gpointer item = lookup (self, previous[i]);
 
-      if (item != NULL && matches (item, needles))
+      if (item != NULL && matches (self, item, needles))
         g_variant_builder_add (&results, "s", previous[i]);
     }
   return g_variant_new ("(as)", &results);
@@ -253,8 +278,8 @@ result_metas (FlexSearchProvider *self, const char *const *ids)
         }
       else
         {
-          name = flex_recent_get_name (item);
-          if (name == NULL || *name == '\0')
+          name = recent_name (self, item, NULL);
+          if (name == NULL)
             name = _ ("Customer");
           number = flex_phone_format (flex_recent_get_customer_address (item),
                                       FLEX_PHONE_FORMAT_INTERNATIONAL, NULL);

@@ -282,6 +282,46 @@ test_caller_precedence (Fixture *fixture, gconstpointer data)
     }
 }
 
+/* A recent without a name of its own is named from the lists (what Recents,
+ * its search and the Shell's search show): My Contacts first. */
+static void
+test_recent_named_from_contacts (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectory *personal = flex_session_get_personal (fixture->session);
+  FlexDirectory *shared = flex_session_get_shared (fixture->session);
+  FlexDirectory *sources[] = { personal, shared };
+  FlexRecent *recent =
+      flex_directory_find_by_number (flex_session_get_recents (fixture->session), "+13125550123");
+  g_autoptr (FlexContact) team = flex_contact_new (NULL, "Front Desk", "+13125550123", NULL);
+  g_autoptr (FlexContact) mine = flex_contact_new (NULL, "Quinn Caller", "+13125550123", NULL);
+  guint source = 99;
+  gboolean added = FALSE;
+
+  g_assert_nonnull (recent);
+  g_assert_null (flex_directory_name_recent (recent, sources, 2, &source));
+  g_assert_cmpuint (source, ==, 0);
+
+  flex_directory_add_contact_async (shared, team, NULL, on_contact_added, &added);
+  FLEX_TEST_WAIT_FOR (added, 10000);
+  FLEX_TEST_WAIT_FOR (flex_directory_name_recent (recent, sources, 2, &source) != NULL, 10000);
+  g_assert_cmpstr (flex_directory_name_recent (recent, sources, 2, &source), ==, "Front Desk");
+  g_assert_cmpuint (source, ==, 2);
+
+  added = FALSE;
+  flex_directory_add_contact_async (personal, mine, NULL, on_contact_added, &added);
+  FLEX_TEST_WAIT_FOR (added, 10000);
+  FLEX_TEST_WAIT_FOR (
+      g_strcmp0 (flex_directory_name_recent (recent, sources, 2, &source), "Quinn Caller") == 0,
+      10000);
+  g_assert_cmpuint (source, ==, 1);
+
+  /* A recent with its own name keeps it. */
+  recent =
+      flex_directory_find_by_number (flex_session_get_recents (fixture->session), "+13125550199");
+  g_assert_cmpstr (flex_directory_name_recent (recent, sources, 2, &source), ==, "Maria Gonzalez");
+  g_assert_cmpuint (source, ==, 0);
+}
+
 /* The app never changes the agent's activity: its socket dropping, or the
  * app going away, leaves the worker Available — where the SDK's defaults
  * (which the emulator keeps, like EventBridge) set it Offline. */
@@ -361,6 +401,7 @@ main (int argc, char *argv[])
   ADD ("/incoming/timeout-missed", test_timeout_missed);
   ADD ("/incoming/reject", test_reject);
   ADD ("/incoming/caller-precedence", test_caller_precedence);
+  ADD ("/incoming/recent-named-from-contacts", test_recent_named_from_contacts);
   ADD ("/incoming/disconnect-keeps-activity", test_disconnect_keeps_activity);
   ADD ("/incoming/silence-reconnects", test_silence_reconnects);
 #undef ADD

@@ -2204,6 +2204,34 @@ test_recents_names_looked_up (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (flex_directory_page_get_visible_model (recents)), ==,
                     1);
   search (fixture, "");
+
+  /* Sorted by the name shown: Quinn between Paulo and Support, not with
+   * "Customer". */
+  flex_directory_page_set_sort (recents, "name:ascending");
+  {
+    GListModel *shown = flex_directory_page_get_visible_model (recents);
+    guint looked_up = G_MAXUINT, paulo = G_MAXUINT, support = G_MAXUINT;
+
+    FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_directory_page_get_sort (recents), "name:ascending") == 0,
+                        5000);
+    drain ();
+    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+      {
+        g_autoptr (FlexRecent) recent = g_list_model_get_item (shown, i);
+        const char *address = flex_recent_get_customer_address (recent);
+        const char *own = flex_recent_get_name (recent);
+
+        if (g_strcmp0 (address, "+13125550123") == 0)
+          looked_up = i;
+        else if (g_strcmp0 (own, "Paulo Souza") == 0)
+          paulo = i;
+        else if (g_strcmp0 (own, "Support ticket") == 0)
+          support = i;
+      }
+    g_assert_cmpuint (paulo, <, looked_up);
+    g_assert_cmpuint (looked_up, <, support);
+  }
+  flex_directory_page_set_sort (recents, "");
 }
 
 /* Preferences: the status to take when the screen locks, among the

@@ -1063,6 +1063,50 @@ flex_directory_find_by_number (FlexDirectory *self, const char *number)
 }
 
 /**
+ * flex_directory_name_recent:
+ * @sources: (array length=n_sources): directories to name a customer from,
+ *   the first first (My Contacts, then Shared Contacts)
+ * @source: (out) (optional): 0 when the name is the recent's own, else 1 +
+ *   the index of the directory that gave it
+ *
+ * A recent's name: its own, unless empty or the Flex plugin's placeholder
+ * ("Customer"); else the name of the contact of its number.
+ *
+ * Returns: (nullable): the name, %NULL when there is none
+ */
+const char *
+flex_directory_name_recent (FlexRecent *recent,
+                            FlexDirectory *const *sources,
+                            guint n_sources,
+                            guint *source)
+{
+  const char *name = flex_recent_get_name (recent);
+  const char *address = flex_recent_get_customer_address (recent);
+
+  if (source != NULL)
+    *source = 0;
+  if (name != NULL && *name != '\0' && !g_str_equal (name, "Customer"))
+    return name;
+  /* "whatsapp:+55…": the number after the scheme. */
+  if (address != NULL && address[0] != '+' && strchr (address, ':') != NULL)
+    address = strchr (address, ':') + 1;
+  for (guint i = 0; address != NULL && i < n_sources; i++)
+    {
+      FlexContact *contact =
+          sources[i] != NULL ? flex_directory_find_by_number (sources[i], address) : NULL;
+
+      if (contact != NULL && flex_contact_get_name (contact) != NULL &&
+          *flex_contact_get_name (contact) != '\0')
+        {
+          if (source != NULL)
+            *source = i + 1;
+          return flex_contact_get_name (contact);
+        }
+    }
+  return NULL;
+}
+
+/**
  * flex_directory_prune_expired:
  *
  * Drops recents past their `date_expires`, each with one items-changed.

@@ -37,31 +37,10 @@ _flex_directory_page_recent_name (gpointer item)
 const char *
 _flex_directory_page_shown_recent_name (FlexDirectoryPage *self, gpointer item, guint *source)
 {
-  const char *name = flex_recent_get_name (item);
-  const char *address = flex_recent_get_customer_address (item);
+  const char *name = flex_directory_name_recent (item, self->name_sources,
+                                                 G_N_ELEMENTS (self->name_sources), source);
 
-  if (source != NULL)
-    *source = 0;
-  if (name != NULL && *name != '\0' && !g_str_equal (name, "Customer"))
-    return name;
-  /* "whatsapp:+55…": the number after the scheme. */
-  if (address != NULL && address[0] != '+' && strchr (address, ':') != NULL)
-    address = strchr (address, ':') + 1;
-  for (guint i = 0; address != NULL && i < G_N_ELEMENTS (self->name_sources); i++)
-    {
-      FlexContact *contact = self->name_sources[i] != NULL
-                                 ? flex_directory_find_by_number (self->name_sources[i], address)
-                                 : NULL;
-
-      if (contact != NULL && flex_contact_get_name (contact) != NULL &&
-          *flex_contact_get_name (contact) != '\0')
-        {
-          if (source != NULL)
-            *source = i + 1;
-          return flex_contact_get_name (contact);
-        }
-    }
-  return _flex_directory_page_recent_name (item);
+  return name != NULL ? name : _flex_directory_page_recent_name (item);
 }
 
 static void

@@ -68,6 +68,20 @@ compare_recent_durations (gconstpointer a, gconstpointer b, gpointer data)
   return (x > y) - (x < y);
 }
 
+/* Recents by the name shown: their own, or the one the lists give their
+ * number. @data is the page. */
+static int
+compare_recent_names (gconstpointer a, gconstpointer b, gpointer data)
+{
+  FlexDirectoryPage *page = data;
+  g_autofree char *x =
+      flex_search_fold (_flex_directory_page_shown_recent_name (page, (gpointer) a, NULL));
+  g_autofree char *y =
+      flex_search_fold (_flex_directory_page_shown_recent_name (page, (gpointer) b, NULL));
+
+  return g_utf8_collate (x, y);
+}
+
 typedef struct
 {
   FlexDirectoryPage *page; /* borrowed: the page owns its columns */
@@ -83,7 +97,9 @@ compare_column (gconstpointer a, gconstpointer b, gpointer user_data)
 
   if (sort->page->probing_sort && sort->page->probed_column == NULL)
     sort->page->probed_column = sort->id;
-  return sort->compare (a, b, (gpointer) sort->getter);
+  return sort->compare (a, b,
+                        sort->compare == compare_recent_names ? (gpointer) sort->page
+                                                              : (gpointer) sort->getter);
 }
 
 /* The column ids of the "sort" setting, and how each compares two rows. */
@@ -97,7 +113,7 @@ static const struct
   { "channel", TRUE, compare_recent_texts, (TextGetter) flex_recent_get_channel_type },
   { "inbound", TRUE, compare_recent_texts, (TextGetter) flex_recent_get_inbound_address },
   { "customer", TRUE, compare_recent_texts, (TextGetter) flex_recent_get_customer_address },
-  { "name", TRUE, compare_recent_texts, _flex_directory_page_recent_name },
+  { "name", TRUE, compare_recent_names, NULL },
   { "date", TRUE, compare_recent_dates, NULL },
   { "duration", TRUE, compare_recent_durations, NULL },
   { "queue", TRUE, compare_recent_texts, (TextGetter) flex_recent_get_queue_name },
@@ -205,7 +221,10 @@ _flex_directory_page_update_sort (FlexDirectoryPage *self)
   for (guint i = 1; column_sort != NULL && i < n; i++)
     {
       g_autoptr (GObject) other = g_list_model_get_item (rows, i);
-      int mine = column_sort->compare (first, other, (gpointer) column_sort->getter);
+      int mine = column_sort->compare (first, other,
+                                       column_sort->compare == compare_recent_names
+                                           ? (gpointer) self
+                                           : (gpointer) column_sort->getter);
 
       if (mine != 0)
         {
