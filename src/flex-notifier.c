@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "flex-phone.h"
+#include "flex-window.h"
 
 /*
  * FlexNotifier: incoming work as desktop notifications (GNotification: the
@@ -193,9 +194,25 @@ static void
 show_incoming_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   FlexNotifier *self = user_data;
+  const FlexIncomingCall *call =
+      flex_incoming_lookup (self->incoming, g_variant_get_string (parameter, NULL));
+  GtkWindow *window;
 
-  if (self->application != NULL)
-    g_application_activate (self->application);
+  if (self->application == NULL)
+    return;
+  g_application_activate (self->application);
+  /* The window says it again, and where to answer. */
+  window = GTK_IS_APPLICATION (self->application)
+               ? gtk_application_get_active_window (GTK_APPLICATION (self->application))
+               : NULL;
+  if (call != NULL && FLEX_IS_WINDOW (window))
+    {
+      g_autofree char *title = ring_title (call);
+      /* Translators: %s is "Incoming call from Amelia Watson" or the like */
+      g_autofree char *text = g_strdup_printf (_ ("%s — answer it in Flex"), title);
+
+      flex_window_add_toast (FLEX_WINDOW (window), text);
+    }
 }
 
 static const GActionEntry actions[] = {
