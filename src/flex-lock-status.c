@@ -215,8 +215,8 @@ flex_lock_status_new (FlexSession *session, GSettings *settings)
   self->session_bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   if (self->session_bus != NULL)
     self->screensaver_signal = g_dbus_connection_signal_subscribe (
-        self->session_bus, "org.gnome.ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged", "/org/gnome/ScreenSaver",
-        NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_screensaver, self, NULL);
+        self->session_bus, "org.gnome.ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged",
+        "/org/gnome/ScreenSaver", NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_screensaver, self, NULL);
   /* Suspend: the same as a lock, and waking the same as unlocking. */
   self->system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
   if (self->system_bus != NULL)

@@ -26,11 +26,11 @@ struct _FlexDirectory
   FlexDirectoryKind kind;
   GTimeZone *time_zone;
 
-  GPtrArray *items;   /* FlexContact or FlexRecent, sorted */
-  GHashTable *by_key; /* item key → object, borrowed from items */
+  GPtrArray *items;      /* FlexContact or FlexRecent, sorted */
+  GHashTable *by_key;    /* item key → object, borrowed from items */
   GHashTable *by_number; /* E.164 → first item of that number; NULL: make it again */
-  char *revision;     /* map revision of the last listing; NULL: none or no map */
-  gboolean stale;     /* what is shown may not be the map at @revision: list it */
+  char *revision;        /* map revision of the last listing; NULL: none or no map */
+  gboolean stale;        /* what is shown may not be the map at @revision: list it */
 
   gboolean editable;
   gboolean loaded;

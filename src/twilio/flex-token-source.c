@@ -104,14 +104,13 @@ api_key_get_token_async (FlexTokenSource *source,
   MintedToken *minted = g_new0 (MintedToken, 1);
 
   g_task_set_source_tag (task, api_key_get_token_async);
-  minted->token =
-      self->worker_sid != NULL
-          ? flex_access_token_mint_taskrouter (self->account_sid, self->key_sid, self->key_secret,
-                                               self->identity, self->workspace_sid,
-                                               self->worker_sid, now, self->ttl_s, &error)
-          : flex_access_token_mint_sync (self->account_sid, self->key_sid, self->key_secret,
-                                         self->identity, self->service_sid, now, self->ttl_s,
-                                         &error);
+  minted->token = self->worker_sid != NULL
+                      ? flex_access_token_mint_taskrouter (
+                            self->account_sid, self->key_sid, self->key_secret, self->identity,
+                            self->workspace_sid, self->worker_sid, now, self->ttl_s, &error)
+                      : flex_access_token_mint_sync (self->account_sid, self->key_sid,
+                                                     self->key_secret, self->identity,
+                                                     self->service_sid, now, self->ttl_s, &error);
   if (minted->token == NULL)
     {
       minted_token_free (minted);
