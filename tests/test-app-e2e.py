@@ -500,6 +500,12 @@ def main():
           same and len(dora) == local and len(set(dora)) == len(dora) and app.alive(),
           f'local edits {local}, on the server {dora}; remote {remote}; same: {same}')
 
+    app.quit()
+
+    # 5. and 6. Incoming work, on a fresh start (the app above spent a minute
+    #    backing off from dropped connections).
+    app = App(emulator.url, 'incoming')
+    wait_for(lambda: shows('Amelia Watson'), 20)
     incoming_call(app, emulator, worker)
     app.quit()
     killed_keeps_activity(emulator, worker)

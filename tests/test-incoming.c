@@ -322,6 +322,113 @@ test_recent_named_from_contacts (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (source, ==, 0);
 }
 
+/* EventBridge's requests (what a Flex-token client sends instead of REST):
+ * the token's worker reads and changes itself, nothing of another worker,
+ * nothing without a token. */
+static guint
+wschannels (Fixture *fixture,
+            const char *token,
+            const char *url,
+            const char *method,
+            const char *params_json,
+            JsonNode **payload)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *endpoint = g_strdup_printf ("http://127.0.0.1:%u/v1/wschannels",
+                                               flex_emulator_get_port (fixture->emulator));
+  g_autoptr (SoupMessage) message = soup_message_new ("POST", endpoint);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) request = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, method);
+  if (token != NULL)
+    {
+      json_builder_set_member_name (builder, "token");
+      json_builder_add_string_value (builder, token);
+    }
+  if (params_json != NULL)
+    {
+      json_builder_set_member_name (builder, "params");
+      json_builder_add_value (builder, json_from_string (params_json, NULL));
+    }
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  text = json_to_string (request, FALSE);
+  body = g_bytes_new (text, strlen (text));
+  soup_message_headers_append (soup_message_get_request_headers (message), "apiVersion", "v1");
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  {
+    /* The emulator answers on this thread's main loop: not a blocking send. */
+    g_autoptr (GAsyncResult) result = NULL;
+
+    soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, store_result,
+                                      &result);
+    FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+    answer = soup_session_send_and_read_finish (session, result, NULL);
+  }
+  if (payload != NULL && answer != NULL &&
+      json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                  (gssize) g_bytes_get_size (answer), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonNode *inner =
+          json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "payload");
+
+      *payload = inner != NULL ? json_node_copy (inner) : NULL;
+    }
+  return soup_message_get_status (message);
+}
+
+static void
+test_wschannels_requests (Fixture *fixture, gconstpointer data)
+{
+  const char *worker = flex_sandbox_get_worker_sid (fixture->sandbox);
+  const char *workspace = flex_emulator_get_workspace_sid (fixture->emulator);
+  g_autoptr (FlexTokenSource) tokens = taskrouter_tokens (fixture);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = g_strdup_printf ("Workspaces/%s/Workers/%s", workspace, worker);
+  g_autofree char *activities = g_strdup_printf ("Workspaces/%s/Activities", workspace);
+  g_autofree char *other = flex_emulator_add_worker (fixture->emulator, "Other", "{}", TRUE);
+  g_autofree char *other_url = g_strdup_printf ("Workspaces/%s/Workers/%s", workspace, other);
+  g_autofree char *params = g_strdup_printf (
+      "{\"ActivitySid\":\"%s\"}", flex_emulator_get_activity_sid (fixture->emulator, "Break"));
+  g_autoptr (JsonNode) payload = NULL;
+
+  flex_api_key_token_source_set_task_router (FLEX_API_KEY_TOKEN_SOURCE (tokens), workspace, worker);
+  flex_token_source_get_token_async (tokens, NULL, store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 5000);
+  token = flex_token_source_get_token_finish (tokens, result, NULL, NULL);
+  g_assert_nonnull (token);
+
+  g_assert_cmpuint (wschannels (fixture, token, url, "GET", NULL, &payload), ==, 200);
+  g_assert_nonnull (payload);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (payload), "sid"), ==,
+                   worker);
+  g_clear_pointer (&payload, json_node_unref);
+
+  g_assert_cmpuint (wschannels (fixture, token, activities, "GET", NULL, &payload), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (payload), "activities")),
+                    ==, 4);
+  g_clear_pointer (&payload, json_node_unref);
+
+  g_assert_cmpuint (wschannels (fixture, token, url, "POST", params, NULL), ==, 200);
+  g_assert_cmpstr (flex_emulator_get_worker_activity (fixture->emulator, worker), ==, "Break");
+
+  g_assert_cmpuint (wschannels (fixture, token, other_url, "GET", NULL, NULL), ==, 403);
+  g_assert_cmpuint (wschannels (fixture, NULL, url, "GET", NULL, NULL), ==, 401);
+  g_assert_cmpuint (wschannels (fixture, "not.a.token", url, "GET", NULL, NULL), ==, 401);
+}
+
 /* The app never changes the agent's activity: its socket dropping, or the
  * app going away, leaves the worker Available — where the SDK's defaults
  * (which the emulator keeps, like EventBridge) set it Offline. */
@@ -404,6 +511,7 @@ main (int argc, char *argv[])
   ADD ("/incoming/recent-named-from-contacts", test_recent_named_from_contacts);
   ADD ("/incoming/disconnect-keeps-activity", test_disconnect_keeps_activity);
   ADD ("/incoming/silence-reconnects", test_silence_reconnects);
+  ADD ("/incoming/wschannels-requests", test_wschannels_requests);
 #undef ADD
 
   return g_test_run ();

@@ -479,6 +479,144 @@ handle_update_reservation (FlexEmulatorContext *context)
   _flex_emulator_reply (context, 200, reservation_to_json (self, reservation), NULL);
 }
 
+/* Requests: POST /v1/wschannels */
+
+#define MAX_REQUEST_BYTES (64 * 1024)
+
+static gboolean
+worker_of_token (FlexEmulator *self, const char *token, char **worker_sid, char **message)
+{
+  g_autoptr (JsonObject) claims = NULL;
+  int error_code = 0;
+  JsonNode *node;
+  JsonObject *grant = NULL;
+  const char *worker = NULL;
+
+  if (!_flex_emulator_read_jwt (self, token, &claims, &error_code, message))
+    return FALSE;
+  node = json_object_get_member (claims, "grants");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    node = json_object_get_member (json_node_get_object (node), "task_router");
+  else
+    node = NULL;
+  grant = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  worker =
+      grant != NULL ? json_object_get_string_member_with_default (grant, "worker_sid", NULL) : NULL;
+  if (worker == NULL || !_flex_emulator_taskrouter_has_worker (self, worker) ||
+      g_strcmp0 (json_object_get_string_member_with_default (grant, "workspace_sid", NULL),
+                 flex_emulator_get_workspace_sid (self)) != 0)
+    {
+      *message = g_strdup ("Access Token has no TaskRouter grant for this worker");
+      return FALSE;
+    }
+  *worker_sid = g_strdup (worker);
+  return TRUE;
+}
+
+/* String parameters of a request, as a form or a query would bring them. */
+static GHashTable *
+params_of (JsonObject *object)
+{
+  GHashTable *params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  JsonNode *node = object != NULL ? json_object_get_member (object, "params") : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return params;
+  for (GList *l = json_object_get_members (json_node_get_object (node)), *first = l; l != NULL;
+       l = l->next, first = l == NULL ? (g_list_free (first), NULL) : first)
+    {
+      JsonNode *value = json_object_get_member (json_node_get_object (node), l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        g_hash_table_insert (params, g_strdup (l->data), g_strdup (json_node_get_string (value)));
+      else if (JSON_NODE_HOLDS_VALUE (value))
+        g_hash_table_insert (params, g_strdup (l->data), json_to_string (value, FALSE));
+    }
+  return params;
+}
+
+/**
+ * _flex_emulator_eventbridge_request:
+ *
+ * `POST /v1/wschannels` with `{"url":"Workspaces/WS…/…","method":…,
+ * "params":{…},"token":…}`: the TaskRouter call a Flex-token client makes
+ * through EventBridge, answered `{"payload": …}` (errors `{"message": …}`
+ * with the HTTP status). The token's worker may act on itself only.
+ */
+void
+_flex_emulator_eventbridge_request (FlexEmulator *self, GBytes *body, FlexEmulatorContext *context)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *worker = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  JsonObject *request = NULL;
+  const char *url, *method;
+  guint status;
+
+  if (body != NULL && g_bytes_get_size (body) <= MAX_REQUEST_BYTES &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                  (gssize) g_bytes_get_size (body), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    request = json_node_get_object (json_parser_get_root (parser));
+  url = request != NULL ? json_object_get_string_member_with_default (request, "url", NULL) : NULL;
+  method = request != NULL ? json_object_get_string_member_with_default (request, "method", "GET")
+                           : NULL;
+  if (url == NULL || method == NULL ||
+      (!g_str_equal (method, "GET") && !g_str_equal (method, "POST")) || strstr (url, "..") != NULL)
+    {
+      _flex_emulator_error (context, 400, 20001, "A request needs a url and a method");
+      return;
+    }
+  if (!worker_of_token (self, json_object_get_string_member_with_default (request, "token", NULL),
+                        &worker, &message))
+    {
+      _flex_emulator_error (context, 401, 20101, "%s", message);
+      return;
+    }
+  /* Its own workspace, and of workers, itself only. */
+  {
+    g_autofree char *workspace =
+        g_strdup_printf ("Workspaces/%s/", flex_emulator_get_workspace_sid (self));
+    g_autofree char *others = g_strconcat (workspace, "Workers/", NULL);
+    g_autofree char *mine = g_strconcat (others, worker, NULL);
+
+    if (!g_str_has_prefix (url, workspace) ||
+        (g_str_has_prefix (url, others) && !g_str_has_prefix (url, mine)))
+      {
+        _flex_emulator_error (context, 403, 20403, "The token's worker may not request %s", url);
+        return;
+      }
+  }
+  path = g_strconcat ("/v1/", url, NULL);
+  params = params_of (request);
+  status = _flex_emulator_dispatch (self, method, path, g_str_equal (method, "GET") ? params : NULL,
+                                    g_str_equal (method, "POST") ? params : NULL, context->if_match,
+                                    &answer);
+  if (status >= 200 && status < 300)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "payload");
+      json_builder_add_value (builder, answer != NULL ? json_node_ref (answer)
+                                                      : json_node_new (JSON_NODE_NULL));
+      json_builder_end_object (builder);
+      _flex_emulator_reply (context, status, json_builder_get_root (builder), NULL);
+    }
+  else
+    {
+      const char *text = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+                             ? json_object_get_string_member_with_default (
+                                   json_node_get_object (answer), "message", "Failed")
+                             : "Failed";
+
+      _flex_emulator_error (context, status, 20001, "%s", text);
+    }
+}
+
 /* The socket */
 
 static gboolean
@@ -606,6 +744,41 @@ on_websocket (SoupServer *server,
     payload = json_builder_get_root (builder);
     send_event_to (channel, "init", payload);
   }
+}
+
+static void
+on_upgraded (SoupServerMessage *message, gpointer user_data)
+{
+  FlexEmulator *self = user_data;
+  GIOStream *stream = soup_server_message_steal_connection (message);
+  GUri *uri = soup_server_message_get_uri (message);
+  g_autoptr (SoupWebsocketConnection) socket = soup_websocket_connection_new (
+      stream, uri, SOUP_WEBSOCKET_CONNECTION_SERVER,
+      soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Origin"),
+      NULL, NULL);
+
+  g_object_unref (stream);
+  on_websocket (NULL, message, g_uri_get_path (uri), socket, self);
+}
+
+/**
+ * _flex_emulator_eventbridge_upgrade:
+ *
+ * A WebSocket upgrade of /v1/wschannels, which libsoup hands the path's
+ * plain callback (the path also takes requests): answered 101 here and, once
+ * written, made a socket. Returns whether @message was one.
+ */
+gboolean
+_flex_emulator_eventbridge_upgrade (FlexEmulator *self, SoupServerMessage *message)
+{
+  GUri *uri = soup_server_message_get_uri (message);
+
+  if (g_strcmp0 (g_uri_get_path (uri), "/v1/wschannels") != 0 ||
+      !soup_websocket_server_check_handshake (message, NULL, NULL, NULL, NULL))
+    return FALSE;
+  if (soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL))
+    g_signal_connect (message, "wrote-informational", G_CALLBACK (on_upgraded), self);
+  return TRUE;
 }
 
 void

@@ -162,5 +162,15 @@ void _flex_emulator_eventbridge_worker_changed (FlexEmulator *self,
                                                 const char *activity_name,
                                                 gboolean available);
 gboolean _flex_emulator_eventbridge_has_pending (FlexEmulator *self, const char *worker_sid);
+gboolean _flex_emulator_eventbridge_upgrade (FlexEmulator *self, SoupServerMessage *message);
+void
+_flex_emulator_eventbridge_request (FlexEmulator *self, GBytes *body, FlexEmulatorContext *context);
+guint _flex_emulator_dispatch (FlexEmulator *self,
+                               const char *method,
+                               const char *path,
+                               GHashTable *query,
+                               GHashTable *form,
+                               const char *if_match,
+                               JsonNode **body);
 
 G_END_DECLS

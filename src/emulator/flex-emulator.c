@@ -288,6 +288,48 @@ match_route (FlexEmulator *self,
   return NULL;
 }
 
+/**
+ * _flex_emulator_dispatch:
+ * @path: the path below the host, "/v1/…" (not percent-encoded)
+ * @body: (out) (transfer full) (nullable): the answer's JSON
+ *
+ * Answers a request that came through another door (EventBridge's
+ * wschannels) as the REST route of @method and @path does.
+ *
+ * Returns: the answer's HTTP status
+ */
+guint
+_flex_emulator_dispatch (FlexEmulator *self,
+                         const char *method,
+                         const char *path,
+                         GHashTable *query,
+                         GHashTable *form,
+                         const char *if_match,
+                         JsonNode **body)
+{
+  FlexEmulatorContext context = { 0 };
+  g_autoptr (GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto (GStrv) segments = g_strsplit (*path == '/' ? path + 1 : path, "/", -1);
+  gboolean path_matched = FALSE;
+  Route *route = match_route (self, method, segments, params, &path_matched);
+
+  context.emulator = self;
+  context.method = method;
+  context.params = params;
+  context.query = query;
+  context.form = form;
+  context.if_match = if_match;
+  if (route != NULL)
+    route->handler (&context);
+  else if (path_matched)
+    _flex_emulator_error (&context, 405, 20004, "Method not allowed");
+  else
+    _flex_emulator_error (&context, 404, 20404, "The requested resource %s was not found", path);
+  *body = context.body;
+  g_free (context.etag);
+  return context.status;
+}
+
 static Fault *
 next_fault (FlexEmulator *self)
 {
@@ -397,6 +439,10 @@ handle_request (SoupServer *server,
   gboolean path_matched = FALSE;
   g_autofree char *username = NULL;
 
+  /* An EventBridge socket: handed over before anything is recorded. */
+  if (_flex_emulator_eventbridge_upgrade (self, message))
+    return;
+
   exchange = g_new0 (FlexEmulatorExchange, 1);
   exchange->time_us = g_get_monotonic_time ();
   exchange->method = g_strdup (method);
@@ -481,7 +527,10 @@ handle_request (SoupServer *server,
           exchange->path_template = route->path_template;
         }
 
-      if (!check_auth (self, message, &username))
+      /* EventBridge's requests carry their token in the body, not Basic. */
+      if (g_str_equal (exchange->path, "/v1/wschannels") && g_str_equal (method, "POST"))
+        _flex_emulator_eventbridge_request (self, request_body, &context);
+      else if (!check_auth (self, message, &username))
         {
           _flex_emulator_error (&context, 401, 20003, "Authentication Error - invalid username");
           soup_message_headers_replace (soup_server_message_get_response_headers (message),
@@ -603,6 +652,10 @@ flex_emulator_init (FlexEmulator *self)
   self->twilsock = _flex_emulator_twilsock_new (self);
   self->eventbridge = _flex_emulator_eventbridge_new (self);
   _flex_emulator_eventbridge_add_routes (self);
+  /* The EventBridge path takes requests as well as sockets: libsoup keeps
+   * one handler a path, whose plain callback (this one) then also gets the
+   * upgrades; it hands them back (_flex_emulator_eventbridge_upgrade()). */
+  soup_server_add_handler (self->server, "/v1/wschannels", handle_request, self, NULL);
 }
 
 FlexEmulator *
