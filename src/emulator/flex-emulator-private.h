@@ -17,6 +17,7 @@ typedef struct _FlexEmulatorSync FlexEmulatorSync;
 typedef struct _FlexEmulatorFlex FlexEmulatorFlex;
 typedef struct _FlexEmulatorTaskRouter FlexEmulatorTaskRouter;
 typedef struct _FlexEmulatorTwilsock FlexEmulatorTwilsock;
+typedef struct _FlexEmulatorAuth FlexEmulatorAuth;
 
 /* What a handler sees of one request, and what it answers. */
 typedef struct
@@ -31,6 +32,8 @@ typedef struct
   guint status;
   JsonNode *body;
   char *etag;
+  char *html;     /* an HTML answer instead of JSON (the sign-in page) */
+  char *location; /* a redirect's Location */
 } FlexEmulatorContext;
 
 typedef void (*FlexEmulatorHandler) (FlexEmulatorContext *context);
@@ -68,6 +71,7 @@ struct _FlexEmulator
   FlexEmulatorTaskRouter *taskrouter;
   FlexEmulatorTwilsock *twilsock;
   struct _FlexEmulatorEventBridge *eventbridge;
+  FlexEmulatorAuth *auth;
 };
 
 void _flex_emulator_add_route (FlexEmulator *self,
@@ -80,6 +84,8 @@ _flex_emulator_reply (FlexEmulatorContext *context, guint status, JsonNode *body
 void
 _flex_emulator_error (FlexEmulatorContext *context, guint status, int code, const char *format, ...)
     G_GNUC_PRINTF (4, 5);
+void _flex_emulator_reply_html (FlexEmulatorContext *context, guint status, const char *html);
+void _flex_emulator_redirect (FlexEmulatorContext *context, const char *location);
 char *_flex_emulator_new_sid (const char *prefix);
 gboolean _flex_emulator_is_sid (const char *value, const char *prefix);
 char *_flex_emulator_format_date (gint64 unix_us);
@@ -146,6 +152,14 @@ void _flex_emulator_taskrouter_set_task_status (FlexEmulator *self,
 const char *_flex_emulator_taskrouter_available_worker (FlexEmulator *self, const char *except);
 gboolean _flex_emulator_taskrouter_has_worker (FlexEmulator *self, const char *worker_sid);
 const char *_flex_emulator_taskrouter_worker_name (FlexEmulator *self, const char *worker_sid);
+GPtrArray *_flex_emulator_taskrouter_worker_sids (FlexEmulator *self);
+
+/* flex-emulator-auth.c: Flex single sign-on and Flex tokens */
+FlexEmulatorAuth *_flex_emulator_auth_new (FlexEmulator *self);
+void _flex_emulator_auth_free (FlexEmulatorAuth *auth);
+void _flex_emulator_auth_add_routes (FlexEmulator *self);
+void _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContext *context);
+const char *_flex_emulator_auth_worker (FlexEmulator *self, const char *token);
 
 /* flex-emulator-eventbridge.c: TaskRouter's EventBridge and reservations */
 typedef struct _FlexEmulatorEventBridge FlexEmulatorEventBridge;

@@ -743,6 +743,17 @@ _flex_emulator_taskrouter_has_worker (FlexEmulator *self, const char *worker_sid
   return find_worker (self->taskrouter, worker_sid) != NULL;
 }
 
+/* Returns: (transfer container): the workers' SIDs (borrowed strings) */
+GPtrArray *
+_flex_emulator_taskrouter_worker_sids (FlexEmulator *self)
+{
+  GPtrArray *sids = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->taskrouter->workers->len; i++)
+    g_ptr_array_add (sids, ((Worker *) g_ptr_array_index (self->taskrouter->workers, i))->sid);
+  return sids;
+}
+
 const char *
 _flex_emulator_taskrouter_worker_name (FlexEmulator *self, const char *worker_sid)
 {

@@ -149,6 +149,24 @@ _flex_emulator_reply (FlexEmulatorContext *context, guint status, JsonNode *body
   context->etag = g_strdup (etag);
 }
 
+/* An HTML page (the emulator's sign-in form). */
+void
+_flex_emulator_reply_html (FlexEmulatorContext *context, guint status, const char *html)
+{
+  context->status = status;
+  g_free (context->html);
+  context->html = g_strdup (html);
+}
+
+/* A 302 to @location (the sign-in back to the app's loopback address). */
+void
+_flex_emulator_redirect (FlexEmulatorContext *context, const char *location)
+{
+  context->status = 302;
+  g_free (context->location);
+  context->location = g_strdup (location);
+}
+
 /* Twilio's error body: {"code", "message", "more_info", "status"}. */
 void
 _flex_emulator_error (FlexEmulatorContext *context, guint status, int code, const char *format, ...)
@@ -327,6 +345,8 @@ _flex_emulator_dispatch (FlexEmulator *self,
     _flex_emulator_error (&context, 404, 20404, "The requested resource %s was not found", path);
   *body = context.body;
   g_free (context.etag);
+  g_free (context.html);
+  g_free (context.location);
   return context.status;
 }
 
@@ -530,6 +550,13 @@ handle_request (SoupServer *server,
       /* EventBridge's requests carry their token in the body, not Basic. */
       if (g_str_equal (exchange->path, "/v1/wschannels") && g_str_equal (method, "POST"))
         _flex_emulator_eventbridge_request (self, request_body, &context);
+      /* The sign-in takes no account credentials: a JSON body, or none. */
+      else if (g_str_equal (exchange->path, "/v1/Flex/OAuth/Tokens") &&
+               g_str_equal (method, "POST"))
+        _flex_emulator_auth_tokens (self, request_body, &context);
+      else if (route != NULL && (g_str_has_prefix (exchange->path, "/v1/Flex/") ||
+                                 g_str_has_suffix (exchange->path, "/Tokens/Info")))
+        route->handler (&context);
       else if (!check_auth (self, message, &username))
         {
           _flex_emulator_error (&context, 401, 20003, "Authentication Error - invalid username");
@@ -566,9 +593,14 @@ handle_request (SoupServer *server,
     }
   if (context.etag != NULL)
     soup_message_headers_replace (response_headers, "ETag", context.etag);
+  if (context.location != NULL)
+    soup_message_headers_replace (response_headers, "Location", context.location);
 
   soup_server_message_set_status (message, context.status, NULL);
-  if (response_text != NULL)
+  if (context.html != NULL)
+    soup_server_message_set_response (message, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                      context.html, strlen (context.html));
+  else if (response_text != NULL)
     soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, response_text,
                                       strlen (response_text));
   else
@@ -591,6 +623,8 @@ handle_request (SoupServer *server,
 
   g_clear_pointer (&context.body, json_node_unref);
   g_free (context.etag);
+  g_free (context.html);
+  g_free (context.location);
   if (fault != NULL)
     fault_free (fault);
 }
@@ -618,6 +652,7 @@ flex_emulator_finalize (GObject *object)
   _flex_emulator_sync_free (self->sync);
   _flex_emulator_flex_free (self->flex);
   _flex_emulator_eventbridge_free (self->eventbridge);
+  _flex_emulator_auth_free (self->auth);
   _flex_emulator_taskrouter_free (self->taskrouter);
   _flex_emulator_twilsock_free (self->twilsock);
 
@@ -652,6 +687,8 @@ flex_emulator_init (FlexEmulator *self)
   self->twilsock = _flex_emulator_twilsock_new (self);
   self->eventbridge = _flex_emulator_eventbridge_new (self);
   _flex_emulator_eventbridge_add_routes (self);
+  self->auth = _flex_emulator_auth_new (self);
+  _flex_emulator_auth_add_routes (self);
   /* The EventBridge path takes requests as well as sockets: libsoup keeps
    * one handler a path, whose plain callback (this one) then also gets the
    * upgrades; it hands them back (_flex_emulator_eventbridge_upgrade()). */

@@ -1,0 +1,311 @@
+/* test-flex-auth.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "flex-emulator.h"
+#include "flex-test-util.h"
+
+/*
+ * The emulator's Flex single sign-on (issue 19's ground): the identity
+ * provider's config, the Authorize page and its form, the code exchange with
+ * PKCE (S256) and the nonce, single-use codes, refresh tokens that rotate,
+ * the session's maximum lifetime (20104) and Tokens/Info — over HTTP, as a
+ * browser and the app would.
+ */
+
+typedef struct
+{
+  FlexEmulator *emulator;
+  char *worker;
+  SoupSession *session;
+} Fixture;
+
+static void
+store_result (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Sends @message (never following a redirect); its status, and its body in
+ * @body. */
+static guint
+send (Fixture *fixture, SoupMessage *message, char **body)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (fixture->session, message, G_PRIORITY_DEFAULT, NULL,
+                                    store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  bytes = soup_session_send_and_read_finish (fixture->session, result, NULL);
+  if (body != NULL)
+    *body =
+        bytes != NULL ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)) : NULL;
+  return soup_message_get_status (message);
+}
+
+static JsonObject *
+json_object_of (const char *text)
+{
+  g_autoptr (JsonNode) node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+url (Fixture *fixture, const char *path)
+{
+  return g_strconcat (flex_emulator_get_base_url (fixture->emulator), path, NULL);
+}
+
+static char *
+challenge_of (const char *verifier)
+{
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char *encoded;
+
+  g_checksum_update (checksum, (const guchar *) verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  encoded = g_base64_encode (digest, length);
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  if (strchr (encoded, '=') != NULL)
+    *strchr (encoded, '=') = '\0';
+  return encoded;
+}
+
+/* The browser's part: the Authorize page, then its form for the first user.
+ * Returns the code the redirect carries (and checks its state). */
+static char *
+authorize (Fixture *fixture, const char *verifier, const char *nonce, const char *redirect)
+{
+  g_autofree char *challenge = challenge_of (verifier);
+  g_autofree char *query = g_strdup_printf (
+      "/v1/Flex/Authorize?redirectUrl=%s&nonce=%s&codeChallenge=%s&state=s-123&ssoProfileSid=%s",
+      redirect, nonce, challenge, flex_emulator_get_sso_profile_sid (fixture->emulator));
+  g_autofree char *page_url = url (fixture, query);
+  g_autoptr (SoupMessage) page = soup_message_new ("GET", page_url);
+  g_autoptr (SoupMessage) submit = soup_message_new ("POST", page_url);
+  g_autofree char *html = NULL;
+  g_autofree char *form = g_strdup_printf ("user=%s", fixture->worker);
+  g_autoptr (GBytes) body = g_bytes_new (form, strlen (form));
+  g_autoptr (GUri) location = NULL;
+  g_autoptr (GHashTable) params = NULL;
+
+  if (send (fixture, page, &html) != 200)
+    return NULL;
+  g_assert_nonnull (strstr (html, "<form method=\"post\">"));
+  g_assert_nonnull (strstr (html, fixture->worker));
+  soup_message_set_request_body_from_bytes (submit, "application/x-www-form-urlencoded", body);
+  g_assert_cmpuint (send (fixture, submit, NULL), ==, 302);
+  location = g_uri_parse (
+      soup_message_headers_get_one (soup_message_get_response_headers (submit), "Location"),
+      G_URI_FLAGS_NONE, NULL);
+  g_assert_nonnull (location);
+  g_assert_true (g_str_equal (g_uri_get_host (location), "127.0.0.1") ||
+                 g_str_equal (g_uri_get_host (location), "localhost"));
+  params = g_uri_parse_params (g_uri_get_query (location), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (params, "state"), ==, "s-123");
+  return g_strdup (g_hash_table_lookup (params, "code"));
+}
+
+static guint
+tokens (Fixture *fixture, const char *json, JsonObject **answer)
+{
+  g_autofree char *endpoint = url (fixture, "/v1/Flex/OAuth/Tokens");
+  g_autoptr (SoupMessage) message = soup_message_new ("POST", endpoint);
+  g_autoptr (GBytes) body = g_bytes_new (json, strlen (json));
+  g_autofree char *text = NULL;
+  guint status;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  status = send (fixture, message, &text);
+  if (answer != NULL)
+    *answer = text != NULL ? json_object_of (text) : NULL;
+  return status;
+}
+
+static char *
+exchange_json (Fixture *fixture, const char *code, const char *verifier, const char *nonce)
+{
+  return g_strdup_printf ("{\"grant_type\":\"AuthorizationCode\",\"code\":\"%s\","
+                          "\"code_verifier\":\"%s\",\"nonce\":\"%s\","
+                          "\"sso_profile_sid\":\"%s\",\"app_type\":\"SinglePageApp\"}",
+                          code, verifier, nonce,
+                          flex_emulator_get_sso_profile_sid (fixture->emulator));
+}
+
+static char *
+refresh_json (Fixture *fixture, const char *refresh)
+{
+  return g_strdup_printf ("{\"grant_type\":\"RefreshToken\",\"refresh_token\":\"%s\","
+                          "\"sso_profile_sid\":\"%s\"}",
+                          refresh, flex_emulator_get_sso_profile_sid (fixture->emulator));
+}
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->emulator = flex_emulator_new ();
+  g_assert_true (flex_emulator_listen (fixture->emulator, 0, &error));
+  fixture->worker = flex_emulator_add_demo_data (fixture->emulator, &error);
+  g_assert_no_error (error);
+  fixture->session = soup_session_new ();
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  g_clear_object (&fixture->session);
+  g_clear_object (&fixture->emulator);
+  g_free (fixture->worker);
+  flex_test_spin (20);
+}
+
+static void
+test_config (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *query = g_strdup_printf ("/v1/Flex/Authentication/Config?AccountSid=%s"
+                                            "&AppType=SinglePageApp",
+                                            flex_emulator_get_account_sid (fixture->emulator));
+  g_autofree char *endpoint = url (fixture, query);
+  g_autoptr (SoupMessage) message = soup_message_new ("GET", endpoint);
+  g_autofree char *text = NULL;
+  g_autoptr (JsonObject) answer = NULL;
+  JsonObject *entry;
+
+  g_assert_cmpuint (send (fixture, message, &text), ==, 200);
+  answer = json_object_of (text);
+  entry = json_array_get_object_element (json_object_get_array_member (answer, "config_list"), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "connection_name"), ==,
+                   flex_emulator_get_sso_profile_sid (fixture->emulator));
+  g_assert_true (json_object_get_boolean_member (entry, "active"));
+}
+
+/* The whole sign-in, then who it is, then a refresh that rotates. */
+static void
+test_sign_in_and_refresh (Fixture *fixture, gconstpointer data)
+{
+  const char *verifier = "v3r1f13r-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF";
+  g_autofree char *code = authorize (fixture, verifier, "n-1", "http://127.0.0.1:4321/");
+  g_autofree char *exchange = exchange_json (fixture, code, verifier, "n-1");
+  g_autoptr (JsonObject) answer = NULL;
+  g_autoptr (JsonObject) refreshed = NULL;
+  g_autoptr (JsonObject) again = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *info_text = NULL;
+  g_autofree char *refresh_body = NULL;
+
+  g_assert_nonnull (code);
+  g_assert_cmpuint (tokens (fixture, exchange, &answer), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (answer, "token_info"), "flex_user_sid"),
+                   ==, fixture->worker);
+  /* Tokens/Info: the Flex token names its worker. */
+  {
+    g_autofree char *path = g_strdup_printf ("/v1/Accounts/%s/Tokens/Info",
+                                             flex_emulator_get_account_sid (fixture->emulator));
+    g_autofree char *endpoint = url (fixture, path);
+    g_autoptr (SoupMessage) message = soup_message_new ("POST", endpoint);
+    g_autofree char *escaped =
+        g_uri_escape_string (json_object_get_string_member (answer, "access_token"), NULL, FALSE);
+    g_autofree char *form = g_strdup_printf ("Token=%s", escaped);
+    g_autoptr (GBytes) body = g_bytes_new (form, strlen (form));
+    g_autoptr (JsonObject) info = NULL;
+
+    soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
+    g_assert_cmpuint (send (fixture, message, &info_text), ==, 200);
+    info = json_object_of (info_text);
+    g_assert_cmpstr (json_object_get_string_member (info, "worker_sid"), ==, fixture->worker);
+  }
+  /* The code was spent. */
+  g_assert_cmpuint (tokens (fixture, exchange, NULL), ==, 401);
+
+  /* A refresh gives a new refresh token; the old one is spent. */
+  refresh = g_strdup (json_object_get_string_member (answer, "refresh_token"));
+  refresh_body = refresh_json (fixture, refresh);
+  g_assert_cmpuint (tokens (fixture, refresh_body, &refreshed), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (refreshed, "refresh_token"), !=, refresh);
+  g_assert_cmpstr (json_object_get_string_member (refreshed, "access_token"), !=,
+                   json_object_get_string_member (answer, "access_token"));
+  g_assert_cmpuint (tokens (fixture, refresh_body, &again), ==, 401);
+  g_assert_cmpint (json_object_get_int_member (again, "code"), ==, 20003);
+}
+
+/* PKCE and the nonce are checked; a failed try spends the code. */
+static void
+test_pkce_and_nonce_checked (Fixture *fixture, gconstpointer data)
+{
+  const char *verifier = "the-right-verifier-0123456789-0123456789-abcdef";
+  g_autofree char *code = authorize (fixture, verifier, "n-2", "http://localhost:5555/cb");
+  g_autofree char *wrong_verifier = exchange_json (fixture, code, "another-verifier", "n-2");
+  g_autofree char *right = exchange_json (fixture, code, verifier, "n-2");
+  g_autofree char *code2 = authorize (fixture, verifier, "n-3", "http://localhost:5555/cb");
+  g_autofree char *wrong_nonce = exchange_json (fixture, code2, verifier, "n-other");
+
+  g_assert_cmpuint (tokens (fixture, wrong_verifier, NULL), ==, 401);
+  g_assert_cmpuint (tokens (fixture, right, NULL), ==, 401);
+  g_assert_cmpuint (tokens (fixture, wrong_nonce, NULL), ==, 401);
+}
+
+/* Only a loopback redirect: the code never goes elsewhere. */
+static void
+test_redirect_loopback_only (Fixture *fixture, gconstpointer data)
+{
+  g_assert_null (authorize (fixture, "verifier-verifier-verifier-verifier-verifier", "n",
+                            "https://evil.example/"));
+  g_assert_null (authorize (fixture, "verifier-verifier-verifier-verifier-verifier", "n",
+                            "http://192.168.1.9/"));
+}
+
+/* The session's maximum lifetime: then a refresh is refused with 20104. */
+static void
+test_session_maximum (Fixture *fixture, gconstpointer data)
+{
+  const char *verifier = "session-maximum-verifier-0123456789-abcdefghij";
+  g_autofree char *code = NULL;
+  g_autofree char *exchange = NULL;
+  g_autofree char *refresh_body = NULL;
+  g_autoptr (JsonObject) answer = NULL;
+  g_autoptr (JsonObject) refused = NULL;
+
+  flex_emulator_set_flex_token_lifetimes (fixture->emulator, 2, 5);
+  code = authorize (fixture, verifier, "n-4", "http://127.0.0.1:4321/");
+  exchange = exchange_json (fixture, code, verifier, "n-4");
+  g_assert_cmpuint (tokens (fixture, exchange, &answer), ==, 200);
+  refresh_body = refresh_json (fixture, json_object_get_string_member (answer, "refresh_token"));
+  flex_emulator_advance_clock (fixture->emulator, 6);
+  g_assert_cmpuint (tokens (fixture, refresh_body, &refused), ==, 401);
+  g_assert_cmpint (json_object_get_int_member (refused, "code"), ==, 20104);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/flex-auth/config", test_config);
+  ADD ("/flex-auth/sign-in-and-refresh", test_sign_in_and_refresh);
+  ADD ("/flex-auth/pkce-and-nonce-checked", test_pkce_and_nonce_checked);
+  ADD ("/flex-auth/redirect-loopback-only", test_redirect_loopback_only);
+  ADD ("/flex-auth/session-maximum", test_session_maximum);
+#undef ADD
+
+  return g_test_run ();
+}
