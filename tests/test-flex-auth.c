@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "flex-emulator.h"
+#include "flex-sso.h"
+#include "flex-twilio-error.h"
 #include "flex-test-util.h"
 
 /*
@@ -294,6 +296,156 @@ test_session_maximum (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (refused, "code"), ==, 20104);
 }
 
+/* The app's side (flex-sso.c) with a stand-in browser: the profile, the
+ * Authorize URL with PKCE, the loopback listener catching the code (a
+ * wrong state does not count), the exchange and a refresh. */
+static void
+on_code (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+  char *code = flex_sso_loopback_wait_finish (FLEX_SSO_LOOPBACK (object), result, &error);
+
+  ((gpointer *) user_data)[0] = code != NULL ? (gpointer) code : (gpointer) error;
+  ((gpointer *) user_data)[1] = GINT_TO_POINTER (code != NULL);
+}
+
+/* The browser: the page, its form, then wherever the redirect says. */
+static guint
+browse (Fixture *fixture, const char *authorize_url, char **page)
+{
+  g_autoptr (SoupMessage) get = soup_message_new ("GET", authorize_url);
+  g_autoptr (SoupMessage) submit = soup_message_new ("POST", authorize_url);
+  g_autofree char *form = g_strdup_printf ("user=%s", fixture->worker);
+  g_autoptr (GBytes) body = g_bytes_new (form, strlen (form));
+  g_autoptr (SoupMessage) back = NULL;
+
+  g_assert_cmpuint (send (fixture, get, NULL), ==, 200);
+  soup_message_set_request_body_from_bytes (submit, "application/x-www-form-urlencoded", body);
+  g_assert_cmpuint (send (fixture, submit, NULL), ==, 302);
+  back = soup_message_new (
+      "GET", soup_message_headers_get_one (soup_message_get_response_headers (submit), "Location"));
+  return send (fixture, back, page);
+}
+
+static void
+on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+
+  *(char **) user_data = flex_sso_fetch_profile_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_tokens (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+
+  *(FlexSsoTokens **) user_data = flex_sso_tokens_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_app_sign_in (Fixture *fixture, gconstpointer data)
+{
+  const char *base = flex_emulator_get_base_url (fixture->emulator);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexSsoPkce) pkce = flex_sso_pkce_new ();
+  g_autoptr (FlexSsoLoopback) loopback = flex_sso_loopback_new (0, &error);
+  g_autofree char *profile = NULL;
+  g_autofree char *authorize_url = NULL;
+  g_autofree char *forged_url = NULL;
+  g_autofree char *page = NULL;
+  g_autoptr (FlexSsoTokens) signed_in = NULL;
+  g_autoptr (FlexSsoTokens) refreshed = NULL;
+  gpointer waited[2] = { NULL, NULL };
+
+  g_assert_no_error (error);
+  g_assert_true (
+      g_str_has_prefix (flex_sso_loopback_get_redirect_url (loopback), "http://localhost:"));
+  flex_sso_fetch_profile_async (base, flex_emulator_get_account_sid (fixture->emulator), NULL,
+                                on_profile, &profile);
+  FLEX_TEST_WAIT_FOR (profile != NULL, 10000);
+  g_assert_cmpstr (profile, ==, flex_emulator_get_sso_profile_sid (fixture->emulator));
+
+  flex_sso_loopback_wait_async (loopback, pkce->state, 30, NULL, on_code, waited);
+  /* A link with another state (a forged one): refused, the wait goes on. */
+  forged_url =
+      g_strdup_printf ("%s?code=forged&state=other", flex_sso_loopback_get_redirect_url (loopback));
+  {
+    g_autoptr (SoupMessage) forged = soup_message_new ("GET", forged_url);
+
+    g_assert_cmpuint (send (fixture, forged, NULL), ==, 400);
+  }
+  g_assert_null (waited[0]);
+
+  authorize_url =
+      flex_sso_authorize_url (base, flex_sso_loopback_get_redirect_url (loopback), profile, pkce);
+  g_assert_cmpuint (browse (fixture, authorize_url, &page), ==, 200);
+  g_assert_nonnull (strstr (page, "You can close this tab"));
+  FLEX_TEST_WAIT_FOR (waited[0] != NULL, 10000);
+  g_assert_true (GPOINTER_TO_INT (waited[1]));
+
+  flex_sso_exchange_code_async (base, profile, waited[0], pkce, NULL, on_tokens, &signed_in);
+  FLEX_TEST_WAIT_FOR (signed_in != NULL, 10000);
+  g_assert_cmpstr (signed_in->flex_user_sid, ==, fixture->worker);
+  g_assert_nonnull (signed_in->identity);
+  g_assert_cmpint (signed_in->expires_at_us, >, g_get_real_time ());
+  g_free (waited[0]);
+
+  flex_sso_refresh_async (base, profile, signed_in->refresh_token, NULL, on_tokens, &refreshed);
+  FLEX_TEST_WAIT_FOR (refreshed != NULL, 10000);
+  g_assert_cmpstr (refreshed->refresh_token, !=, signed_in->refresh_token);
+}
+
+static void
+on_failed_code (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+
+  g_assert_null (flex_sso_loopback_wait_finish (FLEX_SSO_LOOPBACK (object), result, &error));
+  *(GError **) user_data = error;
+}
+
+/* ?error= is said; a closed browser times out; a port in use is an error. */
+static void
+test_loopback_failures (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlexSsoLoopback) loopback = flex_sso_loopback_new (0, &error);
+  g_autoptr (GError) refused = NULL;
+  g_autoptr (GError) timed_out = NULL;
+  g_autofree char *error_url = NULL;
+
+  g_assert_no_error (error);
+  flex_sso_loopback_wait_async (loopback, "s", 30, NULL, on_failed_code, &refused);
+  error_url = g_strdup_printf ("%s?error=access_denied&state=s",
+                               flex_sso_loopback_get_redirect_url (loopback));
+  {
+    g_autoptr (SoupMessage) message = soup_message_new ("GET", error_url);
+
+    g_assert_cmpuint (send (fixture, message, NULL), ==, 200);
+  }
+  FLEX_TEST_WAIT_FOR (refused != NULL, 5000);
+  g_assert_nonnull (strstr (refused->message, "access_denied"));
+
+  flex_sso_loopback_wait_async (loopback, "s", 1, NULL, on_failed_code, &timed_out);
+  FLEX_TEST_WAIT_FOR (timed_out != NULL, 5000);
+  g_assert_error (timed_out, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT);
+
+  /* The same port again: taken. */
+  {
+    g_autoptr (GUri) uri =
+        g_uri_parse (flex_sso_loopback_get_redirect_url (loopback), G_URI_FLAGS_NONE, NULL);
+    g_autoptr (GError) taken = NULL;
+    g_autoptr (FlexSsoLoopback) second =
+        flex_sso_loopback_new ((guint) g_uri_get_port (uri), &taken);
+
+    g_assert_null (second);
+    g_assert_nonnull (taken);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -305,6 +457,8 @@ main (int argc, char *argv[])
   ADD ("/flex-auth/pkce-and-nonce-checked", test_pkce_and_nonce_checked);
   ADD ("/flex-auth/redirect-loopback-only", test_redirect_loopback_only);
   ADD ("/flex-auth/session-maximum", test_session_maximum);
+  ADD ("/flex-auth/app-sign-in", test_app_sign_in);
+  ADD ("/flex-auth/loopback-failures", test_loopback_failures);
 #undef ADD
 
   return g_test_run ();

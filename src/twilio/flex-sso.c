@@ -1,0 +1,747 @@
+/* flex-sso.c
+ *
+ * Copyright 2026 The Flex Contacts authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flex-sso"
+
+#include "config.h"
+
+#include "flex-sso.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "flex-access-token.h"
+#include "flex-json.h"
+#include "flex-twilio-client.h"
+#include "flex-twilio-error.h"
+
+/*
+ * Signing in as yourself with Flex (FLEX-SESSION.md §1; issue 19), the
+ * protocol's calls — none carries an account credential:
+ *
+ * - the identity provider of an account (Authentication/Config: its active
+ *   entry's connection_name, the SSO profile JQ…);
+ * - PKCE (S256), state and nonce, and the Authorize URL the system browser
+ *   opens, coming back to a loopback address;
+ * - the code exchange and the refresh (OAuth/Tokens, JSON), which give the
+ *   Flex token (opaque) and a new refresh token each time.
+ *
+ * Answers are read with a bound (64 KiB) through the JSON reader every answer
+ * goes through; only HTTPS, or plain HTTP to this computer (the emulator).
+ */
+
+#define MAX_ANSWER_BYTES (64 * 1024)
+#define VERIFIER_BYTES   96
+
+void
+flex_sso_tokens_free (FlexSsoTokens *tokens)
+{
+  if (tokens == NULL)
+    return;
+  if (tokens->access_token != NULL)
+    explicit_bzero (tokens->access_token, strlen (tokens->access_token));
+  if (tokens->refresh_token != NULL)
+    explicit_bzero (tokens->refresh_token, strlen (tokens->refresh_token));
+  g_free (tokens->access_token);
+  g_free (tokens->refresh_token);
+  g_free (tokens->identity);
+  g_free (tokens->flex_user_sid);
+  g_free (tokens);
+}
+
+static char *
+random_base64url (gsize n_bytes)
+{
+  g_autofree guint8 *bytes = g_new0 (guint8, n_bytes);
+  gsize filled = 0;
+  char *encoded;
+
+  /* The kernel's randomness, as for any secret. */
+  while (filled < n_bytes)
+    {
+      gssize got = getrandom (bytes + filled, n_bytes - filled, 0);
+
+      if (got <= 0)
+        g_error ("No randomness from the kernel for a sign-in");
+      filled += (gsize) got;
+    }
+  encoded = flex_base64url_encode (bytes, n_bytes);
+  explicit_bzero (bytes, n_bytes);
+  return encoded;
+}
+
+/**
+ * flex_sso_pkce_new:
+ *
+ * Returns: (transfer full): a fresh verifier and its S256 challenge, a state
+ *   and a nonce
+ */
+FlexSsoPkce *
+flex_sso_pkce_new (void)
+{
+  FlexSsoPkce *pkce = g_new0 (FlexSsoPkce, 1);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  pkce->verifier = random_base64url (VERIFIER_BYTES);
+  g_checksum_update (checksum, (const guchar *) pkce->verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  pkce->challenge = flex_base64url_encode (digest, length);
+  pkce->state = random_base64url (24);
+  pkce->nonce = random_base64url (24);
+  return pkce;
+}
+
+void
+flex_sso_pkce_free (FlexSsoPkce *pkce)
+{
+  if (pkce == NULL)
+    return;
+  explicit_bzero (pkce->verifier, strlen (pkce->verifier));
+  g_free (pkce->verifier);
+  g_free (pkce->challenge);
+  g_free (pkce->state);
+  g_free (pkce->nonce);
+  g_free (pkce);
+}
+
+/**
+ * flex_sso_base_url_from_environment:
+ *
+ * Returns: (transfer full): `FLEX_TWILIO_SERVICES_URL`, or Twilio's
+ */
+char *
+flex_sso_base_url_from_environment (void)
+{
+  const char *url = g_getenv ("FLEX_TWILIO_SERVICES_URL");
+
+  return g_strdup (url != NULL && *url != '\0' ? url : FLEX_SSO_DEFAULT_URL);
+}
+
+/**
+ * flex_sso_authorize_url:
+ * @redirect_url: where the browser comes back (`http://localhost:PORT/`)
+ *
+ * Returns: (transfer full): the Authorize URL for the system browser
+ */
+char *
+flex_sso_authorize_url (const char *base_url,
+                        const char *redirect_url,
+                        const char *sso_profile_sid,
+                        const FlexSsoPkce *pkce)
+{
+  g_autofree char *redirect = g_uri_escape_string (redirect_url, NULL, FALSE);
+  g_autofree char *profile = g_uri_escape_string (sso_profile_sid, NULL, FALSE);
+
+  return g_strdup_printf ("%s/v1/Flex/Authorize?redirectUrl=%s&nonce=%s&codeChallenge=%s"
+                          "&state=%s&ssoProfileSid=%s",
+                          base_url, redirect, pkce->nonce, pkce->challenge, pkce->state, profile);
+}
+
+/* One request and its bounded JSON answer */
+
+typedef struct
+{
+  SoupSession *session;
+  SoupMessage *message;
+  GByteArray *body;
+  GInputStream *stream;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->session);
+  g_clear_object (&request->message);
+  g_clear_object (&request->stream);
+  if (request->body != NULL)
+    g_byte_array_unref (request->body);
+  g_free (request);
+}
+
+static void read_more (GTask *task);
+
+static void
+finish_answer (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  guint status = soup_message_get_status (request->message);
+  g_autofree char *text = g_strndup ((const char *) request->body->data, request->body->len);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = flex_json_from_string (text, &error);
+
+  if (status >= 200 && status < 300 && root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify) json_node_unref);
+      return;
+    }
+  if (status >= 400 && root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *object = json_node_get_object (root);
+      int code = (int) json_object_get_int_member_with_default (object, "code", 0);
+      const char *message =
+          json_object_get_string_member_with_default (object, "message", "Sign-in refused");
+      GError *refused = NULL;
+
+      flex_twilio_set_error (
+          &refused, status == 401 ? FLEX_TWILIO_ERROR_UNAUTHORIZED : FLEX_TWILIO_ERROR_FAILED,
+          status, code, NULL, "%s", message);
+      g_task_return_error (task, refused);
+      return;
+    }
+  g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                           "The sign-in service answered %u without JSON", status);
+}
+
+static void
+on_read (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes =
+      g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      finish_answer (task);
+      return;
+    }
+  if (request->body->len + g_bytes_get_size (bytes) > MAX_ANSWER_BYTES)
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "The sign-in service answered more than %u bytes", MAX_ANSWER_BYTES);
+      return;
+    }
+  g_byte_array_append (request->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  read_more (g_steal_pointer (&task));
+}
+
+static void
+read_more (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (request->stream, 8192, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_read, task);
+}
+
+static void
+on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (request->stream == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  read_more (g_steal_pointer (&task));
+}
+
+/* @method @url (with @json as the body), answering its JSON object. */
+static void
+request_json (const char *method,
+              const char *url,
+              const char *json,
+              gpointer source_tag,
+              GCancellable *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+  g_autoptr (GError) error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  if (!flex_twilio_check_url (url, &error) ||
+      (request->message = soup_message_new (method, url)) == NULL)
+    {
+      g_task_return_error (task, error != NULL
+                                     ? g_steal_pointer (&error)
+                                     : g_error_new (FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INVALID,
+                                                    "Not a sign-in address: %s", url));
+      g_object_unref (task);
+      return;
+    }
+  request->session = soup_session_new_with_options ("timeout", 30, NULL);
+  request->body = g_byte_array_new ();
+  /* The answer is the service's own: a redirect is refused. */
+  soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (soup_message_get_request_headers (request->message), "Accept",
+                                "application/json");
+  if (json != NULL)
+    {
+      g_autoptr (GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (request->message, "application/json", body);
+    }
+  soup_session_send_async (request->session, request->message, G_PRIORITY_DEFAULT, cancellable,
+                           on_sent, task);
+}
+
+/* Identity provider */
+
+static void
+on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = g_task_propagate_pointer (G_TASK (result), &error);
+  JsonNode *list;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  list = json_object_get_member (json_node_get_object (root), "config_list");
+  for (guint i = 0; list != NULL && JSON_NODE_HOLDS_ARRAY (list) &&
+                    i < json_array_get_length (json_node_get_array (list));
+       i++)
+    {
+      JsonNode *entry = json_array_get_element (json_node_get_array (list), i);
+      JsonObject *config = JSON_NODE_HOLDS_OBJECT (entry) ? json_node_get_object (entry) : NULL;
+      const char *profile =
+          config != NULL
+              ? json_object_get_string_member_with_default (config, "connection_name", NULL)
+              : NULL;
+
+      if (profile != NULL && g_str_has_prefix (profile, "JQ") && strlen (profile) == 34 &&
+          json_object_get_boolean_member_with_default (config, "active", FALSE))
+        {
+          g_task_return_pointer (task, g_strdup (profile), g_free);
+          return;
+        }
+    }
+  g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND,
+                           "This account has no active Flex single sign-on");
+}
+
+/**
+ * flex_sso_fetch_profile_async:
+ *
+ * The account's active SSO profile (JQ…), from Authentication/Config.
+ */
+void
+flex_sso_fetch_profile_async (const char *base_url,
+                              const char *account_sid,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *account = g_uri_escape_string (account_sid, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf (
+      "%s/v1/Flex/Authentication/Config?AccountSid=%s&AppType=SinglePageApp", base_url, account);
+
+  g_task_set_source_tag (task, flex_sso_fetch_profile_async);
+  request_json ("GET", url, NULL, flex_sso_fetch_profile_async, cancellable, on_profile, task);
+}
+
+/**
+ * flex_sso_fetch_profile_finish:
+ *
+ * Returns: (transfer full) (nullable): the SSO profile SID
+ */
+char *
+flex_sso_fetch_profile_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Tokens */
+
+static void
+on_tokens (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = g_task_propagate_pointer (G_TASK (result), &error);
+  JsonObject *answer;
+  JsonNode *info_node;
+  JsonObject *info;
+  const char *access, *refresh, *expiration;
+  g_autoptr (GDateTime) expires = NULL;
+  FlexSsoTokens *tokens;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  answer = json_node_get_object (root);
+  access = json_object_get_string_member_with_default (answer, "access_token", NULL);
+  refresh = json_object_get_string_member_with_default (answer, "refresh_token", NULL);
+  info_node = json_object_get_member (answer, "token_info");
+  info = info_node != NULL && JSON_NODE_HOLDS_OBJECT (info_node) ? json_node_get_object (info_node)
+                                                                 : NULL;
+  expiration = json_object_get_string_member_with_default (answer, "access_token_expires_at", NULL);
+  if (expiration == NULL && info != NULL)
+    expiration = json_object_get_string_member_with_default (info, "expiration", NULL);
+  expires = expiration != NULL ? g_date_time_new_from_iso8601 (expiration, NULL) : NULL;
+  if (access == NULL || refresh == NULL || info == NULL || expires == NULL ||
+      strlen (access) > 16 * 1024 || strlen (refresh) > 16 * 1024)
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "The sign-in service answered without the tokens");
+      return;
+    }
+  tokens = g_new0 (FlexSsoTokens, 1);
+  tokens->access_token = g_strdup (access);
+  tokens->refresh_token = g_strdup (refresh);
+  tokens->identity = g_strdup (json_object_get_string_member_with_default (info, "identity", NULL));
+  tokens->flex_user_sid =
+      g_strdup (json_object_get_string_member_with_default (info, "flex_user_sid", NULL));
+  tokens->expires_at_us = g_date_time_to_unix (expires) * G_USEC_PER_SEC;
+  g_task_return_pointer (task, tokens, (GDestroyNotify) flex_sso_tokens_free);
+}
+
+static void
+post_tokens (const char *base_url,
+             JsonBuilder *builder,
+             gpointer source_tag,
+             GCancellable *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *json = json_to_string (root, FALSE);
+  g_autofree char *url = g_strconcat (base_url, "/v1/Flex/OAuth/Tokens", NULL);
+
+  g_task_set_source_tag (task, source_tag);
+  request_json ("POST", url, json, source_tag, cancellable, on_tokens, task);
+  explicit_bzero (json, strlen (json));
+}
+
+/**
+ * flex_sso_exchange_code_async:
+ * @code: what the browser brought back to the loopback address
+ *
+ * The code exchange (AuthorizationCode, with the PKCE verifier and the
+ * nonce). Finish with flex_sso_tokens_finish().
+ */
+void
+flex_sso_exchange_code_async (const char *base_url,
+                              const char *sso_profile_sid,
+                              const char *code,
+                              const FlexSsoPkce *pkce,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "grant_type");
+  json_builder_add_string_value (builder, "AuthorizationCode");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "code_verifier");
+  json_builder_add_string_value (builder, pkce->verifier);
+  json_builder_set_member_name (builder, "nonce");
+  json_builder_add_string_value (builder, pkce->nonce);
+  json_builder_set_member_name (builder, "sso_profile_sid");
+  json_builder_add_string_value (builder, sso_profile_sid);
+  json_builder_set_member_name (builder, "app_type");
+  json_builder_add_string_value (builder, "SinglePageApp");
+  json_builder_end_object (builder);
+  post_tokens (base_url, builder, flex_sso_exchange_code_async, cancellable, callback, user_data);
+}
+
+/**
+ * flex_sso_refresh_async:
+ *
+ * A new Flex token (RefreshToken): the answer's refresh token replaces
+ * @refresh_token, which is spent. Twilio's 20104 (the session's maximum
+ * lifetime) or 20003 (refused) mean: sign in again.
+ */
+void
+flex_sso_refresh_async (const char *base_url,
+                        const char *sso_profile_sid,
+                        const char *refresh_token,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "grant_type");
+  json_builder_add_string_value (builder, "RefreshToken");
+  json_builder_set_member_name (builder, "refresh_token");
+  json_builder_add_string_value (builder, refresh_token);
+  json_builder_set_member_name (builder, "sso_profile_sid");
+  json_builder_add_string_value (builder, sso_profile_sid);
+  json_builder_end_object (builder);
+  post_tokens (base_url, builder, flex_sso_refresh_async, cancellable, callback, user_data);
+}
+
+/**
+ * flex_sso_tokens_finish:
+ *
+ * Returns: (transfer full) (nullable): the tokens
+ */
+FlexSsoTokens *
+flex_sso_tokens_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The loopback redirect (RFC 8252) */
+
+struct _FlexSsoLoopback
+{
+  GObject parent_instance;
+
+  SoupServer *server;
+  char *redirect_url;
+  char *state;
+  GTask *task; /* the wait under way */
+  guint timeout_id;
+  GCancellable *cancellable; /* … and its Cancel */
+  gulong cancelled_id;
+};
+
+G_DEFINE_FINAL_TYPE (FlexSsoLoopback, flex_sso_loopback, G_TYPE_OBJECT)
+
+static const char page_done[] =
+    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Flex Contacts</title></head>"
+    "<body><p>You are signed in to Flex Contacts. You can close this tab.</p></body></html>";
+static const char page_failed[] =
+    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Flex Contacts</title></head>"
+    "<body><p>The sign-in did not finish. Go back to Flex Contacts to try again.</p></body></html>";
+
+static void
+end_wait (FlexSsoLoopback *self, char *code, GError *error)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->task);
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->cancellable != NULL && self->cancelled_id != 0)
+    g_signal_handler_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->cancellable);
+  if (task == NULL)
+    {
+      g_free (code);
+      g_clear_error (&error);
+      return;
+    }
+  if (code != NULL)
+    g_task_return_pointer (task, code, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* One request: the browser back, with ?code=&state= or ?error=. */
+static void
+on_request (SoupServer *server,
+            SoupServerMessage *message,
+            const char *path,
+            GHashTable *query,
+            gpointer user_data)
+{
+  FlexSsoLoopback *self = user_data;
+  const char *code = query != NULL ? g_hash_table_lookup (query, "code") : NULL;
+  const char *state = query != NULL ? g_hash_table_lookup (query, "state") : NULL;
+  const char *error = query != NULL ? g_hash_table_lookup (query, "error") : NULL;
+  gboolean ok = FALSE;
+
+  if (self->task == NULL || !g_str_equal (path, "/") ||
+      g_strcmp0 (soup_server_message_get_method (message), "GET") != 0)
+    {
+      soup_server_message_set_status (message, 404, NULL);
+      return;
+    }
+  if (error != NULL)
+    {
+      /* The identity provider said no: its words, for the person. */
+      g_autofree char *shown = g_strndup (error, 200);
+
+      end_wait (self, NULL,
+                g_error_new (FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_UNAUTHORIZED,
+                             "The sign-in was refused: %s", shown));
+    }
+  else if (code == NULL || state == NULL || g_strcmp0 (state, self->state) != 0 ||
+           strlen (code) > 4096)
+    /* Not the answer to our request (another tab, a forged link): the wait
+     * goes on. */
+    {
+      soup_server_message_set_status (message, 400, NULL);
+      soup_server_message_set_response (message, "text/html; charset=utf-8", SOUP_MEMORY_STATIC,
+                                        page_failed, strlen (page_failed));
+      return;
+    }
+  else
+    {
+      end_wait (self, g_strdup (code), NULL);
+      ok = TRUE;
+    }
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "text/html; charset=utf-8", SOUP_MEMORY_STATIC,
+                                    ok ? page_done : page_failed,
+                                    strlen (ok ? page_done : page_failed));
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  FlexSsoLoopback *self = user_data;
+
+  self->timeout_id = 0;
+  end_wait (self, NULL,
+            g_error_new (FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_TIMEOUT,
+                         "The browser did not come back: was the sign-in page closed?"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable, FlexSsoLoopback *self)
+{
+  end_wait (self, NULL, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Sign-in canceled"));
+}
+
+static void
+flex_sso_loopback_dispose (GObject *object)
+{
+  FlexSsoLoopback *self = FLEX_SSO_LOOPBACK (object);
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->cancellable != NULL && self->cancelled_id != 0)
+    g_signal_handler_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->cancellable);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_object (&self->task);
+
+  G_OBJECT_CLASS (flex_sso_loopback_parent_class)->dispose (object);
+}
+
+static void
+flex_sso_loopback_finalize (GObject *object)
+{
+  FlexSsoLoopback *self = FLEX_SSO_LOOPBACK (object);
+
+  g_free (self->redirect_url);
+  g_free (self->state);
+
+  G_OBJECT_CLASS (flex_sso_loopback_parent_class)->finalize (object);
+}
+
+static void
+flex_sso_loopback_class_init (FlexSsoLoopbackClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = flex_sso_loopback_dispose;
+  G_OBJECT_CLASS (klass)->finalize = flex_sso_loopback_finalize;
+}
+
+static void
+flex_sso_loopback_init (FlexSsoLoopback *self)
+{
+}
+
+/**
+ * flex_sso_loopback_new:
+ * @port: a port of 127.0.0.1, or 0 for one free
+ *
+ * Listens on 127.0.0.1 only for the browser's way back.
+ *
+ * Returns: (transfer full) (nullable): the listener, or %NULL when the port
+ *   is taken
+ */
+FlexSsoLoopback *
+flex_sso_loopback_new (guint port, GError **error)
+{
+  g_autoptr (FlexSsoLoopback) self = g_object_new (FLEX_TYPE_SSO_LOOPBACK, NULL);
+  g_autoptr (GSList) uris = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  self->server = soup_server_new ("server-header", "flex-contacts ", NULL);
+  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+  if (!soup_server_listen (self->server, address, 0, error))
+    return NULL;
+  uris = soup_server_get_uris (self->server);
+  if (uris == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not listen on this computer");
+      return NULL;
+    }
+  self->redirect_url = g_strdup_printf ("http://localhost:%d/", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  return g_steal_pointer (&self);
+}
+
+/* `http://localhost:PORT/`: the redirectUrl to give Authorize. */
+const char *
+flex_sso_loopback_get_redirect_url (FlexSsoLoopback *self)
+{
+  g_return_val_if_fail (FLEX_IS_SSO_LOOPBACK (self), NULL);
+  return self->redirect_url;
+}
+
+/**
+ * flex_sso_loopback_wait_async:
+ * @state: the state sent to Authorize: only an answer carrying it counts
+ * @timeout_s: how long the browser has
+ *
+ * Waits for the browser to come back with a code (the person's "Cancel"
+ * cancels @cancellable).
+ */
+void
+flex_sso_loopback_wait_async (FlexSsoLoopback *self,
+                              const char *state,
+                              guint timeout_s,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (FLEX_IS_SSO_LOOPBACK (self));
+  g_return_if_fail (state != NULL);
+
+  g_free (self->state);
+  self->state = g_strdup (state);
+  if (self->task != NULL)
+    end_wait (self, NULL, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "A new sign-in began"));
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, flex_sso_loopback_wait_async);
+  self->timeout_id = g_timeout_add_seconds (MAX (timeout_s, 1), on_timeout, self);
+  /* Cancel ends the wait (the handler is dropped with it). */
+  if (cancellable != NULL)
+    {
+      self->cancellable = g_object_ref (cancellable);
+      self->cancelled_id =
+          g_signal_connect (cancellable, "cancelled", G_CALLBACK (on_cancelled), self);
+    }
+}
+
+/**
+ * flex_sso_loopback_wait_finish:
+ *
+ * Returns: (transfer full) (nullable): the code
+ */
+char *
+flex_sso_loopback_wait_finish (FlexSsoLoopback *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
