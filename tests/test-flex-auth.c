@@ -12,6 +12,8 @@
 
 #include "flex-emulator.h"
 #include "flex-sso.h"
+#include "flex-token-source.h"
+#include "flex-twilsock.h"
 #include "flex-twilio-error.h"
 #include "flex-test-util.h"
 
@@ -446,6 +448,117 @@ test_loopback_failures (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A token source that gives one token: the Flex token of a sign-in. */
+#define TEST_TYPE_FIXED_TOKENS (test_fixed_tokens_get_type ())
+G_DECLARE_FINAL_TYPE (TestFixedTokens, test_fixed_tokens, TEST, FIXED_TOKENS, GObject)
+
+struct _TestFixedTokens
+{
+  GObject parent_instance;
+  char *token;
+};
+
+static void test_fixed_tokens_iface_init (FlexTokenSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestFixedTokens,
+                               test_fixed_tokens,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FLEX_TYPE_TOKEN_SOURCE,
+                                                      test_fixed_tokens_iface_init))
+
+static void
+fixed_get_token_async (FlexTokenSource *source,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source, cancellable, callback, user_data);
+
+  g_task_return_pointer (task, g_strdup (TEST_FIXED_TOKENS (source)->token), g_free);
+}
+
+static char *
+fixed_get_token_finish (FlexTokenSource *source,
+                        GAsyncResult *result,
+                        gint64 *expires_at_us,
+                        GError **error)
+{
+  if (expires_at_us != NULL)
+    *expires_at_us = g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_fixed_tokens_iface_init (FlexTokenSourceInterface *iface)
+{
+  iface->get_token_async = fixed_get_token_async;
+  iface->get_token_finish = fixed_get_token_finish;
+}
+
+static void
+test_fixed_tokens_finalize (GObject *object)
+{
+  g_free (TEST_FIXED_TOKENS (object)->token);
+  G_OBJECT_CLASS (test_fixed_tokens_parent_class)->finalize (object);
+}
+
+static void
+test_fixed_tokens_class_init (TestFixedTokensClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_fixed_tokens_finalize;
+}
+
+static void
+test_fixed_tokens_init (TestFixedTokens *self)
+{
+}
+
+/* What a Flex token opens: the Flex configuration (token: Basic), Twilsock
+ * (the default Sync service) — and not the REST of Sync or TaskRouter. */
+static void
+test_flex_token_opens (Fixture *fixture, gconstpointer data)
+{
+  const char *verifier = "what-a-flex-token-opens-0123456789-abcdefghij";
+  g_autofree char *code = authorize (fixture, verifier, "n-5", "http://127.0.0.1:4321/");
+  g_autofree char *exchange = exchange_json (fixture, code, verifier, "n-5");
+  g_autoptr (JsonObject) answer = NULL;
+  const char *token;
+  g_autofree char *basic = NULL;
+  g_autofree char *pair = NULL;
+  g_autofree char *encoded = NULL;
+
+  g_assert_cmpuint (tokens (fixture, exchange, &answer), ==, 200);
+  token = json_object_get_string_member (answer, "access_token");
+  pair = g_strconcat ("token:", token, NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  basic = g_strconcat ("Basic ", encoded, NULL);
+  {
+    g_autofree char *config_url = url (fixture, "/v1/Configuration");
+    g_autofree char *map_url = url (fixture, "/v1/Services/default/Maps");
+    g_autoptr (SoupMessage) config = soup_message_new ("GET", config_url);
+    g_autoptr (SoupMessage) maps = soup_message_new ("GET", map_url);
+
+    soup_message_headers_replace (soup_message_get_request_headers (config), "Authorization",
+                                  basic);
+    soup_message_headers_replace (soup_message_get_request_headers (maps), "Authorization", basic);
+    g_assert_cmpuint (send (fixture, config, NULL), ==, 200);
+    g_assert_cmpuint (send (fixture, maps, NULL), ==, 401);
+  }
+  {
+    TestFixedTokens *source = g_object_new (TEST_TYPE_FIXED_TOKENS, NULL);
+    g_autoptr (FlexTokenSource) tokens_source = FLEX_TOKEN_SOURCE (source);
+    g_autofree char *socket_url = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect",
+                                                   flex_emulator_get_port (fixture->emulator));
+    g_autoptr (FlexTwilsock) socket = NULL;
+
+    source->token = g_strdup (token);
+    socket = flex_twilsock_new (socket_url, tokens_source);
+    flex_twilsock_start (socket);
+    FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (socket) == FLEX_TWILSOCK_STATE_CONNECTED, 10000);
+    flex_twilsock_stop (socket);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -459,6 +572,7 @@ main (int argc, char *argv[])
   ADD ("/flex-auth/session-maximum", test_session_maximum);
   ADD ("/flex-auth/app-sign-in", test_app_sign_in);
   ADD ("/flex-auth/loopback-failures", test_loopback_failures);
+  ADD ("/flex-auth/flex-token-opens", test_flex_token_opens);
 #undef ADD
 
   return g_test_run ();

@@ -30,8 +30,10 @@
  * opaque random strings it remembers (never JWTs: a client must not look
  * inside). The token lifetime and the session's maximum lifetime can be made
  * seconds long for tests. A refresh refused says Twilio's 20104 (expired) or
- * 20003 (invalid). Not yet served: Configuration/Public, Console login, the
- * Flex configuration, Twilsock and EventBridge with a Flex token.
+ * 20003 (invalid). A live Flex token also opens Twilsock (the default Sync
+ * service) and the Flex configuration (`token:` Basic auth), nothing else.
+ * Not yet served: Configuration/Public, Console login, EventBridge with a
+ * Flex token.
  */
 
 #define CODE_TTL_S      120
@@ -403,12 +405,15 @@ _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContex
  * Returns: (nullable): the worker a live Flex token is for
  */
 const char *
-_flex_emulator_auth_worker (FlexEmulator *self, const char *token)
+_flex_emulator_auth_worker (FlexEmulator *self, const char *token, gint64 *expires_us)
 {
   Grant *grant = token != NULL ? g_hash_table_lookup (self->auth->access, token) : NULL;
 
-  return grant != NULL && grant->expires_us > flex_emulator_now_us (self) ? grant->worker_sid
-                                                                          : NULL;
+  if (grant == NULL || grant->expires_us <= flex_emulator_now_us (self))
+    return NULL;
+  if (expires_us != NULL)
+    *expires_us = grant->expires_us;
+  return grant->worker_sid;
 }
 
 /* POST /v1/Accounts/{AccountSid}/Tokens/Info: Token=… (and Basic

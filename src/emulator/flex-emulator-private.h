@@ -159,7 +159,7 @@ FlexEmulatorAuth *_flex_emulator_auth_new (FlexEmulator *self);
 void _flex_emulator_auth_free (FlexEmulatorAuth *auth);
 void _flex_emulator_auth_add_routes (FlexEmulator *self);
 void _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContext *context);
-const char *_flex_emulator_auth_worker (FlexEmulator *self, const char *token);
+const char *_flex_emulator_auth_worker (FlexEmulator *self, const char *token, gint64 *expires_us);
 
 /* flex-emulator-eventbridge.c: TaskRouter's EventBridge and reservations */
 typedef struct _FlexEmulatorEventBridge FlexEmulatorEventBridge;

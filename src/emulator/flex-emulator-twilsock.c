@@ -325,7 +325,22 @@ check_token (Connection *connection, const char *token, int *error_code, char **
 {
   g_autoptr (JsonObject) claims = NULL;
   JsonObject *grants, *sync_grant;
+  gint64 flex_expires_us = 0;
 
+  /* An agent's Flex token (opaque): the account's default Sync service. */
+  if (token != NULL && strchr (token, '.') == NULL)
+    {
+      if (_flex_emulator_auth_worker (connection->emulator, token, &flex_expires_us) == NULL)
+        {
+          *error_code = 20104;
+          *message = g_strdup ("Flex token expired or invalid");
+          return FALSE;
+        }
+      g_free (connection->service_sid);
+      connection->service_sid = g_strdup ("default");
+      connection->token_expires_s = flex_expires_us / G_USEC_PER_SEC;
+      return TRUE;
+    }
   if (!_flex_emulator_read_jwt (connection->emulator, token, &claims, error_code, message))
     return FALSE;
   grants = object_member (claims, "grants");

@@ -238,6 +238,10 @@ check_auth (FlexEmulator *self, SoupServerMessage *message, char **username)
   password = colon + 1;
   *username = g_strdup (pair);
 
+  /* An agent's Flex token, as the Flex UI sends it ("token:" + token). */
+  if (g_str_equal (pair, "token"))
+    return _flex_emulator_auth_worker (self, password, NULL) != NULL;
+
   if (self->auth_username != NULL)
     return g_str_equal (pair, self->auth_username) && g_str_equal (password, self->auth_password);
 
@@ -563,6 +567,13 @@ handle_request (SoupServer *server,
           soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                         "WWW-Authenticate", "Basic realm=\"Twilio API\"");
         }
+      else if (route != NULL && g_strcmp0 (username, "token") == 0 &&
+               g_strcmp0 (route->operation_id, "FetchConfiguration") != 0)
+        /* A Flex token opens the Flex configuration; Sync and TaskRouter
+         * only over their sockets. */
+        _flex_emulator_error (&context, 401, 20003,
+                              "Authenticate with account credentials: a Flex token is not "
+                              "accepted here");
       else if (route != NULL)
         {
           /* Answers name the account that asked: an Account SID is one; an
