@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "flex-emulator.h"
+#include "flex-sso-session.h"
 #include "flex-sso.h"
 #include "flex-token-source.h"
 #include "flex-twilsock.h"
@@ -559,6 +560,84 @@ test_flex_token_opens (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A sign-in kept alive: refreshed before it expires (each refresh a new
+ * refresh token, said at once), Twilsock stays up across refreshes, and
+ * the session's maximum lifetime ends it ("expired"; 20104). */
+static void
+on_changed (FlexSsoSession *session, guint *count)
+{
+  (*count)++;
+}
+
+static void
+on_expired (FlexSsoSession *session, GError *error, int *code)
+{
+  *code = flex_twilio_error_get_twilio_code (error);
+}
+
+static void
+on_token (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_session_refresh_and_expiry (Fixture *fixture, gconstpointer data)
+{
+  const char *base = flex_emulator_get_base_url (fixture->emulator);
+  const char *verifier = "session-refresh-verifier-0123456789-abcdefghij";
+  g_autofree char *code = NULL;
+  g_autofree char *exchange = NULL;
+  g_autoptr (JsonObject) answer = NULL;
+  g_autoptr (FlexSsoPkce) pkce = NULL;
+  FlexSsoTokens *kept;
+  g_autoptr (FlexSsoSession) session = NULL;
+  g_autoptr (FlexTwilsock) socket = NULL;
+  g_autofree char *socket_url = g_strdup_printf ("ws://127.0.0.1:%u/v3/wsconnect",
+                                                 flex_emulator_get_port (fixture->emulator));
+  g_autofree char *first_refresh = NULL;
+  guint changes = 0;
+  int expired_code = 0;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  flex_emulator_set_flex_token_lifetimes (fixture->emulator, 3, 6);
+  code = authorize (fixture, verifier, "n-6", "http://127.0.0.1:4321/");
+  exchange = exchange_json (fixture, code, verifier, "n-6");
+  g_assert_cmpuint (tokens (fixture, exchange, &answer), ==, 200);
+  kept = g_new0 (FlexSsoTokens, 1);
+  kept->access_token = g_strdup (json_object_get_string_member (answer, "access_token"));
+  kept->refresh_token = g_strdup (json_object_get_string_member (answer, "refresh_token"));
+  kept->expires_at_us = g_get_real_time () + 3 * G_USEC_PER_SEC;
+  first_refresh = g_strdup (kept->refresh_token);
+  session =
+      flex_sso_session_new (base, flex_emulator_get_sso_profile_sid (fixture->emulator), kept);
+  g_signal_connect (session, "tokens-changed", G_CALLBACK (on_changed), &changes);
+  g_signal_connect (session, "expired", G_CALLBACK (on_expired), &expired_code);
+  flex_sso_session_set_timing (session, 1, 0);
+
+  socket = flex_twilsock_new (socket_url, FLEX_TOKEN_SOURCE (session));
+  flex_twilsock_start (socket);
+  FLEX_TEST_WAIT_FOR (flex_twilsock_get_state (socket) == FLEX_TWILSOCK_STATE_CONNECTED, 10000);
+
+  /* Refreshed before expiry, the refresh token rotated; the socket up. */
+  FLEX_TEST_WAIT_FOR (changes >= 1, 10000);
+  g_assert_cmpstr (flex_sso_session_get_tokens (session)->refresh_token, !=, first_refresh);
+  g_assert_cmpint (flex_twilsock_get_state (socket), ==, FLEX_TWILSOCK_STATE_CONNECTED);
+  g_assert_cmpint (expired_code, ==, 0);
+
+  /* Past the session's maximum: asked for a token, the session ends. */
+  flex_test_spin (7000);
+  flex_token_source_get_token_async (FLEX_TOKEN_SOURCE (session), NULL, on_token, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  g_assert_null (
+      flex_token_source_get_token_finish (FLEX_TOKEN_SOURCE (session), result, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (expired_code, ==, 20104);
+  g_assert_true (flex_sso_session_get_ended (session));
+  flex_twilsock_stop (socket);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -573,6 +652,7 @@ main (int argc, char *argv[])
   ADD ("/flex-auth/app-sign-in", test_app_sign_in);
   ADD ("/flex-auth/loopback-failures", test_loopback_failures);
   ADD ("/flex-auth/flex-token-opens", test_flex_token_opens);
+  ADD ("/flex-auth/session-refresh-and-expiry", test_session_refresh_and_expiry);
 #undef ADD
 
   return g_test_run ();
