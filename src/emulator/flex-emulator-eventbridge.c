@@ -483,8 +483,11 @@ handle_update_reservation (FlexEmulatorContext *context)
 
 #define MAX_REQUEST_BYTES (64 * 1024)
 
+/* The worker a token's `task_router` grant names (one of the workspace's),
+ * and when the token expires (epoch seconds). */
 static gboolean
-worker_of_token (FlexEmulator *self, const char *token, char **worker_sid, char **message)
+worker_of_token (
+    FlexEmulator *self, const char *token, char **worker_sid, gint64 *expires_s, char **message)
 {
   g_autoptr (JsonObject) claims = NULL;
   int error_code = 0;
@@ -510,6 +513,8 @@ worker_of_token (FlexEmulator *self, const char *token, char **worker_sid, char 
       return FALSE;
     }
   *worker_sid = g_strdup (worker);
+  if (expires_s != NULL)
+    *expires_s = json_object_get_int_member_with_default (claims, "exp", 0);
   return TRUE;
 }
 
@@ -571,7 +576,7 @@ _flex_emulator_eventbridge_request (FlexEmulator *self, GBytes *body, FlexEmulat
       return;
     }
   if (!worker_of_token (self, json_object_get_string_member_with_default (request, "token", NULL),
-                        &worker, &message))
+                        &worker, NULL, &message))
     {
       _flex_emulator_error (context, 401, 20101, "%s", message);
       return;
@@ -663,38 +668,16 @@ on_websocket (SoupServer *server,
   FlexEmulatorEventBridge *bridge = bridge_of (self);
   GUri *uri = soup_server_message_get_uri (message);
   g_autoptr (GHashTable) query = NULL;
-  g_autoptr (JsonObject) claims = NULL;
   g_autofree char *error_message = NULL;
-  int error_code = 0;
-  JsonObject *grants = NULL;
-  JsonObject *grant = NULL;
-  const char *worker_sid = NULL;
+  g_autofree char *worker_sid = NULL;
+  gint64 expires_s = 0;
   Channel *channel;
 
   bridge->connections++;
   if (g_uri_get_query (uri) != NULL)
     query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
-  if (_flex_emulator_read_jwt (self, query != NULL ? g_hash_table_lookup (query, "token") : NULL,
-                               &claims, &error_code, &error_message))
-    {
-      JsonNode *node = json_object_get_member (claims, "grants");
-
-      grants = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      node = grants != NULL ? json_object_get_member (grants, "task_router") : NULL;
-      grant = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      worker_sid = grant != NULL
-                       ? json_object_get_string_member_with_default (grant, "worker_sid", NULL)
-                       : NULL;
-      if (grant == NULL || !_flex_emulator_taskrouter_has_worker (self, worker_sid) ||
-          g_strcmp0 (json_object_get_string_member_with_default (grant, "workspace_sid", NULL),
-                     flex_emulator_get_workspace_sid (self)) != 0)
-        {
-          g_free (error_message);
-          error_message = g_strdup ("Access Token has no TaskRouter grant for this worker");
-          worker_sid = NULL;
-        }
-    }
-  if (worker_sid == NULL)
+  if (!worker_of_token (self, query != NULL ? g_hash_table_lookup (query, "token") : NULL,
+                        &worker_sid, &expires_s, &error_message))
     {
       g_debug ("EventBridge refused: %s", error_message);
       soup_websocket_connection_close (socket, 4001, error_message);
@@ -737,9 +720,7 @@ on_websocket (SoupServer *server,
     json_builder_add_string_value (builder, flex_emulator_get_workspace_sid (self));
     json_builder_set_member_name (builder, "token_lifetime");
     json_builder_add_int_value (builder,
-                                (json_object_get_int_member_with_default (claims, "exp", 0) -
-                                 flex_emulator_now_us (self) / G_USEC_PER_SEC) *
-                                    1000);
+                                (expires_s - flex_emulator_now_us (self) / G_USEC_PER_SEC) * 1000);
     json_builder_end_object (builder);
     payload = json_builder_get_root (builder);
     send_event_to (channel, "init", payload);
