@@ -422,6 +422,18 @@ apply_worker (FlexSession *self, FlexWorker *worker)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVITY]);
 }
 
+/* TaskRouter calls need the workspace, which the Flex configuration names:
+ * ends @task with an error when it has not been read. */
+static gboolean
+check_workspace (FlexSession *self, GTask *task)
+{
+  if (self->configuration != NULL && self->configuration->workspace_sid != NULL)
+    return TRUE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _ ("The Flex configuration has not been read yet"));
+  return FALSE;
+}
+
 static void
 on_worker_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -462,12 +474,8 @@ flex_session_refresh_worker_async (FlexSession *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, flex_session_refresh_worker_async);
-  if (self->configuration == NULL || self->configuration->workspace_sid == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _ ("The Flex configuration has not been read yet"));
-      return;
-    }
+  if (!check_workspace (self, task))
+    return;
   self->refreshing_worker = TRUE;
   flex_task_router_fetch_worker_async (self->client, self->configuration->workspace_sid,
                                        self->worker_sid, cancellable, on_worker_refreshed,
@@ -1014,16 +1022,6 @@ flex_session_apply_worker_activity (FlexSession *self,
   worker->activity_name = g_strdup (activity_name);
   worker->available = available;
   apply_worker (self, worker);
-}
-
-static gboolean
-check_workspace (FlexSession *self, GTask *task)
-{
-  if (self->configuration != NULL && self->configuration->workspace_sid != NULL)
-    return TRUE;
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           _ ("The Flex configuration has not been read yet"));
-  return FALSE;
 }
 
 static void
