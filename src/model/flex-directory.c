@@ -1087,13 +1087,34 @@ flex_directory_name_recent (FlexRecent *recent,
     *source = 0;
   if (name != NULL && *name != '\0' && !g_str_equal (name, "Customer"))
     return name;
-  /* "whatsapp:+55…": the number after the scheme. */
-  if (address != NULL && address[0] != '+' && strchr (address, ':') != NULL)
-    address = strchr (address, ':') + 1;
-  for (guint i = 0; address != NULL && i < n_sources; i++)
+  return address != NULL ? flex_directory_name_number (sources, n_sources,
+                                                       flex_phone_strip_scheme (address), source)
+                         : NULL;
+}
+
+/**
+ * flex_directory_name_number:
+ * @sources: (array length=n_sources): directories of contacts, the first
+ *   first
+ * @number: a number in E.164
+ * @source: (out) (optional): 1 + the index of the directory that named it,
+ *   0 when none did
+ *
+ * Returns: (nullable): the name of the contact of @number in the first
+ *   directory that has one with a name
+ */
+const char *
+flex_directory_name_number (FlexDirectory *const *sources,
+                            guint n_sources,
+                            const char *number,
+                            guint *source)
+{
+  if (source != NULL)
+    *source = 0;
+  for (guint i = 0; number != NULL && i < n_sources; i++)
     {
       FlexContact *contact =
-          sources[i] != NULL ? flex_directory_find_by_number (sources[i], address) : NULL;
+          sources[i] != NULL ? flex_directory_find_by_number (sources[i], number) : NULL;
 
       if (contact != NULL && flex_contact_get_name (contact) != NULL &&
           *flex_contact_get_name (contact) != '\0')

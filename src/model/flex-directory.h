@@ -52,6 +52,10 @@ void flex_directory_set_poll_interval (FlexDirectory *self, guint seconds);
 void flex_directory_set_time_zone (FlexDirectory *self, GTimeZone *time_zone);
 gpointer flex_directory_lookup (FlexDirectory *self, const char *key);
 gpointer flex_directory_find_by_number (FlexDirectory *self, const char *number);
+const char *flex_directory_name_number (FlexDirectory *const *sources,
+                                        guint n_sources,
+                                        const char *number,
+                                        guint *source);
 const char *flex_directory_name_recent (FlexRecent *recent,
                                         FlexDirectory *const *sources,
                                         guint n_sources,

@@ -110,17 +110,6 @@ home_country (FlexSession *session)
   return configuration != NULL ? configuration->outbound_location : NULL;
 }
 
-/* A recent's name, unless it is the Flex plugin's placeholder. */
-static const char *
-recent_name (FlexRecent *recent)
-{
-  const char *name = recent != NULL ? flex_recent_get_name (recent) : NULL;
-
-  if (name == NULL || *name == '\0' || g_str_equal (name, "Customer"))
-    return NULL;
-  return name;
-}
-
 static gboolean
 is_e164 (const char *text)
 {
@@ -153,15 +142,13 @@ flex_incoming_name_caller (FlexSession *session,
                            gboolean *from_directory)
 {
   g_autofree char *e164 = NULL;
-  const char *bare = address;
+  /* "whatsapp:+55…", "sms:…": the number after the scheme. */
+  const char *bare = flex_phone_strip_scheme (address);
 
   g_return_val_if_fail (FLEX_IS_SESSION (session), NULL);
 
   if (from_directory != NULL)
     *from_directory = FALSE;
-  /* "whatsapp:+55…", "sms:…": the number after the scheme. */
-  if (bare != NULL && strchr (bare, ':') != NULL && bare[0] != '+')
-    bare = strchr (bare, ':') + 1;
   /* Twilio gives E.164 ("+" and 8 to 15 digits): as is, without a trip
    * through libphonenumber (whose first parse of a new kind of number can
    * take tens of milliseconds); anything else is parsed. */
@@ -173,20 +160,17 @@ flex_incoming_name_caller (FlexSession *session,
     {
       FlexDirectory *directories[] = { flex_session_get_personal (session),
                                        flex_session_get_shared (session) };
-      const char *name = NULL;
+      const char *name =
+          flex_directory_name_number (directories, G_N_ELEMENTS (directories), e164, NULL);
 
-      for (guint i = 0; i < G_N_ELEMENTS (directories) && name == NULL; i++)
-        {
-          FlexContact *contact =
-              directories[i] != NULL ? flex_directory_find_by_number (directories[i], e164) : NULL;
-
-          if (contact != NULL && flex_contact_get_name (contact) != NULL &&
-              *flex_contact_get_name (contact) != '\0')
-            name = flex_contact_get_name (contact);
-        }
+      /* A recent's own name (not the plugin's "Customer"). */
       if (name == NULL && flex_session_get_recents (session) != NULL)
-        name =
-            recent_name (flex_directory_find_by_number (flex_session_get_recents (session), e164));
+        {
+          FlexRecent *recent =
+              flex_directory_find_by_number (flex_session_get_recents (session), e164);
+
+          name = recent != NULL ? flex_directory_name_recent (recent, NULL, 0, NULL) : NULL;
+        }
       if (name != NULL)
         {
           if (from_directory != NULL)

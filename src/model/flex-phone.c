@@ -245,3 +245,18 @@ flex_phone_format (const char *number, FlexPhoneFormat format, const char *home_
     }
   return international != NULL ? g_steal_pointer (&international) : g_strdup (number);
 }
+
+/**
+ * flex_phone_strip_scheme:
+ * @address: a customer's address as Flex has it
+ *
+ * Returns: (transfer none): the number of "whatsapp:+55…" or "sms:…" (after
+ *   the scheme); any other address as it is
+ */
+const char *
+flex_phone_strip_scheme (const char *address)
+{
+  const char *colon = address != NULL ? strchr (address, ':') : NULL;
+
+  return colon != NULL && address[0] != '+' ? colon + 1 : address;
+}

@@ -36,5 +36,6 @@ gboolean flex_phone_is_supported (void);
 char *flex_phone_locale_country (void);
 char *flex_phone_normalize (const char *input, const char *default_country, GError **error);
 char *flex_phone_format (const char *number, FlexPhoneFormat format, const char *home_country);
+const char *flex_phone_strip_scheme (const char *address);
 
 G_END_DECLS
