@@ -203,6 +203,28 @@ on_worker_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
     g_task_return_pointer (task, worker, (GDestroyNotify) flex_worker_free);
 }
 
+/* One worker's resource, read (GET) or changed (POST @form): the worker,
+ * for flex_task_router_fetch_worker_finish(). */
+static void
+request_worker (FlexTwilioClient *client,
+                const char *method,
+                const char *workspace_sid,
+                const char *worker_sid,
+                const char *const *form,
+                GCancellable *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  g_autofree char *url =
+      flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
+                                    workspace_sid, "Workers", worker_sid, NULL);
+  GTask *task = g_task_new (client, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, flex_task_router_fetch_worker_async);
+  flex_twilio_client_request_async (client, method, url, form, NULL, cancellable, on_worker_fetched,
+                                    task);
+}
+
 /**
  * flex_task_router_fetch_worker_async:
  *
@@ -216,19 +238,11 @@ flex_task_router_fetch_worker_async (FlexTwilioClient *client,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  g_autofree char *url = NULL;
-  GTask *task;
-
   g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
   g_return_if_fail (workspace_sid != NULL);
   g_return_if_fail (worker_sid != NULL);
 
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_task_router_fetch_worker_async);
-  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
-                                      workspace_sid, "Workers", worker_sid, NULL);
-  flex_twilio_client_request_async (client, "GET", url, NULL, NULL, cancellable, on_worker_fetched,
-                                    task);
+  request_worker (client, "GET", workspace_sid, worker_sid, NULL, cancellable, callback, user_data);
 }
 
 FlexWorker *
@@ -257,18 +271,12 @@ flex_task_router_update_worker_activity_async (FlexTwilioClient *client,
                                                gpointer user_data)
 {
   const char *form[] = { "ActivitySid", activity_sid, NULL };
-  g_autofree char *url = NULL;
-  GTask *task;
 
   g_return_if_fail (FLEX_IS_TWILIO_CLIENT (client));
   g_return_if_fail (workspace_sid != NULL && worker_sid != NULL && activity_sid != NULL);
 
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_task_router_fetch_worker_async);
-  url = flex_twilio_client_build_url (client, FLEX_TWILIO_API_TASKROUTER, "v1", "Workspaces",
-                                      workspace_sid, "Workers", worker_sid, NULL);
-  flex_twilio_client_request_async (client, "POST", url, form, NULL, cancellable, on_worker_fetched,
-                                    task);
+  request_worker (client, "POST", workspace_sid, worker_sid, form, cancellable, callback,
+                  user_data);
 }
 
 void
