@@ -279,6 +279,29 @@ worker_matches (Worker *worker, const char *attribute, const char *value)
          g_strcmp0 (json_node_get_string (member), value) == 0;
 }
 
+/* The "meta" of a list that fits one page (TaskRouter's paging shape). */
+static void
+add_single_page_meta (JsonBuilder *builder, const char *key, const char *url, gint64 page_size)
+{
+  json_builder_set_member_name (builder, "meta");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "first_page_url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+  json_builder_set_member_name (builder, "next_page_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "page_size");
+  json_builder_add_int_value (builder, page_size);
+  json_builder_set_member_name (builder, "previous_page_url");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_end_object (builder);
+}
+
 static void
 handle_list_workers (FlexEmulatorContext *context)
 {
@@ -334,23 +357,7 @@ handle_list_workers (FlexEmulatorContext *context)
       json_builder_add_value (builder, worker_to_json (self, worker, FALSE));
     }
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "meta");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "first_page_url");
-  json_builder_add_string_value (builder, url);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, "workers");
-  json_builder_set_member_name (builder, "next_page_url");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "page");
-  json_builder_add_int_value (builder, 0);
-  json_builder_set_member_name (builder, "page_size");
-  json_builder_add_int_value (builder, (gint64) page_size);
-  json_builder_set_member_name (builder, "previous_page_url");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, url);
-  json_builder_end_object (builder);
+  add_single_page_meta (builder, "workers", url, (gint64) page_size);
   json_builder_end_object (builder);
 
   _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
@@ -408,23 +415,7 @@ handle_list_activities (FlexEmulatorContext *context)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "meta");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "first_page_url");
-  json_builder_add_string_value (builder, url);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, "activities");
-  json_builder_set_member_name (builder, "next_page_url");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "page");
-  json_builder_add_int_value (builder, 0);
-  json_builder_set_member_name (builder, "page_size");
-  json_builder_add_int_value (builder, 50);
-  json_builder_set_member_name (builder, "previous_page_url");
-  json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, url);
-  json_builder_end_object (builder);
+  add_single_page_meta (builder, "activities", url, 50);
   json_builder_end_object (builder);
   _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
 }
