@@ -135,16 +135,10 @@ challenge_of (const char *verifier)
   guint8 digest[32];
   gsize length = sizeof digest;
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  char *encoded;
 
   g_checksum_update (checksum, (const guchar *) verifier, -1);
   g_checksum_get_digest (checksum, digest, &length);
-  encoded = g_base64_encode (digest, length);
-  g_strdelimit (encoded, "+", '-');
-  g_strdelimit (encoded, "/", '_');
-  if (strchr (encoded, '=') != NULL)
-    *strchr (encoded, '=') = '\0';
-  return encoded;
+  return _flex_emulator_base64url (digest, length);
 }
 
 static const char *

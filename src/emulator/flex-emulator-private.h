@@ -86,6 +86,7 @@ _flex_emulator_error (FlexEmulatorContext *context, guint status, int code, cons
     G_GNUC_PRINTF (4, 5);
 void _flex_emulator_reply_html (FlexEmulatorContext *context, guint status, const char *html);
 void _flex_emulator_redirect (FlexEmulatorContext *context, const char *location);
+char *_flex_emulator_base64url (const guint8 *data, gsize length);
 char *_flex_emulator_new_sid (const char *prefix);
 gboolean _flex_emulator_is_sid (const char *value, const char *prefix);
 char *_flex_emulator_format_date (gint64 unix_us);

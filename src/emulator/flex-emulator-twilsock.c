@@ -296,11 +296,7 @@ _flex_emulator_read_jwt (
 
       g_hmac_update (hmac, (const guchar *) input, -1);
       g_hmac_get_digest (hmac, digest, &digest_length);
-      expected = g_base64_encode (digest, digest_length);
-      g_strdelimit (expected, "+", '-');
-      g_strdelimit (expected, "/", '_');
-      if (strchr (expected, '=') != NULL)
-        *strchr (expected, '=') = '\0';
+      expected = _flex_emulator_base64url (digest, digest_length);
       if (!g_str_equal (expected, parts[2]) ||
           g_strcmp0 (json_object_get_string_member_with_default (read, "iss", NULL),
                      self->auth_username) != 0)

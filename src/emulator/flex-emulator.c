@@ -149,6 +149,19 @@ _flex_emulator_reply (FlexEmulatorContext *context, guint status, JsonNode *body
   context->etag = g_strdup (etag);
 }
 
+/* base64url without padding (JWT signatures, PKCE challenges). */
+char *
+_flex_emulator_base64url (const guint8 *data, gsize length)
+{
+  char *encoded = g_base64_encode (data, length);
+
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  if (strchr (encoded, '=') != NULL)
+    *strchr (encoded, '=') = '\0';
+  return encoded;
+}
+
 /* An HTML page (the emulator's sign-in form). */
 void
 _flex_emulator_reply_html (FlexEmulatorContext *context, guint status, const char *html)
