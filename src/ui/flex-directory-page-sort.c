@@ -87,7 +87,7 @@ typedef struct
   FlexDirectoryPage *page; /* borrowed: the page owns its columns */
   const char *id;          /* for the "sort" setting */
   GCompareDataFunc compare;
-  TextGetter getter; /* the compare function's data */
+  gpointer data; /* the compare function's: the column's TextGetter, or the page */
 } ColumnSort;
 
 static int
@@ -97,9 +97,7 @@ compare_column (gconstpointer a, gconstpointer b, gpointer user_data)
 
   if (sort->page->probing_sort && sort->page->probed_column == NULL)
     sort->page->probed_column = sort->id;
-  return sort->compare (a, b,
-                        sort->compare == compare_recent_names ? (gpointer) sort->page
-                                                              : (gpointer) sort->getter);
+  return sort->compare (a, b, sort->data);
 }
 
 /* The column ids of the "sort" setting, and how each compares two rows. */
@@ -144,7 +142,10 @@ _flex_directory_page_sort_by (GtkColumnViewColumn *column, const char *id)
         sort->page = self;
         sort->id = column_sorts[i].id;
         sort->compare = column_sorts[i].compare;
-        sort->getter = column_sorts[i].getter;
+        /* Recents' names: the names shown, which the page knows. */
+        sort->data = column_sorts[i].compare == compare_recent_names
+                         ? (gpointer) self
+                         : (gpointer) column_sorts[i].getter;
         sorter = gtk_custom_sorter_new (compare_column, sort, g_free);
         g_object_set_data (G_OBJECT (column), "flex-sort", sort);
         gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
@@ -221,10 +222,7 @@ _flex_directory_page_update_sort (FlexDirectoryPage *self)
   for (guint i = 1; column_sort != NULL && i < n; i++)
     {
       g_autoptr (GObject) other = g_list_model_get_item (rows, i);
-      int mine = column_sort->compare (first, other,
-                                       column_sort->compare == compare_recent_names
-                                           ? (gpointer) self
-                                           : (gpointer) column_sort->getter);
+      int mine = column_sort->compare (first, other, column_sort->data);
 
       if (mine != 0)
         {
