@@ -42,6 +42,7 @@ flex_account_copy (const FlexAccount *self)
   copy->account_sid = g_strdup (self->account_sid);
   copy->username = g_strdup (self->username);
   copy->secret = g_strdup (self->secret);
+  copy->sso_profile_sid = g_strdup (self->sso_profile_sid);
   copy->service_sid = g_strdup (self->service_sid);
   copy->worker_sid = g_strdup (self->worker_sid);
   copy->worker_identity = g_strdup (self->worker_identity);
@@ -61,10 +62,23 @@ flex_account_free (FlexAccount *self)
       memset (self->secret, 0, strlen (self->secret));
       g_free (self->secret);
     }
+  g_free (self->sso_profile_sid);
   g_free (self->service_sid);
   g_free (self->worker_sid);
   g_free (self->worker_identity);
   g_free (self);
+}
+
+/**
+ * flex_account_is_flex:
+ *
+ * Returns: whether the agent signed in with Flex (no account credential:
+ *   the secret is a refresh token)
+ */
+gboolean
+flex_account_is_flex (const FlexAccount *self)
+{
+  return self != NULL && self->sso_profile_sid != NULL;
 }
 
 /**
@@ -128,26 +142,23 @@ on_stored (GObject *object, GAsyncResult *result, gpointer user_data)
     g_task_return_boolean (task, TRUE);
 }
 
+/* The item's attributes and secret: stored with the same attributes, the
+ * Secret Service replaces the item in one step. */
 static void
-on_cleared_for_store (GObject *object, GAsyncResult *result, gpointer user_data)
+store_item (GTask *task)
 {
-  g_autoptr (GTask) task = user_data;
   const FlexAccount *account = g_task_get_task_data (task);
   g_autoptr (GHashTable) attributes = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *label = NULL;
   GCancellable *cancellable;
 
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, keyring_error (error));
-      return;
-    }
-
   attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_ACCOUNT_SID, account->account_sid);
-  g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_KEY_SID, account->username);
+  if (account->username != NULL)
+    g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_KEY_SID, account->username);
+  if (account->sso_profile_sid != NULL)
+    g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_SSO_PROFILE,
+                         account->sso_profile_sid);
   g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_SERVICE_SID, account->service_sid);
   g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_WORKER_SID, account->worker_sid);
   g_hash_table_insert (attributes, (gpointer) FLEX_SECRET_ATTR_WORKER_NAME,
@@ -156,7 +167,46 @@ on_cleared_for_store (GObject *object, GAsyncResult *result, gpointer user_data)
   label = g_strdup_printf (_ ("Flex Contacts: %s"), account->worker_identity);
   cancellable = g_task_get_cancellable (task);
   secret_password_storev (flex_secret_schema_get (), attributes, SECRET_COLLECTION_DEFAULT, label,
-                          account->secret, cancellable, on_stored, g_steal_pointer (&task));
+                          account->secret, cancellable, on_stored, task);
+}
+
+static void
+on_cleared_for_store (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, keyring_error (error));
+      g_object_unref (task);
+      return;
+    }
+  store_item (task);
+}
+
+/**
+ * flex_account_replace_secret_async:
+ *
+ * Stores @account's new secret (a rotated refresh token) over the item of
+ * the same account in one step: never a moment without one. Finish with
+ * flex_account_store_finish().
+ */
+void
+flex_account_replace_secret_async (const FlexAccount *account,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (account != NULL && account->secret != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_account_store_async);
+  g_task_set_task_data (task, flex_account_copy (account), (GDestroyNotify) flex_account_free);
+  store_item (task);
 }
 
 /**
@@ -173,7 +223,8 @@ flex_account_store_async (const FlexAccount *account,
   GTask *task;
 
   g_return_if_fail (account != NULL);
-  g_return_if_fail (account->account_sid != NULL && account->username != NULL &&
+  g_return_if_fail (account->account_sid != NULL &&
+                    (account->username != NULL || account->sso_profile_sid != NULL) &&
                     account->secret != NULL && account->service_sid != NULL &&
                     account->worker_sid != NULL && account->worker_identity != NULL);
 
@@ -212,14 +263,17 @@ on_retrieved (GObject *object, GAsyncResult *result, gpointer user_data)
   account = flex_account_new ();
   account->account_sid = g_strdup (g_hash_table_lookup (attributes, FLEX_SECRET_ATTR_ACCOUNT_SID));
   account->username = g_strdup (g_hash_table_lookup (attributes, FLEX_SECRET_ATTR_KEY_SID));
+  account->sso_profile_sid =
+      g_strdup (g_hash_table_lookup (attributes, FLEX_SECRET_ATTR_SSO_PROFILE));
   account->service_sid = g_strdup (g_hash_table_lookup (attributes, FLEX_SECRET_ATTR_SERVICE_SID));
   account->worker_sid = g_strdup (g_hash_table_lookup (attributes, FLEX_SECRET_ATTR_WORKER_SID));
   account->worker_identity =
       g_strdup (g_hash_table_lookup (attributes, FLEX_SECRET_ATTR_WORKER_NAME));
   account->secret = g_strdup (value != NULL ? secret_value_get_text (value) : NULL);
 
-  if (account->account_sid == NULL || account->username == NULL || account->secret == NULL ||
-      account->worker_sid == NULL)
+  if (account->account_sid == NULL ||
+      (account->username == NULL && account->sso_profile_sid == NULL) ||
+      account->secret == NULL || account->worker_sid == NULL)
     {
       g_task_return_new_error (task, FLEX_CREDENTIALS_ERROR, FLEX_CREDENTIALS_ERROR_INCOMPLETE,
                                _ ("The account kept in the keyring is incomplete: sign in again"));

@@ -33,8 +33,12 @@ GQuark flex_credentials_error_quark (void);
 /**
  * FlexAccount:
  * @account_sid: the Twilio account, `AC…`
- * @username: an API key SID (`SK…`), or the Account SID with an Auth Token
- * @secret: the API key secret or the Auth Token
+ * @username: an API key SID (`SK…`), or the Account SID with an Auth Token;
+ *   %NULL when signed in with Flex
+ * @secret: the API key secret or the Auth Token; signed in with Flex, the
+ *   refresh token (the Flex token itself is never stored)
+ * @sso_profile_sid: signed in with Flex: the SSO profile (`JQ…`) that
+ *   refreshes the token; %NULL with an API key
  * @service_sid: the Sync service, usually `default`
  * @worker_sid: the agent's TaskRouter worker, `WK…`
  * @worker_identity: what the agent typed to find it (friendly name or email)
@@ -46,6 +50,7 @@ typedef struct
   char *account_sid;
   char *username;
   char *secret;
+  char *sso_profile_sid;
   char *service_sid;
   char *worker_sid;
   char *worker_identity;
@@ -56,6 +61,7 @@ typedef struct
 GType flex_account_get_type (void) G_GNUC_CONST;
 FlexAccount *flex_account_new (void);
 FlexAccount *flex_account_copy (const FlexAccount *self);
+gboolean flex_account_is_flex (const FlexAccount *self);
 void flex_account_free (FlexAccount *self);
 char *flex_account_redact (const FlexAccount *self, const char *text);
 
@@ -64,6 +70,10 @@ void flex_account_store_async (const FlexAccount *account,
                                GAsyncReadyCallback callback,
                                gpointer user_data);
 gboolean flex_account_store_finish (GAsyncResult *result, GError **error);
+void flex_account_replace_secret_async (const FlexAccount *account,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
 void flex_account_load_async (GCancellable *cancellable,
                               GAsyncReadyCallback callback,
                               gpointer user_data);

@@ -16,7 +16,9 @@
  *
  * The libsecret schema of the Twilio account stored by Flex Contacts: one item
  * per account, found by its Account SID and the API key SID (or the Account SID
- * again when an Auth Token is used). Only the secret is stored in the item.
+ * again when an Auth Token is used), or, signed in with Flex, by its SSO
+ * profile (the secret is then the refresh token). Only the secret is stored
+ * in the item.
  *
  * Returns: (transfer none): the schema
  */
@@ -32,6 +34,7 @@ flex_secret_schema_get (void)
         { FLEX_SECRET_ATTR_SERVICE_SID, SECRET_SCHEMA_ATTRIBUTE_STRING },
         { FLEX_SECRET_ATTR_WORKER_SID, SECRET_SCHEMA_ATTRIBUTE_STRING },
         { FLEX_SECRET_ATTR_WORKER_NAME, SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { FLEX_SECRET_ATTR_SSO_PROFILE, SECRET_SCHEMA_ATTRIBUTE_STRING },
         { NULL, 0 },
     },
   };

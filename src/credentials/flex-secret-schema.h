@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define FLEX_SECRET_ATTR_SERVICE_SID "service-sid"
 #define FLEX_SECRET_ATTR_WORKER_SID  "worker-sid"
 #define FLEX_SECRET_ATTR_WORKER_NAME "worker-identity"
+#define FLEX_SECRET_ATTR_SSO_PROFILE "sso-profile"
 
 const SecretSchema *flex_secret_schema_get (void) G_GNUC_CONST;
 

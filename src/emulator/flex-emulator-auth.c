@@ -31,9 +31,10 @@
  * inside). The token lifetime and the session's maximum lifetime can be made
  * seconds long for tests. A refresh refused says Twilio's 20104 (expired) or
  * 20003 (invalid). A live Flex token also opens Twilsock (the default Sync
- * service) and the Flex configuration (`token:` Basic auth), nothing else.
- * Not yet served: Configuration/Public, Console login, EventBridge with a
- * Flex token.
+ * service, reads and writes over CDS), the Flex configuration (`token:`
+ * Basic auth) and EventBridge (its socket and `wschannels` requests, for the
+ * token's own worker), nothing else. Configuration/Public is in
+ * flex-emulator-flex.c. Not served: Console login.
  */
 
 #define CODE_TTL_S      120

@@ -495,6 +495,22 @@ worker_of_token (
   JsonObject *grant = NULL;
   const char *worker = NULL;
 
+  /* The agent's Flex token (opaque): its own worker. */
+  if (token != NULL && strchr (token, '.') == NULL)
+    {
+      gint64 expires_us = 0;
+      const char *flex_worker = _flex_emulator_auth_worker (self, token, &expires_us);
+
+      if (flex_worker == NULL)
+        {
+          *message = g_strdup ("Flex token expired or invalid");
+          return FALSE;
+        }
+      *worker_sid = g_strdup (flex_worker);
+      if (expires_s != NULL)
+        *expires_s = expires_us / G_USEC_PER_SEC;
+      return TRUE;
+    }
   if (!_flex_emulator_read_jwt (self, token, &claims, &error_code, message))
     return FALSE;
   node = json_object_get_member (claims, "grants");
@@ -538,6 +554,43 @@ params_of (JsonObject *object)
         g_hash_table_insert (params, g_strdup (l->data), json_to_string (value, FALSE));
     }
   return params;
+}
+
+/* A REST list page (`{"activities":[…],"meta":{"key":…,"next_page_url":…}}`)
+ * as EventBridge gives lists: `{"contents":[…],"after_sid":…}`, the last
+ * SID when there is more. */
+static gboolean
+as_contents (JsonBuilder *builder, JsonNode *answer)
+{
+  JsonObject *page = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  JsonNode *meta = page != NULL ? json_object_get_member (page, "meta") : NULL;
+  const char *key = meta != NULL && JSON_NODE_HOLDS_OBJECT (meta)
+                        ? json_object_get_string_member_with_default (json_node_get_object (meta),
+                                                                      "key", NULL)
+                        : NULL;
+  JsonNode *list = key != NULL ? json_object_get_member (page, key) : NULL;
+  JsonNode *next = NULL;
+  JsonArray *items;
+  guint n;
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    return FALSE;
+  items = json_node_get_array (list);
+  n = json_array_get_length (items);
+  next = json_object_get_member (json_node_get_object (meta), "next_page_url");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "contents");
+  json_builder_add_value (builder, json_node_ref (list));
+  json_builder_set_member_name (builder, "after_sid");
+  if (next != NULL && !JSON_NODE_HOLDS_NULL (next) && n > 0 &&
+      JSON_NODE_HOLDS_OBJECT (json_array_get_element (items, n - 1)))
+    json_builder_add_string_value (
+        builder, json_object_get_string_member_with_default (
+                     json_node_get_object (json_array_get_element (items, n - 1)), "sid", ""));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return TRUE;
 }
 
 /**
@@ -606,8 +659,11 @@ _flex_emulator_eventbridge_request (FlexEmulator *self, GBytes *body, FlexEmulat
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "payload");
-      json_builder_add_value (builder, answer != NULL ? json_node_ref (answer)
-                                                      : json_node_new (JSON_NODE_NULL));
+      if (answer != NULL && as_contents (builder, answer))
+        ;
+      else
+        json_builder_add_value (builder, answer != NULL ? json_node_ref (answer)
+                                                        : json_node_new (JSON_NODE_NULL));
       json_builder_end_object (builder);
       _flex_emulator_reply (context, status, json_builder_get_root (builder), NULL);
     }

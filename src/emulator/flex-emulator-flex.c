@@ -120,11 +120,44 @@ handle_fetch_configuration (FlexEmulatorContext *context)
   _flex_emulator_reply (context, 200, node, NULL);
 }
 
+/* GET /v1/Configuration/Public?RuntimeDomain=…|AccountSid=… (no auth):
+ * the account behind a Flex address, as the Flex UI's login page finds it
+ * (FLEX-SESSION.md §1, step 1). */
+static void
+handle_public_configuration (FlexEmulatorContext *context)
+{
+  FlexEmulator *self = context->emulator;
+  const char *domain = context->query != NULL ? g_hash_table_lookup (context->query, "RuntimeDomain") : NULL;
+  const char *account = context->query != NULL ? g_hash_table_lookup (context->query, "AccountSid") : NULL;
+  const char *ours =
+      json_object_get_string_member_with_default (self->flex->configuration, "runtime_domain", NULL);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "configurations");
+  json_builder_begin_array (builder);
+  if ((domain != NULL && ours != NULL && g_ascii_strcasecmp (domain, ours) == 0) ||
+      (account != NULL && g_str_equal (account, flex_emulator_get_account_sid (self))))
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "account_sid");
+      json_builder_add_string_value (builder, flex_emulator_get_account_sid (self));
+      json_builder_set_member_name (builder, "runtime_domain");
+      json_builder_add_string_value (builder, ours);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  _flex_emulator_reply (context, 200, json_builder_get_root (builder), NULL);
+}
+
 void
 _flex_emulator_flex_add_routes (FlexEmulator *self)
 {
   _flex_emulator_add_route (self, "GET", "/v1/Configuration", "FetchConfiguration",
                             handle_fetch_configuration);
+  _flex_emulator_add_route (self, "GET", "/v1/Configuration/Public", "FetchPublicConfiguration",
+                            handle_public_configuration);
 }
 
 /**

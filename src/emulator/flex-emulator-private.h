@@ -50,6 +50,9 @@ struct _FlexEmulator
   char *auth_username;
   char *auth_password;
   char *data_file;
+  /* Requests that carried an account credential (Basic auth with an AC or
+   * SK, or an access token signed with a key): none for a Flex session. */
+  guint n_account_credentials;
 
   GPtrArray *routes;
   GPtrArray *exchanges;

@@ -259,6 +259,8 @@ _flex_emulator_read_jwt (
   gint64 now_s = flex_emulator_now_us (self) / G_USEC_PER_SEC;
 
   *error_code = 20101;
+  if (token != NULL)
+    self->n_account_credentials++; /* signed with an API key */
   if (token == NULL || strlen (token) > 64 * 1024 ||
       g_strv_length (parts = g_strsplit (token, ".", -1)) != 3)
     {

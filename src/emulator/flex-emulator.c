@@ -255,6 +255,7 @@ check_auth (FlexEmulator *self, SoupServerMessage *message, char **username)
   if (g_str_equal (pair, "token"))
     return _flex_emulator_auth_worker (self, password, NULL) != NULL;
 
+  self->n_account_credentials++;
   if (self->auth_username != NULL)
     return g_str_equal (pair, self->auth_username) && g_str_equal (password, self->auth_password);
 
@@ -572,6 +573,7 @@ handle_request (SoupServer *server,
                g_str_equal (method, "POST"))
         _flex_emulator_auth_tokens (self, request_body, &context);
       else if (route != NULL && (g_str_has_prefix (exchange->path, "/v1/Flex/") ||
+                                 g_str_equal (exchange->path, "/v1/Configuration/Public") ||
                                  g_str_has_suffix (exchange->path, "/Tokens/Info")))
         route->handler (&context);
       else if (!check_auth (self, message, &username))
@@ -1025,6 +1027,20 @@ flex_emulator_clear_exchanges (FlexEmulator *self)
 {
   g_return_if_fail (FLEX_IS_EMULATOR (self));
   g_ptr_array_set_size (self->exchanges, 0);
+}
+
+/**
+ * flex_emulator_count_account_credentials:
+ *
+ * Returns: how many requests, sockets and EventBridge calls carried an
+ *   account credential: Basic auth with an Account SID or API key, or an
+ *   access token signed with a key. A session signed in with Flex makes none.
+ */
+guint
+flex_emulator_count_account_credentials (FlexEmulator *self)
+{
+  g_return_val_if_fail (FLEX_IS_EMULATOR (self), 0);
+  return self->n_account_credentials;
 }
 
 /**

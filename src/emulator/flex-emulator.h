@@ -77,6 +77,7 @@ GPtrArray *flex_emulator_get_exchanges (FlexEmulator *self);
 void flex_emulator_clear_exchanges (FlexEmulator *self);
 guint
 flex_emulator_count_requests (FlexEmulator *self, const char *method, const char *path_prefix);
+guint flex_emulator_count_account_credentials (FlexEmulator *self);
 
 /* Direct state access for tests and demo data (no HTTP involved) */
 gboolean flex_emulator_put_item (FlexEmulator *self,

@@ -378,6 +378,11 @@ refresh_directories (FlexSession *self)
 {
   FlexDirectory *directories[] = { self->recents, self->personal, self->shared };
 
+  /* Signed in with Flex, the maps are read over the socket only: nothing
+   * to check while it is down (the feeds read them when it is up). */
+  if (flex_twilio_client_get_uses_token (self->client) &&
+      (self->socket == NULL || flex_twilsock_get_state (self->socket) != FLEX_TWILSOCK_STATE_CONNECTED))
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (directories); i++)
     if (!flex_directory_get_live (directories[i]))
       flex_directory_refresh (directories[i]);
@@ -850,7 +855,13 @@ flex_session_enable_push (FlexSession *self,
   directories[1] = self->personal;
   directories[2] = self->shared;
   for (guint i = 0; i < G_N_ELEMENTS (self->feeds); i++)
-    self->feeds[i] = flex_map_feed_new (directories[i], self->stream);
+    {
+      self->feeds[i] = flex_map_feed_new (directories[i], self->stream);
+      /* Signed in with Flex, Sync's REST API is closed: reads and writes
+       * go over the socket too. */
+      if (flex_twilio_client_get_uses_token (self->client))
+        flex_sync_map_set_stream (flex_directory_get_map (directories[i]), self->stream);
+    }
 }
 
 /**

@@ -28,4 +28,15 @@ gboolean flex_event_bridge_get_connected (FlexEventBridge *self);
 void flex_event_bridge_set_silence_timeout (FlexEventBridge *self, guint milliseconds);
 guint flex_event_bridge_get_n_connects (FlexEventBridge *self);
 
+/* TaskRouter requests through EventBridge (flex-event-bridge-request.c) */
+char *flex_event_bridge_rest_url_from_environment (void);
+GBytes *flex_event_bridge_wrap_request (const char *taskrouter_url,
+                                        const char *method,
+                                        const char *const *form,
+                                        const char *token,
+                                        const char **api_version,
+                                        GError **error);
+JsonNode *
+flex_event_bridge_unwrap_answer (JsonNode *answer, const char *taskrouter_url, GError **error);
+
 G_END_DECLS

@@ -253,11 +253,36 @@ on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
   read_more (g_steal_pointer (&task));
 }
 
+static void request_body (const char *method,
+                          const char *url,
+                          const char *content_type,
+                          const char *body,
+                          const char *authorization,
+                          gpointer source_tag,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data);
+
 /* @method @url (with @json as the body), answering its JSON object. */
 static void
 request_json (const char *method,
               const char *url,
               const char *json,
+              gpointer source_tag,
+              GCancellable *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  request_body (method, url, "application/json", json, NULL, source_tag, cancellable, callback,
+                user_data);
+}
+
+static void
+request_body (const char *method,
+              const char *url,
+              const char *content_type,
+              const char *json,
+              const char *authorization,
               gpointer source_tag,
               GCancellable *cancellable,
               GAsyncReadyCallback callback,
@@ -285,14 +310,245 @@ request_json (const char *method,
   soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (request->message), "Accept",
                                 "application/json");
+  if (authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                  "Authorization", authorization);
   if (json != NULL)
     {
       g_autoptr (GBytes) body = g_bytes_new (json, strlen (json));
 
-      soup_message_set_request_body_from_bytes (request->message, "application/json", body);
+      soup_message_set_request_body_from_bytes (request->message, content_type, body);
     }
   soup_session_send_async (request->session, request->message, G_PRIORITY_DEFAULT, cancellable,
                            on_sent, task);
+}
+
+/* The account of a Flex address */
+
+static void
+on_public_configuration (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = g_task_propagate_pointer (G_TASK (result), &error);
+  JsonArray *list;
+  JsonNode *first;
+  const char *account;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  list = flex_json_array_member (json_node_get_object (root), "configurations");
+  first = list != NULL && json_array_get_length (list) > 0 ? json_array_get_element (list, 0) : NULL;
+  account = first != NULL && JSON_NODE_HOLDS_OBJECT (first)
+                ? flex_json_string_member (json_node_get_object (first), "account_sid")
+                : NULL;
+  if (account == NULL || !flex_sso_is_account_sid (account))
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND,
+                               "No Flex answers at that address");
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (account), g_free);
+}
+
+gboolean
+flex_sso_is_account_sid (const char *text)
+{
+  if (text == NULL || strlen (text) != 34 || !g_str_has_prefix (text, "AC"))
+    return FALSE;
+  for (guint i = 2; i < 34; i++)
+    if (!g_ascii_isxdigit (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * flex_sso_runtime_domain:
+ * @address: what the agent typed: `acme.twil.io`, `https://acme.twil.io/`,
+ *   or just `acme`
+ *
+ * Returns: (transfer full) (nullable): the runtime domain (`acme.twil.io`),
+ *   or %NULL when @address is not a host name
+ */
+char *
+flex_sso_runtime_domain (const char *address)
+{
+  g_autofree char *text = g_ascii_strdown (address != NULL ? address : "", -1);
+  char *start = g_strstrip (text);
+  char *end;
+
+  if (g_str_has_prefix (start, "https://"))
+    start += strlen ("https://");
+  end = strchr (start, '/');
+  if (end != NULL)
+    *end = '\0';
+  if (*start == '\0' || strlen (start) > 253)
+    return NULL;
+  for (const char *p = start; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return NULL;
+  if (*start == '.' || *start == '-' || strstr (start, "..") != NULL)
+    return NULL;
+  return strchr (start, '.') != NULL ? g_strdup (start) : g_strconcat (start, ".twil.io", NULL);
+}
+
+/**
+ * flex_sso_find_account_async:
+ * @flex_url: the Flex API (`https://flex-api.twilio.com`)
+ * @address: the agent's Flex address, or an Account SID
+ *
+ * The account behind what the agent knows, from the Flex configuration's
+ * public part (no credential).
+ */
+void
+flex_sso_find_account_async (const char *flex_url,
+                             const char *address,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *trimmed = g_strstrip (g_strdup (address != NULL ? address : ""));
+  g_autofree char *domain = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+
+  g_task_set_source_tag (task, flex_sso_find_account_async);
+  if (flex_sso_is_account_sid (trimmed))
+    {
+      escaped = g_uri_escape_string (trimmed, NULL, FALSE);
+      url = g_strdup_printf ("%s/v1/Configuration/Public?AccountSid=%s", flex_url, escaped);
+    }
+  else if ((domain = flex_sso_runtime_domain (trimmed)) != NULL)
+    {
+      escaped = g_uri_escape_string (domain, NULL, FALSE);
+      url = g_strdup_printf ("%s/v1/Configuration/Public?RuntimeDomain=%s", flex_url, escaped);
+    }
+  else
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INVALID,
+                               "Not a Flex address or an Account SID");
+      g_object_unref (task);
+      return;
+    }
+  request_json ("GET", url, NULL, flex_sso_find_account_async, cancellable,
+                on_public_configuration, task);
+}
+
+/**
+ * flex_sso_find_account_finish:
+ *
+ * Returns: (transfer full) (nullable): the Account SID
+ */
+char *
+flex_sso_find_account_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Who signed in */
+
+void
+flex_sso_identity_free (FlexSsoIdentity *identity)
+{
+  if (identity == NULL)
+    return;
+  g_free (identity->identity);
+  g_free (identity->worker_sid);
+  g_strfreev (identity->roles);
+  g_free (identity);
+}
+
+static void
+on_token_info (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = g_task_propagate_pointer (G_TASK (result), &error);
+  JsonObject *info;
+  JsonArray *roles;
+  FlexSsoIdentity *identity;
+  const char *worker;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  info = json_node_get_object (root);
+  worker = flex_json_string_member (info, "worker_sid");
+  if (worker == NULL || !g_str_has_prefix (worker, "WK") || strlen (worker) != 34 ||
+      flex_json_string_member (info, "identity") == NULL)
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
+                               "Flex did not say who signed in (no worker)");
+      return;
+    }
+  identity = g_new0 (FlexSsoIdentity, 1);
+  identity->identity = g_strdup (flex_json_string_member (info, "identity"));
+  identity->worker_sid = g_strdup (worker);
+  roles = flex_json_array_member (info, "roles");
+  {
+    g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+    for (guint i = 0; roles != NULL && i < json_array_get_length (roles) && i < 32; i++)
+      {
+        JsonNode *role = json_array_get_element (roles, i);
+
+        if (JSON_NODE_HOLDS_VALUE (role) && json_node_get_value_type (role) == G_TYPE_STRING)
+          g_strv_builder_add (builder, json_node_get_string (role));
+      }
+    identity->roles = g_strv_builder_end (builder);
+  }
+  g_task_return_pointer (task, identity, (GDestroyNotify) flex_sso_identity_free);
+}
+
+/**
+ * flex_sso_fetch_identity_async:
+ * @flex_url: the Flex API (`https://flex-api.twilio.com`)
+ * @token: the Flex token
+ *
+ * Who a Flex token is (Tokens/Info): identity, roles, worker.
+ */
+void
+flex_sso_fetch_identity_async (const char *flex_url,
+                               const char *account_sid,
+                               const char *token,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *account = g_uri_escape_string (account_sid, NULL, FALSE);
+  g_autofree char *url =
+      g_strdup_printf ("%s/v1/Accounts/%s/Tokens/Info", flex_url, account);
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *form = g_strconcat ("Token=", escaped, NULL);
+  g_autofree char *pair = g_strconcat ("token:", token, NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  g_autofree char *authorization = g_strconcat ("Basic ", encoded, NULL);
+
+  g_task_set_source_tag (task, flex_sso_fetch_identity_async);
+  request_body ("POST", url, "application/x-www-form-urlencoded", form, authorization,
+                flex_sso_fetch_identity_async, cancellable, on_token_info, task);
+  explicit_bzero (pair, strlen (pair));
+  explicit_bzero (encoded, strlen (encoded));
+  explicit_bzero (authorization, strlen (authorization));
+  explicit_bzero (form, strlen (form));
+}
+
+/**
+ * flex_sso_fetch_identity_finish:
+ *
+ * Returns: (transfer full) (nullable): who signed in
+ */
+FlexSsoIdentity *
+flex_sso_fetch_identity_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Identity provider */

@@ -84,6 +84,40 @@ void flex_sso_refresh_async (const char *base_url,
                              gpointer user_data);
 FlexSsoTokens *flex_sso_tokens_finish (GAsyncResult *result, GError **error);
 
+/**
+ * FlexSsoIdentity:
+ * @identity: the agent's Flex identity
+ * @worker_sid: their TaskRouter worker
+ * @roles: their Flex roles (`agent`, `supervisor`, `admin`)
+ *
+ * Who a Flex token is (Tokens/Info).
+ */
+typedef struct
+{
+  char *identity;
+  char *worker_sid;
+  char **roles;
+} FlexSsoIdentity;
+
+void flex_sso_identity_free (FlexSsoIdentity *identity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexSsoIdentity, flex_sso_identity_free)
+
+gboolean flex_sso_is_account_sid (const char *text);
+char *flex_sso_runtime_domain (const char *address);
+void flex_sso_find_account_async (const char *flex_url,
+                                  const char *address,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+char *flex_sso_find_account_finish (GAsyncResult *result, GError **error);
+void flex_sso_fetch_identity_async (const char *flex_url,
+                                    const char *account_sid,
+                                    const char *token,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+FlexSsoIdentity *flex_sso_fetch_identity_finish (GAsyncResult *result, GError **error);
+
 #define FLEX_TYPE_SSO_LOOPBACK (flex_sso_loopback_get_type ())
 
 G_DECLARE_FINAL_TYPE (FlexSsoLoopback, flex_sso_loopback, FLEX, SSO_LOOPBACK, GObject)

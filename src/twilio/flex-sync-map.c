@@ -13,9 +13,12 @@
 
 #include "flex-sync-map.h"
 
+#include "flex-sync-map-private.h"
+
 /*
  * FlexSyncMap: one Sync map of one Sync service, addressed by its unique name,
- * over the REST API (DESIGN.md §3). Writes follow the Flex SDK's
+ * over the REST API (DESIGN.md §3), or over the socket's CDS requests when
+ * signed in with Flex (flex_sync_map_set_stream(), flex-sync-map-cds.c). Writes follow the Flex SDK's
  * open-or-create behaviour: when the map does not exist, it is created and the
  * write is retried once.
  */
@@ -99,16 +102,6 @@ flex_page_trail_add_items (FlexPageTrail *trail, guint n_items, guint page_size,
   trail->n_items += n_items;
   return TRUE;
 }
-
-struct _FlexSyncMap
-{
-  GObject parent_instance;
-
-  FlexTwilioClient *client;
-  char *service_sid;
-  char *unique_name;
-  gboolean fail_fast_writes;
-};
 
 G_DEFINE_FINAL_TYPE (FlexSyncMap, flex_sync_map, G_TYPE_OBJECT)
 
@@ -286,6 +279,8 @@ flex_sync_map_finalize (GObject *object)
   FlexSyncMap *self = FLEX_SYNC_MAP (object);
 
   g_clear_object (&self->client);
+  g_clear_object (&self->stream);
+  g_clear_pointer (&self->cds_info, flex_sync_map_info_free);
   g_free (self->service_sid);
   g_free (self->unique_name);
 
@@ -481,6 +476,11 @@ flex_sync_map_fetch_async (FlexSyncMap *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, flex_sync_map_fetch_async);
+  if (self->stream != NULL)
+    {
+      _flex_sync_map_cds_fetch (self, task, FALSE);
+      return;
+    }
   url = map_url (self);
   flex_twilio_client_request_async (self->client, "GET", url, NULL, NULL, cancellable,
                                     on_map_revision_response, task);
@@ -518,6 +518,11 @@ flex_sync_map_create_async (FlexSyncMap *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, flex_sync_map_create_async);
+  if (self->stream != NULL)
+    {
+      _flex_sync_map_cds_fetch (self, task, TRUE);
+      return;
+    }
   url = maps_url (self);
   form[1] = self->unique_name;
   flex_twilio_client_request_async (self->client, "POST", url, form, NULL, cancellable,
@@ -568,6 +573,11 @@ flex_sync_map_delete_async (FlexSyncMap *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, flex_sync_map_delete_async);
+  if (self->stream != NULL)
+    {
+      _flex_sync_map_cds_delete_map (self, task);
+      return;
+    }
   url = map_url (self);
   flex_twilio_client_request_async (self->client, "DELETE", url, NULL, NULL, cancellable,
                                     on_delete_response, task);
@@ -582,17 +592,8 @@ flex_sync_map_delete_finish (FlexSyncMap *self, GAsyncResult *result, GError **e
 
 /* Items: list */
 
-typedef struct
-{
-  GPtrArray *items;
-  FlexPageTrail trail;
-  guint n_skipped;
-  FlexSyncItemFunc item_func;
-  gpointer item_func_data;
-} ListData;
-
 static void
-list_data_free (ListData *data)
+list_data_free (FlexSyncMapListData *data)
 {
   g_ptr_array_unref (data->items);
   flex_page_trail_clear (&data->trail);
@@ -606,7 +607,7 @@ on_list_page (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   FlexSyncMap *self = g_task_get_source_object (task);
-  ListData *data = g_task_get_task_data (task);
+  FlexSyncMapListData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = NULL;
   JsonObject *page;
@@ -711,7 +712,7 @@ static void
 list_next_page (GTask *task, const char *url)
 {
   FlexSyncMap *self = g_task_get_source_object (task);
-  ListData *data = g_task_get_task_data (task);
+  FlexSyncMapListData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!flex_page_trail_follow (&data->trail, url, &error))
@@ -763,19 +764,24 @@ flex_sync_map_list_items_each_async (FlexSyncMap *self,
 {
   g_autofree char *base = NULL;
   g_autofree char *url = NULL;
-  ListData *data;
+  FlexSyncMapListData *data;
   GTask *task;
 
   g_return_if_fail (FLEX_IS_SYNC_MAP (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, flex_sync_map_list_items_async);
-  data = g_new0 (ListData, 1);
+  data = g_new0 (FlexSyncMapListData, 1);
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_sync_item_unref);
   flex_page_trail_init (&data->trail);
   data->item_func = item_func;
   data->item_func_data = item_func_data;
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+  if (self->stream != NULL)
+    {
+      _flex_sync_map_cds_list (self, task);
+      return;
+    }
 
   base = items_url (self);
   url = g_strdup_printf ("%s?PageSize=%d", base, FLEX_SYNC_PAGE_SIZE);
@@ -795,7 +801,7 @@ flex_sync_map_list_items_finish (FlexSyncMap *self,
                                  guint *n_skipped,
                                  GError **error)
 {
-  ListData *data;
+  FlexSyncMapListData *data;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -939,6 +945,24 @@ start_item_op (FlexSyncMap *self,
   if (!check_key (key, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->stream != NULL)
+    {
+      /* Over the socket: PUT adds or replaces; "-1" adds only. */
+      const char *cds_method = data == NULL ? method : "PUT";
+      const char *cds_if_match = key_field != NULL ? "-1" : if_match;
+      g_autofree char *json = data != NULL ? serialize_data (data, &error) : NULL;
+
+      if (data != NULL && json == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      _flex_sync_map_cds_item (self, g_steal_pointer (&task), cds_method, key, data, item_ttl,
+                               cds_if_match);
       return;
     }
 
@@ -1095,4 +1119,23 @@ flex_sync_map_set_fail_fast_writes (FlexSyncMap *self, gboolean fail_fast)
 {
   g_return_if_fail (FLEX_IS_SYNC_MAP (self));
   self->fail_fast_writes = !!fail_fast;
+}
+
+/**
+ * flex_sync_map_set_stream:
+ * @stream: (nullable): the socket's Sync requests; %NULL for REST
+ *
+ * Signed in with Flex, Sync's REST API is closed to the app (it takes
+ * account credentials only): every read and write of this map then goes
+ * over the socket (CDS), as the Sync SDK's do. Fails fast when the socket
+ * is down (%FLEX_TWILIO_ERROR_NETWORK): the outbox keeps the edit.
+ */
+void
+flex_sync_map_set_stream (FlexSyncMap *self, FlexSyncStream *stream)
+{
+  g_return_if_fail (FLEX_IS_SYNC_MAP (self));
+  g_return_if_fail (stream == NULL || FLEX_IS_SYNC_STREAM (stream));
+
+  g_set_object (&self->stream, stream);
+  g_clear_pointer (&self->cds_info, flex_sync_map_info_free);
 }

@@ -157,4 +157,7 @@ flex_page_trail_add_items (FlexPageTrail *trail, guint n_items, guint page_size,
 
 void flex_sync_map_set_fail_fast_writes (FlexSyncMap *self, gboolean fail_fast);
 
+typedef struct _FlexSyncStream FlexSyncStream;
+void flex_sync_map_set_stream (FlexSyncMap *self, FlexSyncStream *stream);
+
 G_END_DECLS

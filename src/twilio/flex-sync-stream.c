@@ -635,6 +635,90 @@ flex_sync_stream_delete_item_finish (FlexSyncStream *self, GAsyncResult *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+on_item_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  FlexSyncItem *item;
+
+  body = flex_twilsock_send_upstream_finish (FLEX_TWILSOCK (object), result, NULL, &error);
+  item = body != NULL ? flex_sync_item_new_from_json (body, &error) : NULL;
+  if (item == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, item, (GDestroyNotify) flex_sync_item_unref);
+}
+
+/**
+ * flex_sync_stream_get_item_async:
+ *
+ * Reads one item (a 404 when there is none).
+ */
+void
+flex_sync_stream_get_item_async (FlexSyncStream *self,
+                                 const FlexSyncMapInfo *info,
+                                 const char *key,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_SYNC_STREAM (self));
+  g_return_if_fail (info != NULL && key != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_sync_stream_get_item_async);
+  url = item_url (info, key);
+  flex_twilsock_send_upstream_async (self->socket, "GET", url, NULL, NULL, cancellable,
+                                     on_item_fetched, task);
+}
+
+/**
+ * flex_sync_stream_get_item_finish:
+ *
+ * Returns: (transfer full) (nullable): the item
+ */
+FlexSyncItem *
+flex_sync_stream_get_item_finish (FlexSyncStream *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * flex_sync_stream_delete_map_async:
+ *
+ * Deletes a map and its items; finish with
+ * flex_sync_stream_delete_item_finish().
+ */
+void
+flex_sync_stream_delete_map_async (FlexSyncStream *self,
+                                   const FlexSyncMapInfo *info,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (FLEX_IS_SYNC_STREAM (self));
+  g_return_if_fail (info != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flex_sync_stream_delete_item_async);
+  name = g_uri_escape_string (info->sid, NULL, FALSE);
+  path = g_strconcat ("/v3/Maps/", name, NULL);
+  url = join_url (self->cds_url, path);
+  flex_twilsock_send_upstream_async (self->socket, "DELETE", url, NULL, NULL, cancellable,
+                                     on_deleted, task);
+}
+
 /* Subscriptions */
 
 static void schedule_establish (FlexSyncStream *self, guint delay_ms);

@@ -139,6 +139,20 @@ void flex_sync_stream_delete_item_async (FlexSyncStream *self,
 gboolean
 flex_sync_stream_delete_item_finish (FlexSyncStream *self, GAsyncResult *result, GError **error);
 
+void flex_sync_stream_get_item_async (FlexSyncStream *self,
+                                      const FlexSyncMapInfo *info,
+                                      const char *key,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+FlexSyncItem *
+flex_sync_stream_get_item_finish (FlexSyncStream *self, GAsyncResult *result, GError **error);
+void flex_sync_stream_delete_map_async (FlexSyncStream *self,
+                                        const FlexSyncMapInfo *info,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+
 void flex_sync_stream_subscribe (FlexSyncStream *self, const char *map_sid, gint64 last_event_id);
 void flex_sync_stream_unsubscribe (FlexSyncStream *self, const char *map_sid);
 FlexSyncSubscriptionState

@@ -12,8 +12,10 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "flex-json.h"
 #include "flex-twilio-client.h"
+
+#include "flex-event-bridge.h"
+#include "flex-json.h"
 
 /*
  * FlexTwilioClient: one SoupSession for all Twilio REST calls.
@@ -29,6 +31,12 @@
  *   retried for every method; timeouts, dropped connections and other 5xx
  *   only for idempotent methods (GET, DELETE). Back-off is exponential with
  *   jitter, honours Retry-After, and is bounded in count and in total time.
+ * - Or, signed in with Flex (flex_twilio_client_new_for_token()), no account
+ *   credential at all: the agent's Flex token, asked of the token source for
+ *   each request, as `token:` Basic auth to the Flex API, and TaskRouter's
+ *   requests sent through EventBridge (flex-event-bridge-request.c). Sync's
+ *   REST API takes account credentials only: its maps go over the socket
+ *   (flex_sync_map_set_stream()), and a Sync REST request is refused here.
  */
 
 #define DEFAULT_TIMEOUT_S     20
@@ -50,6 +58,9 @@ struct _FlexTwilioClient
   char *username;
   char *authorization;
   char *base_urls[FLEX_TWILIO_N_APIS];
+  /* Signed in with Flex: where tokens come from, and EventBridge's base. */
+  FlexTokenSource *tokens;
+  char *event_bridge_url;
 
   guint n_requests;
 
@@ -84,6 +95,13 @@ typedef struct
   char *method;
   char *url;
   GBytes *body;
+  const char *content_type;
+  /* With a Flex token: its Authorization, or the TaskRouter request sent
+   * through EventBridge (then url is EventBridge's, rest_url TaskRouter's). */
+  char *authorization;
+  const char *api_version;
+  char *rest_url;
+  char **form;
   char *if_match;
   gboolean idempotent;
   gboolean fail_fast;
@@ -122,6 +140,13 @@ request_free (Request *request)
   end_attempt (request, NULL);
   g_free (request->method);
   g_free (request->url);
+  g_free (request->rest_url);
+  g_strfreev (request->form);
+  if (request->authorization != NULL)
+    {
+      explicit_bzero (request->authorization, strlen (request->authorization));
+      g_free (request->authorization);
+    }
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request->if_match);
   g_clear_object (&request->message);
@@ -231,6 +256,8 @@ flex_twilio_client_finalize (GObject *object)
     }
   for (guint i = 0; i < FLEX_TWILIO_N_APIS; i++)
     g_free (self->base_urls[i]);
+  g_clear_object (&self->tokens);
+  g_free (self->event_bridge_url);
 
   G_OBJECT_CLASS (flex_twilio_client_parent_class)->finalize (object);
 }
@@ -278,24 +305,100 @@ flex_twilio_client_init (FlexTwilioClient *self)
  * FLEX_TWILIO_TASKROUTER_URL and FLEX_TWILIO_FLEX_URL when they are set and
  * acceptable, else the Twilio defaults.
  */
+static char *
+basic_authorization (const char *username, const char *password)
+{
+  g_autofree char *pair = g_strconcat (username, ":", password, NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  char *header = g_strconcat ("Basic ", encoded, NULL);
+
+  explicit_bzero (encoded, strlen (encoded));
+  explicit_bzero (pair, strlen (pair));
+  return header;
+}
+
+static void set_base_urls_from_environment (FlexTwilioClient *self);
+
 FlexTwilioClient *
 flex_twilio_client_new (const char *username, const char *password)
 {
   FlexTwilioClient *self;
-  g_autofree char *pair = NULL;
-  g_autofree char *encoded = NULL;
 
   g_return_val_if_fail (username != NULL, NULL);
   g_return_val_if_fail (password != NULL, NULL);
 
   self = g_object_new (FLEX_TYPE_TWILIO_CLIENT, NULL);
   self->username = g_strdup (username);
-  pair = g_strconcat (username, ":", password, NULL);
-  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-  self->authorization = g_strconcat ("Basic ", encoded, NULL);
-  explicit_bzero (encoded, strlen (encoded));
-  explicit_bzero (pair, strlen (pair));
+  self->authorization = basic_authorization (username, password);
+  set_base_urls_from_environment (self);
 
+  return self;
+}
+
+/**
+ * flex_twilio_client_new_for_token:
+ * @tokens: the agent's Flex tokens (a #FlexSsoSession)
+ *
+ * A client that holds no account credential: see the class documentation.
+ * EventBridge's base comes from flex_event_bridge_rest_url_from_environment().
+ */
+FlexTwilioClient *
+flex_twilio_client_new_for_token (FlexTokenSource *tokens)
+{
+  FlexTwilioClient *self;
+
+  g_return_val_if_fail (FLEX_IS_TOKEN_SOURCE (tokens), NULL);
+
+  self = g_object_new (FLEX_TYPE_TWILIO_CLIENT, NULL);
+  self->tokens = g_object_ref (tokens);
+  self->event_bridge_url = flex_event_bridge_rest_url_from_environment ();
+  set_base_urls_from_environment (self);
+
+  return self;
+}
+
+/**
+ * flex_twilio_client_get_uses_token:
+ *
+ * Returns: whether this client speaks with the agent's Flex token (no
+ *   account credential)
+ */
+gboolean
+flex_twilio_client_get_uses_token (FlexTwilioClient *self)
+{
+  g_return_val_if_fail (FLEX_IS_TWILIO_CLIENT (self), FALSE);
+  return self->tokens != NULL;
+}
+
+/**
+ * flex_twilio_base_url_from_environment:
+ *
+ * Returns: (transfer full): the base URL of @api, as a new client would
+ *   use it (its environment variable when acceptable, else Twilio's)
+ */
+char *
+flex_twilio_base_url_from_environment (FlexTwilioApi api)
+{
+  const char *env;
+
+  g_return_val_if_fail (api < FLEX_TWILIO_N_APIS, NULL);
+
+  env = g_getenv (default_urls[api].env);
+  if (env != NULL && flex_twilio_check_url (env, NULL))
+    {
+      g_autofree char *url = g_strdup (env);
+      gsize length = strlen (url);
+
+      if (length > 0 && url[length - 1] == '/')
+        url[length - 1] = '\0';
+      return g_steal_pointer (&url);
+    }
+  return g_strdup (default_urls[api].url);
+}
+
+static void
+set_base_urls_from_environment (FlexTwilioClient *self)
+{
   for (guint i = 0; i < FLEX_TWILIO_N_APIS; i++)
     {
       const char *env = g_getenv (default_urls[i].env);
@@ -308,8 +411,6 @@ flex_twilio_client_new (const char *username, const char *password)
           self->base_urls[i] = g_strdup (default_urls[i].url);
         }
     }
-
-  return self;
 }
 
 const char *
@@ -667,6 +768,17 @@ handle_answer (GTask *task, GBytes *bytes)
       return;
     }
 
+  if (request->rest_url != NULL)
+    {
+      g_autoptr (JsonNode) answer = json_parser_steal_root (parser);
+      JsonNode *rest = flex_event_bridge_unwrap_answer (answer, request->rest_url, &error);
+
+      if (rest == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, rest, (GDestroyNotify) json_node_unref);
+      return;
+    }
   g_task_return_pointer (task, json_parser_steal_root (parser), (GDestroyNotify) json_node_unref);
 }
 
@@ -774,10 +886,16 @@ send_attempt (GTask *task)
 
   g_clear_object (&request->message);
   self->n_requests++;
-  request->message = soup_message_new (request->method, request->url);
+  request->message =
+      soup_message_new (request->rest_url != NULL ? "POST" : request->method, request->url);
   soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (request->message);
-  soup_message_headers_replace (headers, "Authorization", self->authorization);
+  if (request->authorization != NULL || self->authorization != NULL)
+    soup_message_headers_replace (headers, "Authorization",
+                                  request->authorization != NULL ? request->authorization
+                                                                 : self->authorization);
+  if (request->api_version != NULL)
+    soup_message_headers_replace (headers, "apiVersion", request->api_version);
   soup_message_headers_replace (headers, "Accept", "application/json");
   /* No connection is reused: libsoup 3.2 restarts an idempotent request
    * whose kept-alive connection the server closed, and then completes the
@@ -789,7 +907,7 @@ send_attempt (GTask *task)
   if (request->if_match != NULL)
     soup_message_headers_replace (headers, "If-Match", request->if_match);
   if (request->body != NULL)
-    soup_message_set_request_body_from_bytes (request->message, "application/x-www-form-urlencoded",
+    soup_message_set_request_body_from_bytes (request->message, request->content_type,
                                               request->body);
 
   end_attempt (request, caller);
@@ -807,6 +925,48 @@ send_attempt (GTask *task)
 
   soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
                            request->attempt_cancellable, on_sent, g_object_ref (task));
+}
+
+/* The agent's Flex token is here: `token:` Basic auth for the Flex API, or
+ * the TaskRouter request wrapped for EventBridge (the token in its body). */
+static void
+on_token (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FlexTwilioClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  GBytes *body;
+
+  token = flex_token_source_get_token_finish (FLEX_TOKEN_SOURCE (object), result, NULL, &error);
+  if (token == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (request->rest_url == NULL)
+    {
+      request->authorization = basic_authorization ("token", token);
+      explicit_bzero (token, strlen (token));
+      send_attempt (task);
+      return;
+    }
+  body = flex_event_bridge_wrap_request (request->rest_url, request->method,
+                                         (const char *const *) request->form, token,
+                                         &request->api_version, &error);
+  explicit_bzero (token, strlen (token));
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&request->body, g_bytes_unref);
+  request->body = body;
+  request->content_type = "application/json";
+  g_free (request->url);
+  request->url = g_strconcat (self->event_bridge_url, "/v1/wschannels", NULL);
+  send_attempt (task);
 }
 
 /**
@@ -834,6 +994,7 @@ flex_twilio_client_request_full_async (FlexTwilioClient *self,
   g_autoptr (GTask) task = NULL;
   g_autoptr (GError) error = NULL;
   Request *request;
+  guint api;
 
   g_return_if_fail (FLEX_IS_TWILIO_CLIENT (self));
   g_return_if_fail (method != NULL);
@@ -848,25 +1009,31 @@ flex_twilio_client_request_full_async (FlexTwilioClient *self,
       return;
     }
   /* Credentials go only to the servers this client was given. */
-  {
-    gboolean ours = FALSE;
-
-    for (guint i = 0; i < FLEX_TWILIO_N_APIS && !ours; i++)
-      ours = flex_twilio_url_same_origin (url, self->base_urls[i]);
-    if (!ours)
-      {
-        g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INSECURE_URL,
-                                 "Refusing to send credentials to “%s”: not a Twilio server of "
-                                 "this app",
-                                 url);
-        return;
-      }
-  }
+  for (api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    if (flex_twilio_url_same_origin (url, self->base_urls[api]))
+      break;
+  if (api == FLEX_TWILIO_N_APIS)
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INSECURE_URL,
+                               "Refusing to send credentials to “%s”: not a Twilio server of "
+                               "this app",
+                               url);
+      return;
+    }
+  if (self->tokens != NULL && api == FLEX_TWILIO_API_SYNC)
+    {
+      /* Sync's REST API takes account credentials only. */
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_FORBIDDEN,
+                               "Signed in with Flex, Sync is reached over the live-update "
+                               "connection, not REST");
+      return;
+    }
 
   request = g_new0 (Request, 1);
   request->method = g_strdup (method);
   request->url = g_strdup (url);
   request->body = form != NULL ? encode_form (form) : NULL;
+  request->content_type = "application/x-www-form-urlencoded";
   request->if_match = g_strdup (if_match);
   request->idempotent = g_str_equal (method, "GET") || g_str_equal (method, "DELETE") ||
                         g_str_equal (method, "HEAD") || g_str_equal (method, "PUT");
@@ -875,6 +1042,18 @@ flex_twilio_client_request_full_async (FlexTwilioClient *self,
   request->deadline_us = g_get_monotonic_time () + (gint64) self->max_total_ms * 1000;
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
+  if (self->tokens != NULL)
+    {
+      /* The token first; TaskRouter's request is made at its arrival. */
+      if (api == FLEX_TWILIO_API_TASKROUTER)
+        {
+          request->rest_url = g_strdup (url);
+          request->form = g_strdupv ((char **) form);
+        }
+      flex_token_source_get_token_async (self->tokens, cancellable, on_token,
+                                         g_steal_pointer (&task));
+      return;
+    }
   send_attempt (task);
 }
 

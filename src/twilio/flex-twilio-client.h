@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "flex-token-source.h"
 #include "flex-twilio-error.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,9 @@ typedef enum
 G_DECLARE_FINAL_TYPE (FlexTwilioClient, flex_twilio_client, FLEX, TWILIO_CLIENT, GObject)
 
 FlexTwilioClient *flex_twilio_client_new (const char *username, const char *password);
+FlexTwilioClient *flex_twilio_client_new_for_token (FlexTokenSource *tokens);
+gboolean flex_twilio_client_get_uses_token (FlexTwilioClient *self);
+char *flex_twilio_base_url_from_environment (FlexTwilioApi api);
 const char *flex_twilio_client_get_username (FlexTwilioClient *self);
 gboolean flex_twilio_client_set_base_url (FlexTwilioClient *self,
                                           FlexTwilioApi api,
