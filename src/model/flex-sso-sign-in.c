@@ -109,6 +109,7 @@ on_tokens (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
 
   data->tokens = flex_sso_tokens_finish (result, &error);
@@ -118,8 +119,7 @@ on_tokens (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   flex_sso_fetch_identity_async (data->flex_url, data->account_sid, data->tokens->access_token,
-                                 g_task_get_cancellable (task), on_identity,
-                                 g_steal_pointer (&task));
+                                 cancellable, on_identity, g_steal_pointer (&task));
 }
 
 static void
@@ -127,6 +127,7 @@ on_code (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
   g_autofree char *code = flex_sso_loopback_wait_finish (FLEX_SSO_LOOPBACK (object), result, &error);
 
@@ -139,10 +140,10 @@ on_code (GObject *object, GAsyncResult *result, gpointer user_data)
         fail (task, FLEX_SSO_SIGN_IN_ERROR_REFUSED, _ ("The sign-in was not completed"), error);
       return;
     }
-  /* One redirect is all it takes: the listener is closed now. */
-  g_clear_object (&data->loopback);
-  flex_sso_exchange_code_async (data->services_url, data->profile, code, data->pkce,
-                                g_task_get_cancellable (task), on_tokens, g_steal_pointer (&task));
+  /* The listener answers no more requests; it goes with the sign-in (its
+   * "You can close this tab" page is still being sent). */
+  flex_sso_exchange_code_async (data->services_url, data->profile, code, data->pkce, cancellable,
+                                on_tokens, g_steal_pointer (&task));
 }
 
 static void
@@ -184,6 +185,7 @@ on_account (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
 
   data->account_sid = flex_sso_find_account_finish (result, &error);
@@ -203,8 +205,7 @@ on_account (GObject *object, GAsyncResult *result, gpointer user_data)
             error);
       return;
     }
-  flex_sso_fetch_profile_async (data->services_url, data->account_sid,
-                                g_task_get_cancellable (task), on_profile,
+  flex_sso_fetch_profile_async (data->services_url, data->account_sid, cancellable, on_profile,
                                 g_steal_pointer (&task));
 }
 

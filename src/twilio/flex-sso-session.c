@@ -336,3 +336,46 @@ flex_sso_session_set_timing (FlexSsoSession *self, guint margin_s, guint jitter_
   self->jitter_s = jitter_s;
   schedule (self);
 }
+
+/**
+ * flex_sso_session_new_for_refresh_token:
+ * @refresh_token: the refresh token kept in the keyring
+ *
+ * The sign-in of an earlier run: no Flex token yet; the first one asked for
+ * is a refresh (and it is asked for at once).
+ */
+FlexSsoSession *
+flex_sso_session_new_for_refresh_token (const char *base_url,
+                                        const char *sso_profile_sid,
+                                        const char *refresh_token)
+{
+  FlexSsoTokens *tokens;
+
+  g_return_val_if_fail (refresh_token != NULL, NULL);
+
+  tokens = g_new0 (FlexSsoTokens, 1);
+  tokens->refresh_token = g_strdup (refresh_token);
+  return flex_sso_session_new (base_url, sso_profile_sid, tokens);
+}
+
+/**
+ * flex_sso_session_renew:
+ * @tokens: (transfer full): those of a new sign-in of the same agent
+ *
+ * "Sign in again": an ended (or any) session takes the new tokens and goes
+ * on — whoever asks for a token next gets the new one.
+ */
+void
+flex_sso_session_renew (FlexSsoSession *self, FlexSsoTokens *tokens)
+{
+  g_return_if_fail (FLEX_IS_SSO_SESSION (self));
+  g_return_if_fail (tokens != NULL);
+
+  flex_sso_tokens_free (self->tokens);
+  self->tokens = tokens;
+  self->ended = FALSE;
+  self->retry_s = 0;
+  g_signal_emit (self, signals[SIGNAL_TOKENS_CHANGED], 0);
+  answer_waiting (self, NULL);
+  schedule (self);
+}

@@ -927,6 +927,33 @@ send_attempt (GTask *task)
                            request->attempt_cancellable, on_sent, g_object_ref (task));
 }
 
+/* Which API @url is of: by its origin, or — one server standing for
+ * several, as the emulator does — by its path; FLEX_TWILIO_N_APIS for none. */
+static guint
+api_of_url (FlexTwilioClient *self, const char *url)
+{
+  guint found = FLEX_TWILIO_N_APIS;
+  guint n_found = 0;
+  g_autoptr (GUri) uri = NULL;
+  const char *path;
+
+  for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    if (flex_twilio_url_same_origin (url, self->base_urls[api]))
+      {
+        found = api;
+        n_found++;
+      }
+  if (n_found <= 1)
+    return found;
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  path = uri != NULL ? g_uri_get_path (uri) : "";
+  if (g_str_has_prefix (path, "/v1/Workspaces"))
+    return FLEX_TWILIO_API_TASKROUTER;
+  if (g_str_has_prefix (path, "/v1/Services"))
+    return FLEX_TWILIO_API_SYNC;
+  return FLEX_TWILIO_API_FLEX;
+}
+
 /* The agent's Flex token is here: `token:` Basic auth for the Flex API, or
  * the TaskRouter request wrapped for EventBridge (the token in its body). */
 static void
@@ -1009,9 +1036,7 @@ flex_twilio_client_request_full_async (FlexTwilioClient *self,
       return;
     }
   /* Credentials go only to the servers this client was given. */
-  for (api = 0; api < FLEX_TWILIO_N_APIS; api++)
-    if (flex_twilio_url_same_origin (url, self->base_urls[api]))
-      break;
+  api = api_of_url (self, url);
   if (api == FLEX_TWILIO_N_APIS)
     {
       g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INSECURE_URL,
