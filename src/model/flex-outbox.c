@@ -42,6 +42,7 @@ struct _FlexOutbox
   GPtrArray *entries; /* FlexOutboxEntry, in the order they were made */
   gboolean replaying;
   GStrv maps; /* the session's maps; NULL: any (not yet told) */
+  FlexSyncStream *stream; /* signed in with Flex: edits go over the socket */
 };
 
 enum
@@ -83,6 +84,7 @@ flex_outbox_finalize (GObject *object)
   g_ptr_array_unref (self->entries);
 
   g_strfreev (self->maps);
+  g_clear_object (&self->stream);
 
   G_OBJECT_CLASS (flex_outbox_parent_class)->finalize (object);
 }
@@ -733,6 +735,8 @@ replay_next (GTask *task)
   replay->id = g_strdup (entry->id);
   g_clear_object (&replay->map);
   replay->map = flex_sync_map_new (replay->client, replay->service_sid, entry->map);
+  if (self->stream != NULL)
+    flex_sync_map_set_stream (replay->map, self->stream);
   switch (entry->kind)
     {
       case FLEX_OUTBOX_ADD:
@@ -794,4 +798,18 @@ flex_outbox_replay_finish (FlexOutbox *self, GAsyncResult *result, GError **erro
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * flex_outbox_set_stream:
+ * @stream: (nullable): the socket's Sync requests
+ *
+ * Signed in with Flex, the edits are sent over the socket (CDS), as the
+ * lists' own writes are.
+ */
+void
+flex_outbox_set_stream (FlexOutbox *self, FlexSyncStream *stream)
+{
+  g_return_if_fail (FLEX_IS_OUTBOX (self));
+  g_set_object (&self->stream, stream);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "flex-sync-map.h"
+#include "flex-sync-stream.h"
 
 G_BEGIN_DECLS
 
@@ -76,6 +77,7 @@ G_DECLARE_FINAL_TYPE (FlexOutbox, flex_outbox, FLEX, OUTBOX, GObject)
 FlexOutbox *flex_outbox_new (const char *path, const char *account_sid);
 gboolean flex_outbox_load (FlexOutbox *self, GError **error);
 void flex_outbox_set_maps (FlexOutbox *self, const char *const *maps);
+void flex_outbox_set_stream (FlexOutbox *self, FlexSyncStream *stream);
 const FlexOutboxEntry *flex_outbox_queue (FlexOutbox *self,
                                           const char *map,
                                           FlexOutboxKind kind,

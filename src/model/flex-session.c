@@ -390,6 +390,16 @@ refresh_directories (FlexSession *self)
 
 static void schedule_worker_poll (FlexSession *self);
 
+/* Signed in with Flex, the lists are read once the socket is up. */
+static void
+on_socket_state (FlexTwilsock *socket, GParamSpec *pspec, gpointer user_data)
+{
+  FlexSession *self = user_data;
+
+  if (self->load_finished && flex_twilsock_get_state (socket) == FLEX_TWILSOCK_STATE_CONNECTED)
+    refresh_directories (self);
+}
+
 /* Directories and worker checked every poll_interval seconds (0: never);
  * with push, the feeds decide (a slow safety check while live). */
 static void
@@ -851,6 +861,13 @@ flex_session_enable_push (FlexSession *self,
     }
   g_clear_pointer (&self->push_unavailable, g_free);
   self->stream = flex_sync_stream_new (self->socket, cds_url);
+  if (flex_twilio_client_get_uses_token (self->client))
+    {
+      g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (on_socket_state), self,
+                               0);
+      if (self->outbox != NULL)
+        flex_outbox_set_stream (self->outbox, self->stream);
+    }
   directories[0] = self->recents;
   directories[1] = self->personal;
   directories[2] = self->shared;
@@ -968,6 +985,8 @@ flex_session_set_outbox (FlexSession *self, FlexOutbox *outbox)
   }
   flex_directory_set_outbox (self->personal, outbox);
   flex_directory_set_outbox (self->shared, outbox);
+  if (self->stream != NULL && flex_twilio_client_get_uses_token (self->client))
+    flex_outbox_set_stream (outbox, self->stream);
 }
 
 /**
