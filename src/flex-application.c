@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "flex-application.h"
+
+#include "flex-application-private.h"
 #include "flex-dialer.h"
 #include "flex-outbox.h"
 #include "flex-preferences-window.h"
@@ -24,26 +26,6 @@
 #include "flex-window.h"
 
 #define ACCOUNT_SANDBOX "AC00000000000000000000000000000000"
-
-struct _FlexApplication
-{
-  AdwApplication parent_instance;
-
-  GSettings *settings;
-  FlexFeatureConfig *config;
-  FlexSandbox *sandbox;
-  FlexSession *session;
-  FlexNotifier *notifier;      /* incoming work as notifications, with the session */
-  FlexLockStatus *lock_status; /* the status at the screen lock, with the session */
-  FlexAccount *account;
-  gboolean sandboxed;
-  /* Reading the keyring at start-up; activation waits for it. */
-  gboolean loading_account;
-  gboolean activate_pending;
-  char *pending_dial;
-  char *keyring_error;
-  FlexSearchProvider *search_provider;
-};
 
 G_DEFINE_FINAL_TYPE (FlexApplication, flex_application, ADW_TYPE_APPLICATION)
 
@@ -144,8 +126,12 @@ account_incoming (FlexSession *session, const FlexAccount *account)
   return flex_incoming_new (session, tokens, url);
 }
 
-static void
-start_session (FlexApplication *self, const FlexAccount *account)
+/* @tokens: (transfer full) (nullable): a Flex sign-in's Flex token, just
+ * made; without, a Flex account's first token is a refresh. */
+void
+_flex_application_start_session (FlexApplication *self,
+                                 const FlexAccount *account,
+                                 FlexSsoTokens *tokens)
 {
   g_autoptr (FlexTwilioClient) client = NULL;
 
@@ -153,11 +139,24 @@ start_session (FlexApplication *self, const FlexAccount *account)
   g_clear_object (&self->notifier);
   g_clear_object (&self->lock_status);
   g_clear_object (&self->session);
+  _flex_application_sso_stop (self);
   self->account = flex_account_copy (account);
-  client = flex_twilio_client_new (account->username, account->secret);
+  if (flex_account_is_flex (account))
+    client = _flex_application_sso_client (self, account, tokens);
+  else
+    client = flex_twilio_client_new (account->username, account->secret);
   self->session = flex_session_new (client, account->account_sid, account->worker_sid,
                                     account->service_sid, self->config);
-  enable_push (self->session, account);
+  if (self->sso != NULL)
+    {
+      /* Live over the agent's own token; no account credential anywhere. */
+      g_autofree char *socket_url = flex_twilsock_url_from_environment ();
+
+      flex_session_enable_push (self->session, FLEX_TOKEN_SOURCE (self->sso), NULL, socket_url,
+                                NULL);
+    }
+  else
+    enable_push (self->session, account);
   {
     /* The lists open from the last snapshot (never in --sandbox). */
     g_autofree char *directory = flex_map_cache_default_directory (account->account_sid);
@@ -177,7 +176,10 @@ start_session (FlexApplication *self, const FlexAccount *account)
     }
   }
   {
-    g_autoptr (FlexIncoming) incoming = account_incoming (self->session, account);
+    g_autofree char *url = flex_event_bridge_url_from_environment ();
+    g_autoptr (FlexIncoming) incoming =
+        self->sso != NULL ? flex_incoming_new (self->session, FLEX_TOKEN_SOURCE (self->sso), url)
+                          : account_incoming (self->session, account);
 
     start_incoming (self, incoming);
   }
@@ -190,7 +192,7 @@ on_signed_in (FlexSetupWindow *setup, FlexAccount *account, FlexApplication *sel
   FlexWindow *window;
 
   g_clear_pointer (&self->keyring_error, g_free);
-  start_session (self, account);
+  _flex_application_start_session (self, account, flex_setup_window_take_tokens (setup));
   window = flex_window_new (self);
   gtk_window_present (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (setup));
@@ -206,7 +208,7 @@ on_account_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   self->loading_account = FALSE;
   account = flex_account_load_finish (result, &error);
   if (account != NULL)
-    start_session (self, account);
+    _flex_application_start_session (self, account, NULL);
   else if (error != NULL)
     self->keyring_error = g_strdup (error->message);
 
@@ -400,6 +402,8 @@ on_account_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
     g_clear_object (&self->notifier);
     g_clear_object (&self->lock_status);
     g_clear_object (&self->session);
+    /* Signed in with Flex: the tokens are forgotten (there is no revoke). */
+    _flex_application_sso_stop (self);
     /* Unsent edits stay for the next sign-in to this account; an empty
      * outbox is nothing to keep. */
     if (directory != NULL && (outbox == NULL || flex_outbox_get_n_entries (outbox) == 0))
@@ -443,20 +447,26 @@ flex_application_sign_out_action (GSimpleAction *action, GVariant *parameter, gp
     return;
   outbox = self->session != NULL ? flex_session_get_outbox (self->session) : NULL;
   unsent = outbox != NULL ? flex_outbox_get_n_entries (outbox) : 0;
-  if (unsent > 0)
-    body = g_strdup_printf (
-        g_dngettext (GETTEXT_PACKAGE,
-                     "Flex Contacts will forget your credentials. You need the API key secret to "
-                     "sign in again.\n\n%u edit is not sent to Twilio yet: it stays on this "
-                     "computer and is sent when you sign in to this account again.",
-                     "Flex Contacts will forget your credentials. You need the API key secret to "
-                     "sign in again.\n\n%u edits are not sent to Twilio yet: they stay on this "
-                     "computer and are sent when you sign in to this account again.",
-                     unsent),
-        unsent);
-  else
-    body = g_strdup (_ ("Flex Contacts will forget your credentials. You need the API key secret "
-                        "to sign in again."));
+  {
+    const char *forget =
+        flex_account_is_flex (self->account)
+            ? _ ("Flex Contacts will forget your Flex sign-in. You sign in again with Flex in your "
+                 "browser.")
+            : _ ("Flex Contacts will forget your credentials. You need the API key secret to sign "
+                 "in again.");
+
+    if (unsent > 0)
+      body = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE,
+                       "%s\n\n%u edit is not sent to Twilio yet: it stays on this computer and is "
+                       "sent when you sign in to this account again.",
+                       "%s\n\n%u edits are not sent to Twilio yet: they stay on this computer and "
+                       "are sent when you sign in to this account again.",
+                       unsent),
+          forget, unsent);
+    else
+      body = g_strdup (forget);
+  }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _ ("Sign Out?"), body));
   adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "sign-out", _ ("_Sign Out"),
                                     NULL);
@@ -468,6 +478,7 @@ flex_application_sign_out_action (GSimpleAction *action, GVariant *parameter, gp
 
 static const GActionEntry app_actions[] = {
   { "sign-out", flex_application_sign_out_action },
+  { "sign-in-again", _flex_application_sign_in_again_action },
   { "dial", flex_application_dial_action, "s" },
   { "quit", flex_application_quit_action },
   { "preferences", flex_application_preferences_action },
@@ -669,6 +680,7 @@ flex_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->lock_status);
   g_clear_object (&self->session);
+  _flex_application_sso_stop (self);
   g_clear_pointer (&self->account, flex_account_free);
   g_clear_pointer (&self->pending_dial, g_free);
   g_clear_pointer (&self->keyring_error, g_free);

@@ -25,6 +25,7 @@ GSettings *flex_application_get_settings (FlexApplication *self);
 FlexFeatureConfig *flex_application_get_config (FlexApplication *self);
 FlexSession *flex_application_get_session (FlexApplication *self);
 gboolean flex_application_get_sandboxed (FlexApplication *self);
+gboolean flex_application_get_signed_out (FlexApplication *self);
 
 const FlexAccount *flex_application_get_account (FlexApplication *self);
 

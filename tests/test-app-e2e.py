@@ -200,15 +200,20 @@ def stored_account():
 # The app --------------------------------------------------------------------
 
 class App:
-    def __init__(self, emulator_url, name):
+    def __init__(self, emulator_url, name, extra_env=None):
         env = dict(os.environ)
+        env.update(extra_env or {})
         env.update(FLEX_TWILIO_SYNC_URL=emulator_url, FLEX_TWILIO_TASKROUTER_URL=emulator_url,
-                   FLEX_TWILIO_FLEX_URL=emulator_url, GTK_A11Y='atspi',
+                   FLEX_TWILIO_FLEX_URL=emulator_url, FLEX_TWILIO_SERVICES_URL=emulator_url,
+                   GTK_A11Y='atspi',
                    GNOTIFICATION_BACKEND='gtk',
-                   G_MESSAGES_DEBUG='flex-directory flex-session flex-twilio')
+                   G_MESSAGES_DEBUG='flex-directory flex-session flex-twilio flex-sso '
+                                    'flex-application')
         if os.environ.get('FLEX_E2E_APP_G_DEBUG'):
             env['G_DEBUG'] = os.environ['FLEX_E2E_APP_G_DEBUG']
         env.pop('NO_AT_BRIDGE', None)
+        # The main window's number: 2 when the sign-in window came first.
+        self.window_id = 1
         self.log_path = os.path.join(ROOT, f'e2e-app-{name}.log')
         self.log = open(self.log_path, 'w', encoding='utf-8')
         self.process = subprocess.Popen([APP], env=env, stdout=self.log,
@@ -220,7 +225,7 @@ class App:
         return self.process.poll() is None
 
     def action(self, name, parameter=None, window=False):
-        path = APP_PATH + ('/window/1' if window else '')
+        path = APP_PATH + (f'/window/{self.window_id}' if window else '')
         target = f'[<{parameter}>]' if parameter is not None else '[]'
         return subprocess.run(
             ['gdbus', 'call', '--session', '--dest', APP_ID, '--object-path', path,
@@ -380,6 +385,11 @@ def main():
         app.quit()
         killed_keeps_activity(emulator, worker)
         emulator.stop()
+        print(f'1..{len(results)}', flush=True)
+        return 0 if all(ok for _, ok in results) else 1
+
+    if os.environ.get('FLEX_E2E_ONLY') == 'flex-sign-in':
+        flex_sign_in()
         print(f'1..{len(results)}', flush=True)
         return 0 if all(ok for _, ok in results) else 1
 
@@ -576,6 +586,180 @@ def killed_keeps_activity(emulator, worker):
     state = worker_state(worker) or {}
     check('killing the app leaves the worker\'s activity as it was',
           connected and state.get('online') is True, json.dumps(state))
+
+
+# Signing in as yourself with Flex (issue 19) ---------------------------------
+
+BROWSER_LOG = os.path.join(ROOT, 'e2e-browser.log')
+
+
+def install_browser():
+    """The stand-in browser as the desktop's handler of http(s) links: what
+    the app's "open the system browser" starts (tests/stand-in-browser.py)."""
+    data = os.path.join(ROOT, 'e2e-xdg-data')
+    config = os.path.join(ROOT, 'e2e-xdg-config')
+    apps = os.path.join(data, 'applications')
+    os.makedirs(apps, exist_ok=True)
+    os.makedirs(config, exist_ok=True)
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'stand-in-browser.py')
+    with open(os.path.join(apps, 'flex-e2e-browser.desktop'), 'w', encoding='utf-8') as f:
+        f.write('[Desktop Entry]\nType=Application\nName=Stand-in Browser\n'
+                f'Exec={sys.executable} {script} %u\n'
+                'MimeType=x-scheme-handler/http;x-scheme-handler/https;\nNoDisplay=true\n')
+    with open(os.path.join(config, 'mimeapps.list'), 'w', encoding='utf-8') as f:
+        f.write('[Default Applications]\n'
+                'x-scheme-handler/http=flex-e2e-browser.desktop\n'
+                'x-scheme-handler/https=flex-e2e-browser.desktop\n')
+    return {'XDG_DATA_HOME': data, 'XDG_CONFIG_HOME': config,
+            'FLEX_E2E_BROWSER_LOG': BROWSER_LOG}
+
+
+def browser_visits():
+    try:
+        with open(BROWSER_LOG, encoding='utf-8') as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+def kept_items():
+    """Every item of this app in the keyring, with its attributes."""
+    service = Secret.Service.get_sync(Secret.ServiceFlags.LOAD_COLLECTIONS, None)
+    found = service.search_sync(SCHEMA_FLEX, {}, Secret.SearchFlags.ALL |
+                                Secret.SearchFlags.LOAD_SECRETS | Secret.SearchFlags.UNLOCK, None)
+    return [(item.get_attributes(), item.get_secret().get_text() if item.get_secret() else None)
+            for item in found]
+
+
+SCHEMA_FLEX = Secret.Schema.new(APP_ID + '.Account', Secret.SchemaFlags.NONE, {
+    'account-sid': Secret.SchemaAttributeType.STRING,
+    'key-sid': Secret.SchemaAttributeType.STRING,
+    'sso-profile': Secret.SchemaAttributeType.STRING,
+    'service-sid': Secret.SchemaAttributeType.STRING,
+    'worker-sid': Secret.SchemaAttributeType.STRING,
+    'worker-identity': Secret.SchemaAttributeType.STRING,
+})
+
+
+def stats(emulator):
+    with urllib.request.urlopen(emulator.url + '/_emulator/stats', timeout=5) as answer:
+        return json.load(answer)
+
+
+def tasks_to(number):
+    state = server_state() or {}
+    return [t for t in state.get('taskrouter', {}).get('tasks', [])
+            if number in json.dumps(t.get('attributes'))]
+
+
+def flex_sign_in():
+    """A fresh agent signs in through the emulator's Authorize page with a
+    browser: the lists live, an edit written, a call placed and followed, the
+    token refreshed (the keyring's refresh token rotated, the socket kept),
+    and no request carrying an account credential. Then the sign-in refused
+    (the server forgot it): "Sign in again" over the kept lists, an edit
+    kept meanwhile and sent once the agent is back."""
+    browser_env = install_browser()
+    # Tokens of 200 s: the app refreshes them 180 s (+ up to 30 s) early.
+    emulator = Emulator('--flex-token-lifetime', '200')
+    worker = worker_sid()
+    personal_map = 'Contacts_' + worker
+    app = App(emulator.url, 'flex-sign-in', browser_env)
+    setup = wait_for(lambda: focus_window('Sign In to Flex') and shows('Sign In With Flex'), 20)
+    screenshot('flex-setup')
+    type_text('flex-sandbox.twil.io')
+    keys('Return')
+    signed_in = wait_for(lambda: shows('Amelia Watson'), 30)
+    app.window_id = 2
+    visits = browser_visits()
+    items = kept_items()
+    flex_item = [attrs for attrs, secret in items if attrs.get('sso-profile')]
+    no_key = all('key-sid' not in attrs for attrs, _ in items)
+    secrets = [secret for _, secret in items]
+    screenshot('flex-signed-in')
+    check('a fresh agent signs in with Flex through the browser, and the keyring holds no '
+          'account credential',
+          bool(setup) and bool(signed_in) and len(visits) == 1 and
+          visits[0].get('status') == 200 and len(flex_item) == 1 and no_key and
+          flex_item[0].get('worker-sid') == worker and SECRET not in secrets,
+          f'setup shown: {setup}, lists shown: {signed_in}, browser: {visits}, '
+          f'keyring: {[a for a, _ in items]}\n' + app.output()[-3000:])
+
+    live = wait_for(lambda: shows('Live'), 20)
+    saved_at = add_contact(app, 'Flex Fiona', '+13125550177')
+
+    def fiona_on_server():
+        return any(d.get('name') == 'Flex Fiona'
+                   for d in (server_items(personal_map) or {}).values())
+    written = saved_at is not None and wait_for(fiona_on_server, 20)
+    check('signed in with Flex, the lists are live and an edit is written',
+          bool(live) and bool(written), f'live: {live}, written: {written}\n'
+          + '\n'.join(sorted(set(texts())))[:2000])
+
+    focus_main_window()
+    app.action('dial', "'+13125550177'")
+    confirm = wait_for(lambda: find(Atspi.Role.PUSH_BUTTON, 'Call'), 10)
+    if confirm is not None:
+        press(confirm)
+    placed = wait_for(lambda: tasks_to('+13125550177'), 20)
+    followed = wait_for(lambda: shows('Calling') or shows('call'), 10)
+    screenshot('flex-call')
+    check('a call is placed (the outbound task) through EventBridge',
+          bool(placed) and stats(emulator)['wschannels_requests'] > 0,
+          f'confirm: {confirm is not None}, tasks: {placed}, followed: {followed}, '
+          f'stats: {stats(emulator)}')
+
+    first_secret = secrets[0] if secrets else None
+    connections = stats(emulator)['twilsock_connections']
+    rotated = wait_for(lambda: any(s != first_secret for _, s in kept_items()), 45, step=1)
+    time.sleep(2)
+    after = stats(emulator)
+    check('the Flex token is refreshed before it expires: the refresh token rotates in the '
+          'keyring, the live connection stays',
+          bool(rotated) and len(kept_items()) == 1 and
+          after['twilsock_connections'] == connections and shows('Live'),
+          f'rotated: {rotated}, items: {len(kept_items())}, connections {connections} → '
+          f'{after["twilsock_connections"]}')
+    check('no request of the Flex session carried an account credential',
+          after['account_credentials'] == 0, json.dumps(after))
+    app.quit()
+
+    # Started again: signed in from the keyring, no browser.
+    app = App(emulator.url, 'flex-again', browser_env)
+    again = wait_for(lambda: shows('Amelia Watson') and shows('Live'), 30)
+    check('started again, the Flex sign-in is kept (no browser)',
+          bool(again) and len(browser_visits()) == 1 and stats(emulator)['account_credentials'] == 0,
+          f'lists live: {again}, browser visits: {len(browser_visits())}\n' + app.output()[-2000:])
+
+    # The server forgets the sign-in: the refresh is refused (20003).
+    port = emulator.port
+    emulator.stop()
+    emulator = Emulator('--flex-token-lifetime', '200', port=port)
+    banner = wait_for(lambda: shows('Your Flex sign-in has ended'), 60, step=0.5)
+    kept_rows = shows('Amelia Watson')
+    saved_at = add_contact(app, 'Signed Out Sam', '+13125550166')
+    waiting = saved_at is not None and wait_for(lambda: shows('Signed Out Sam (not sent yet)'), 10)
+    screenshot('flex-signed-out')
+    check('a refused refresh says "Sign in again" over the kept lists; an edit waits',
+          bool(banner) and kept_rows and bool(waiting) and app.alive(),
+          f'banner: {banner}, rows kept: {kept_rows}, edit waiting: {waiting}\n'
+          + app.output()[-3000:])
+
+    app.action('sign-in-again')
+
+    def sam_on_server():
+        return any(d.get('name') == 'Signed Out Sam'
+                   for d in (server_items(personal_map) or {}).values())
+    back = wait_for(lambda: len(browser_visits()) == 2 and not shows('Your Flex sign-in has '
+                                                                     'ended'), 30, step=0.5)
+    sent = wait_for(sam_on_server, 30, step=0.5)
+    screenshot('flex-signed-in-again')
+    check('Sign In Again goes through the browser, and the waiting edit is sent',
+          bool(back) and bool(sent) and stats(emulator)['account_credentials'] == 0,
+          f'back: {back}, sent: {sent}, visits: {len(browser_visits())}, '
+          f'stats: {stats(emulator)}\n' + app.output()[-3000:])
+    app.quit()
+    emulator.stop()
 
 
 def sign_out(app):

@@ -565,8 +565,27 @@ handle_request (SoupServer *server,
           exchange->path_template = route->path_template;
         }
 
+      /* The emulator's own figures, for tests reading it from outside. */
+      if (g_str_equal (exchange->path, "/_emulator/stats") && g_str_equal (method, "GET"))
+        {
+          g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "account_credentials");
+          json_builder_add_int_value (builder, self->n_account_credentials);
+          json_builder_set_member_name (builder, "wschannels_requests");
+          json_builder_add_int_value (builder,
+                                      flex_emulator_count_requests (self, "POST", "/v1/wschannels"));
+          json_builder_set_member_name (builder, "twilsock_connections");
+          json_builder_add_int_value (builder, flex_emulator_twilsock_get_stats (self)->connections);
+          json_builder_set_member_name (builder, "flex_token_requests");
+          json_builder_add_int_value (builder,
+                                      flex_emulator_count_requests (self, "POST", "/v1/Flex/OAuth"));
+          json_builder_end_object (builder);
+          _flex_emulator_reply (&context, 200, json_builder_get_root (builder), NULL);
+        }
       /* EventBridge's requests carry their token in the body, not Basic. */
-      if (g_str_equal (exchange->path, "/v1/wschannels") && g_str_equal (method, "POST"))
+      else if (g_str_equal (exchange->path, "/v1/wschannels") && g_str_equal (method, "POST"))
         _flex_emulator_eventbridge_request (self, request_body, &context);
       /* The sign-in takes no account credentials: a JSON body, or none. */
       else if (g_str_equal (exchange->path, "/v1/Flex/OAuth/Tokens") &&

@@ -60,6 +60,8 @@ main (int argc, char *argv[])
   g_autofree char *account = NULL;
   gboolean no_push = FALSE;
   gboolean demo = FALSE;
+  int flex_token_s = 3600;
+  int flex_session_s = 12 * 3600;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: pick a free one)", "N" },
     { "auth", 'a', 0, G_OPTION_ARG_STRING, &auth,
@@ -86,6 +88,10 @@ main (int argc, char *argv[])
       "A reservation nobody answers times out after this long (30)", "SECONDS" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       "Seed the demo account of --sandbox (unless --data already holds a state)", NULL },
+    { "flex-token-lifetime", 0, 0, G_OPTION_ARG_INT, &flex_token_s,
+      "Flex tokens of a single sign-on last this long (3600)", "SECONDS" },
+    { "flex-session-lifetime", 0, 0, G_OPTION_ARG_INT, &flex_session_s,
+      "A Flex sign-in is refreshed for this long at most (43200)", "SECONDS" },
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &no_push,
       "Close every Twilsock connection at once (clients fall back to polling)", NULL },
     { NULL }
@@ -100,7 +106,8 @@ main (int argc, char *argv[])
     }
   if (port < 0 || port > 65535 || latency_ms < 0 || rate_limit < 0 || error_rate < 0 ||
       event_delay_ms < 0 || answer_after_s < 0 || reservation_timeout_s < 1 || error_rate > 1 ||
-      drop_rate < 0 || drop_rate > 1 || (error_status != 500 && error_status != 503))
+      drop_rate < 0 || drop_rate > 1 || (error_status != 500 && error_status != 503) ||
+      flex_token_s < 1 || flex_session_s < flex_token_s)
     {
       g_printerr ("Invalid option value; see --help\n");
       return EXIT_FAILURE;
@@ -162,6 +169,7 @@ main (int argc, char *argv[])
   flex_emulator_twilsock_set_refuse (emulator, no_push);
   flex_emulator_set_answer_after (emulator, (guint) answer_after_s);
   flex_emulator_set_reservation_timeout (emulator, (guint) reservation_timeout_s);
+  flex_emulator_set_flex_token_lifetimes (emulator, (guint) flex_token_s, (guint) flex_session_s);
 
   if (!flex_emulator_listen (emulator, (guint) port, &error))
     {

@@ -26,7 +26,8 @@
  *   → the system browser on the Authorize URL (the caller opens it)
  *   → the code on the loopback redirect (state checked, ?error= said,
  *     a timeout, Cancel) → the code exchange → Tokens/Info (who, which
- *     worker) → a #FlexAccount whose secret is the refresh token.
+ *     worker) → a #FlexAccount whose secret is the refresh token, stored
+ *     in the keyring (a keyring that cannot keep it fails the sign-in).
  *
  * The Flex token itself stays in memory (the tokens given back), for the
  * session to start with.
@@ -49,6 +50,7 @@ typedef struct
   FlexSsoPkce *pkce;
   FlexSsoLoopback *loopback;
   FlexSsoTokens *tokens;
+  FlexAccount *account;
 } SignIn;
 
 static void
@@ -62,6 +64,7 @@ sign_in_free (SignIn *data)
   g_clear_pointer (&data->pkce, flex_sso_pkce_free);
   g_clear_object (&data->loopback);
   g_clear_pointer (&data->tokens, flex_sso_tokens_free);
+  g_clear_pointer (&data->account, flex_account_free);
   g_free (data);
 }
 
@@ -81,10 +84,28 @@ fail (GTask *task, FlexSsoSignInError code, const char *summary, const GError *e
 }
 
 static void
+on_stored (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  SignIn *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!flex_account_store_finish (result, &error))
+    {
+      /* Not signed in when nothing could be kept: the keyring's words. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&data->account),
+                         (GDestroyNotify) flex_account_free);
+}
+
+static void
 on_identity (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (FlexSsoIdentity) identity = flex_sso_fetch_identity_finish (result, &error);
   g_autoptr (FlexAccount) account = NULL;
@@ -101,7 +122,9 @@ on_identity (GObject *object, GAsyncResult *result, gpointer user_data)
   account->service_sid = g_strdup ("default");
   account->worker_sid = g_strdup (identity->worker_sid);
   account->worker_identity = g_strdup (identity->identity);
-  g_task_return_pointer (task, g_steal_pointer (&account), (GDestroyNotify) flex_account_free);
+  /* Kept in the keyring: the refresh token, never the Flex token. */
+  data->account = g_steal_pointer (&account);
+  flex_account_store_async (data->account, cancellable, on_stored, g_steal_pointer (&task));
 }
 
 static void

@@ -13,11 +13,15 @@
 
 #include "flex-setup-window.h"
 #include "flex-sign-in.h"
+#include "flex-sso-sign-in.h"
 
 /*
- * First run: the form that signs an agent in (FlexSignIn) and, on success,
- * emits "signed-in" with the stored account. Every failure is said under the
- * form; when several agents share the name, they are offered to pick from.
+ * First run: "Sign in with Flex" first (FlexSsoSignIn: the agent's Flex
+ * address, the system browser, a loopback redirect; a Cancel button ends the
+ * wait), and, behind "Sign in with an API key", the administrators' form
+ * (FlexSignIn). On success it emits "signed-in" with the stored account.
+ * Every failure is said under the form; when several agents share the name,
+ * they are offered to pick from.
  */
 
 struct _FlexSetupWindow
@@ -25,10 +29,17 @@ struct _FlexSetupWindow
   AdwApplicationWindow parent_instance;
 
   GCancellable *cancellable;
+  GCancellable *flex_cancellable; /* the wait for the browser */
+  FlexSsoTokens *tokens;          /* of a Flex sign-in, for the session */
   char *picked_worker;
   gboolean busy;
 
   /* Template widgets */
+  GtkStack *stack;
+  AdwEntryRow *address_row;
+  GtkWidget *flex_buttons;
+  GtkWidget *waiting_box;
+  GtkSpinner *flex_spinner;
   AdwEntryRow *account_row;
   AdwEntryRow *key_row;
   AdwPasswordEntryRow *secret_row;
@@ -55,6 +66,21 @@ set_busy (FlexSetupWindow *self, gboolean busy)
   self->busy = busy;
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.sign-in", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.sign-in-flex", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.show-api-key", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.show-flex", !busy);
+}
+
+/* Waiting for the browser: a spinner, "Continue in your browser", Cancel. */
+static void
+set_waiting (FlexSetupWindow *self, gboolean waiting)
+{
+  set_busy (self, waiting);
+  gtk_spinner_set_spinning (self->flex_spinner, waiting);
+  gtk_widget_set_visible (self->flex_buttons, !waiting);
+  gtk_widget_set_visible (self->waiting_box, waiting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->address_row), !waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.cancel", waiting);
 }
 
 void
@@ -192,6 +218,107 @@ flex_setup_window_sign_in (FlexSetupWindow *self)
   flex_sign_in_async (candidate, self->cancellable, on_signed_in, g_object_ref (self));
 }
 
+static void
+on_flex_signed_in (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexSetupWindow) self = user_data;
+  g_autoptr (FlexAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  FlexSsoTokens *tokens = NULL;
+
+  account = flex_sso_sign_in_finish (result, &tokens, &error);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      flex_sso_tokens_free (tokens);
+      return;
+    }
+  set_waiting (self, FALSE);
+  g_clear_object (&self->flex_cancellable);
+  if (account == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        flex_setup_window_show_error (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->tokens, flex_sso_tokens_free);
+  self->tokens = tokens;
+  flex_setup_window_show_error (self, NULL);
+  g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0, account);
+}
+
+static void
+on_browser_opened (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlexSetupWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error))
+    return;
+  g_cancellable_cancel (self->flex_cancellable);
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not open your web browser to sign in: %s"), error->message);
+
+      flex_setup_window_show_error (self, message);
+    }
+}
+
+/* The Authorize page, in the system browser (through the portal inside
+ * Flatpak). */
+static void
+open_browser (const char *authorize_url, gpointer user_data)
+{
+  FlexSetupWindow *self = user_data;
+
+  gtk_show_uri_full (GTK_WINDOW (self), authorize_url, GDK_CURRENT_TIME, NULL, on_browser_opened,
+                     g_object_ref (self));
+}
+
+/**
+ * flex_setup_window_sign_in_with_flex:
+ *
+ * Signs in with Flex from the Flex address typed: the browser opens, the
+ * window waits for it (Cancel ends the wait).
+ */
+void
+flex_setup_window_sign_in_with_flex (FlexSetupWindow *self)
+{
+  g_autofree char *address = NULL;
+
+  g_return_if_fail (FLEX_IS_SETUP_WINDOW (self));
+
+  if (self->busy)
+    return;
+  address = row_text (self->address_row);
+  if (*address == '\0')
+    {
+      flex_setup_window_show_error (
+          self, _ ("Enter your Flex address (like example.twil.io) or your Account SID"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
+      return;
+    }
+  flex_setup_window_show_error (self, NULL);
+  set_waiting (self, TRUE);
+  g_clear_object (&self->flex_cancellable);
+  self->flex_cancellable = g_cancellable_new ();
+  flex_sso_sign_in_async (address, open_browser, self, 0, 0, self->flex_cancellable,
+                          on_flex_signed_in, g_object_ref (self));
+}
+
+/**
+ * flex_setup_window_take_tokens:
+ *
+ * Returns: (transfer full) (nullable): the Flex token of the sign-in just
+ *   made (so that the session need not refresh it at once)
+ */
+FlexSsoTokens *
+flex_setup_window_take_tokens (FlexSetupWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_SETUP_WINDOW (self), NULL);
+  return g_steal_pointer (&self->tokens);
+}
+
 gboolean
 flex_setup_window_get_busy (FlexSetupWindow *self)
 {
@@ -206,11 +333,39 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+sign_in_flex_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  flex_setup_window_sign_in_with_flex (FLEX_SETUP_WINDOW (widget));
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexSetupWindow *self = FLEX_SETUP_WINDOW (widget);
+
+  if (self->flex_cancellable != NULL)
+    g_cancellable_cancel (self->flex_cancellable);
+}
+
+static void
+show_page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlexSetupWindow *self = FLEX_SETUP_WINDOW (widget);
+  gboolean api_key = g_str_equal (action_name, "setup.show-api-key");
+
+  flex_setup_window_show_error (self, NULL);
+  gtk_stack_set_visible_child_name (self->stack, api_key ? "api-key" : "flex");
+  gtk_widget_grab_focus (api_key ? GTK_WIDGET (self->account_row) : GTK_WIDGET (self->address_row));
+}
+
+static void
 flex_setup_window_dispose (GObject *object)
 {
   FlexSetupWindow *self = FLEX_SETUP_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->flex_cancellable != NULL)
+    g_cancellable_cancel (self->flex_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLEX_TYPE_SETUP_WINDOW);
 
   G_OBJECT_CLASS (flex_setup_window_parent_class)->dispose (object);
@@ -222,6 +377,8 @@ flex_setup_window_finalize (GObject *object)
   FlexSetupWindow *self = FLEX_SETUP_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->flex_cancellable);
+  g_clear_pointer (&self->tokens, flex_sso_tokens_free);
   g_free (self->picked_worker);
   g_ptr_array_unref (self->worker_rows);
 
@@ -247,6 +404,11 @@ flex_setup_window_class_init (FlexSetupWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/flex-setup-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, address_row);
+  gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, flex_buttons);
+  gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, waiting_box);
+  gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, flex_spinner);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, key_row);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, secret_row);
@@ -255,6 +417,10 @@ flex_setup_window_class_init (FlexSetupWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, spinner);
   gtk_widget_class_install_action (widget_class, "setup.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "setup.sign-in-flex", NULL, sign_in_flex_action);
+  gtk_widget_class_install_action (widget_class, "setup.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "setup.show-api-key", NULL, show_page_action);
+  gtk_widget_class_install_action (widget_class, "setup.show-flex", NULL, show_page_action);
 }
 
 static void
@@ -265,6 +431,10 @@ flex_setup_window_init (FlexSetupWindow *self)
   self->worker_rows = g_ptr_array_new ();
   g_signal_connect_swapped (self->identity_row, "entry-activated",
                             G_CALLBACK (flex_setup_window_sign_in), self);
+  g_signal_connect_swapped (self->address_row, "entry-activated",
+                            G_CALLBACK (flex_setup_window_sign_in_with_flex), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.cancel", FALSE);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->address_row));
 }
 
 FlexSetupWindow *
@@ -283,8 +453,20 @@ flex_setup_window_fill (FlexSetupWindow *self,
 {
   g_return_if_fail (FLEX_IS_SETUP_WINDOW (self));
 
+  /* Filling the API key form shows it. */
+  gtk_stack_set_visible_child_name (self->stack, "api-key");
   gtk_editable_set_text (GTK_EDITABLE (self->account_row), account_sid != NULL ? account_sid : "");
   gtk_editable_set_text (GTK_EDITABLE (self->key_row), key_sid != NULL ? key_sid : "");
   gtk_editable_set_text (GTK_EDITABLE (self->secret_row), secret != NULL ? secret : "");
   gtk_editable_set_text (GTK_EDITABLE (self->identity_row), identity != NULL ? identity : "");
+}
+
+/* For tests and for "sign in again": the Flex address or Account SID. */
+void
+flex_setup_window_fill_flex (FlexSetupWindow *self, const char *address)
+{
+  g_return_if_fail (FLEX_IS_SETUP_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->stack, "flex");
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address != NULL ? address : "");
 }

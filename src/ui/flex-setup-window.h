@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "flex-sso.h"
+
 #include "flex-account.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,9 @@ void flex_setup_window_fill (FlexSetupWindow *self,
                              const char *secret,
                              const char *identity);
 void flex_setup_window_sign_in (FlexSetupWindow *self);
+void flex_setup_window_fill_flex (FlexSetupWindow *self, const char *address);
+void flex_setup_window_sign_in_with_flex (FlexSetupWindow *self);
+FlexSsoTokens *flex_setup_window_take_tokens (FlexSetupWindow *self);
 gboolean flex_setup_window_get_busy (FlexSetupWindow *self);
 
 G_END_DECLS

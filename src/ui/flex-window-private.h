@@ -67,6 +67,8 @@ struct _FlexWindow
   GtkToggleButton *search_button;
   GtkMenuButton *primary_menu_button;
   AdwStatusPage *disabled_status;
+  GtkRevealer *sign_in_revealer;
+  GtkLabel *sign_in_label;
 };
 
 /* flex-window.c */

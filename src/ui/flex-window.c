@@ -619,6 +619,8 @@ flex_window_class_init (FlexWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, sign_in_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FlexWindow, sign_in_label);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, dial_button);
   gtk_widget_class_bind_template_child (widget_class, FlexWindow, header_bar);
@@ -656,13 +658,18 @@ flex_window_init (FlexWindow *self)
 FlexWindow *
 flex_window_new (FlexApplication *application)
 {
+  FlexWindow *self;
+
   g_return_val_if_fail (FLEX_IS_APPLICATION (application), NULL);
 
-  return g_object_new (FLEX_TYPE_WINDOW, "application", application, "settings",
+  self = g_object_new (FLEX_TYPE_WINDOW, "application", application, "settings",
                        flex_application_get_settings (application), "config",
                        flex_application_get_config (application), "session",
                        flex_application_get_session (application), "sandboxed",
                        flex_application_get_sandboxed (application), NULL);
+  /* A Flex sign-in that ended shows in every window. */
+  flex_window_set_signed_out (self, flex_application_get_signed_out (application), FALSE);
+  return self;
 }
 
 /**
@@ -730,4 +737,31 @@ flex_window_get_dial_pad (FlexWindow *self)
 {
   g_return_val_if_fail (FLEX_IS_WINDOW (self), NULL);
   return self->dial_pad;
+}
+
+/**
+ * flex_window_set_signed_out:
+ * @signed_out: the agent's Flex sign-in ended (refused at a refresh)
+ * @waiting: "Sign in again" is under way in the browser
+ *
+ * A banner over the lists, which stay (with the unsent edits) until the
+ * agent is back.
+ */
+void
+flex_window_set_signed_out (FlexWindow *self, gboolean signed_out, gboolean waiting)
+{
+  g_return_if_fail (FLEX_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->sign_in_revealer, signed_out);
+  gtk_label_set_label (self->sign_in_label,
+                       waiting ? _ ("Continue in your browser to sign in to Flex again…")
+                               : _ ("Your Flex sign-in has ended. Your lists and unsent changes "
+                                    "are kept until you sign in again."));
+}
+
+gboolean
+flex_window_get_signed_out (FlexWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_WINDOW (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->sign_in_revealer);
 }

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (FlexWindow, flex_window, FLEX, WINDOW, AdwApplicationWindo
 
 FlexWindow *flex_window_new (FlexApplication *application);
 void flex_window_add_toast (FlexWindow *self, const char *message);
+void flex_window_set_signed_out (FlexWindow *self, gboolean signed_out, gboolean waiting);
+gboolean flex_window_get_signed_out (FlexWindow *self);
 void flex_window_show_toast (FlexWindow *self, AdwToast *toast);
 const char *flex_window_get_last_toast (FlexWindow *self);
 void flex_window_set_search_text (FlexWindow *self, const char *text);
