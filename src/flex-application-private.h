@@ -41,7 +41,6 @@ struct _FlexApplication
   GCancellable *sign_in_again;
 };
 
-
 void _flex_application_start_session (FlexApplication *self,
                                       const FlexAccount *account,
                                       FlexSsoTokens *tokens);

@@ -30,12 +30,15 @@
 static void
 set_signed_out (FlexApplication *self, gboolean signed_out, gboolean waiting)
 {
+  GAction *action;
+
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (FLEX_IS_WINDOW (l->data))
       flex_window_set_signed_out (l->data, signed_out, waiting);
-  g_simple_action_set_enabled (
-      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "sign-in-again")),
-      signed_out && !waiting);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-in-again");
+  /* Before start-up (the actions are made then) and after shutdown: none. */
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), signed_out && !waiting);
 }
 
 static void
@@ -76,15 +79,16 @@ on_expired (FlexSsoSession *sso, GError *error, FlexApplication *self)
  * Makes self->sso for @account and the client that speaks with its token.
  */
 FlexTwilioClient *
-_flex_application_sso_client (FlexApplication *self, const FlexAccount *account, FlexSsoTokens *tokens)
+_flex_application_sso_client (FlexApplication *self,
+                              const FlexAccount *account,
+                              FlexSsoTokens *tokens)
 {
   g_autofree char *services_url = flex_sso_base_url_from_environment ();
 
   g_clear_object (&self->sso);
-  self->sso = tokens != NULL
-                  ? flex_sso_session_new (services_url, account->sso_profile_sid, tokens)
-                  : flex_sso_session_new_for_refresh_token (services_url, account->sso_profile_sid,
-                                                            account->secret);
+  self->sso = tokens != NULL ? flex_sso_session_new (services_url, account->sso_profile_sid, tokens)
+                             : flex_sso_session_new_for_refresh_token (
+                                   services_url, account->sso_profile_sid, account->secret);
   g_signal_connect_object (self->sso, "tokens-changed", G_CALLBACK (on_tokens_changed), self, 0);
   g_signal_connect_object (self->sso, "expired", G_CALLBACK (on_expired), self, 0);
   return flex_twilio_client_new_for_token (FLEX_TOKEN_SOURCE (self->sso));
@@ -157,6 +161,7 @@ on_signed_in_again (GObject *object, GAsyncResult *result, gpointer user_data)
 
   account = flex_sso_sign_in_finish (result, &tokens, &error);
   g_clear_object (&self->sign_in_again);
+  g_debug ("Signed in to Flex again: %s", account != NULL ? account->worker_sid : error->message);
   if (self->sso == NULL || self->account == NULL)
     {
       flex_sso_tokens_free (tokens);
@@ -173,7 +178,8 @@ on_signed_in_again (GObject *object, GAsyncResult *result, gpointer user_data)
   if (g_strcmp0 (account->worker_sid, self->account->worker_sid) != 0)
     {
       /* Someone else signed in (and is kept now): their own lists. */
-      g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+      g_autoptr (GList) windows =
+          g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
       g_application_hold (G_APPLICATION (self));
       for (GList *l = windows; l != NULL; l = l->next)
@@ -204,8 +210,9 @@ _flex_application_sign_in_again_action (GSimpleAction *action,
 
   if (self->sso == NULL || self->account == NULL || self->sign_in_again != NULL)
     return;
+  g_debug ("Signing in to Flex again");
   self->sign_in_again = g_cancellable_new ();
   set_signed_out (self, TRUE, TRUE);
-  flex_sso_sign_in_async (self->account->account_sid, open_browser, self, 0, 0,
-                          self->sign_in_again, on_signed_in_again, g_object_ref (self));
+  flex_sso_sign_in_async (self->account->account_sid, open_browser, self, 0, 0, self->sign_in_again,
+                          on_signed_in_again, g_object_ref (self));
 }

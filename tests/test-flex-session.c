@@ -78,8 +78,8 @@ on_submitted (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (SoupMessage) back = NULL;
 
   g_assert_cmpuint (soup_message_get_status (browse->message), ==, 302);
-  location =
-      soup_message_headers_get_one (soup_message_get_response_headers (browse->message), "Location");
+  location = soup_message_headers_get_one (soup_message_get_response_headers (browse->message),
+                                           "Location");
   g_assert_nonnull (location);
   g_assert_true (g_str_has_prefix (location, "http://localhost:"));
   back = soup_message_new ("GET", location);
@@ -134,8 +134,8 @@ sign_in (Fixture *fixture, FlexSsoTokens **tokens)
   g_autoptr (GError) error = NULL;
   FlexAccount *account;
 
-  flex_sso_sign_in_async ("flex-sandbox.twil.io", open_browser, fixture, 0, 30, NULL,
-                          store_result, &result);
+  flex_sso_sign_in_async ("flex-sandbox.twil.io", open_browser, fixture, 0, 30, NULL, store_result,
+                          &result);
   FLEX_TEST_WAIT_FOR (result != NULL, 20000);
   account = flex_sso_sign_in_finish (result, tokens, &error);
   g_assert_no_error (error);
@@ -253,8 +253,8 @@ test_sign_in_and_work (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (flex_session_get_configuration (session));
   g_assert_cmpstr (flex_session_get_worker (session)->sid, ==, fixture->worker);
   FLEX_TEST_WAIT_FOR (all_live (session), 15000);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flex_session_get_shared (session))),
-                    >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flex_session_get_shared (session))), >,
+                    0);
 
   /* An edit, written over CDS. */
   contact = flex_contact_new (NULL, "Written With Flex", "+13125550188", NULL);
@@ -267,8 +267,8 @@ test_sign_in_and_work (Fixture *fixture, gconstpointer data)
     flex_directory_add_contact_async (flex_session_get_personal (session), contact, NULL,
                                       store_result, &result);
     FLEX_TEST_WAIT_FOR (result != NULL, 10000);
-    written = flex_directory_write_finish (flex_session_get_personal (session), result, NULL,
-                                           &error);
+    written =
+        flex_directory_write_finish (flex_session_get_personal (session), result, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (written);
     g_clear_object (&result);
@@ -293,22 +293,21 @@ test_sign_in_and_work (Fixture *fixture, gconstpointer data)
   g_clear_object (&result);
   g_assert_cmpstr (flex_emulator_get_worker_activity (fixture->emulator, fixture->worker), ==,
                    "Break");
-  flex_session_set_activity_async (
-      session, flex_emulator_get_activity_sid (fixture->emulator, "Available"), NULL,
-      store_result, &result);
+  flex_session_set_activity_async (session,
+                                   flex_emulator_get_activity_sid (fixture->emulator, "Available"),
+                                   NULL, store_result, &result);
   FLEX_TEST_WAIT_FOR (result != NULL, 10000);
   g_assert_true (flex_session_set_activity_finish (session, result, &error));
   g_clear_object (&result);
 
   dialer = flex_dialer_new (session);
-  flex_dialer_dial_async (dialer, "+13125550188", "Written With Flex", NULL, store_result,
-                          &result);
+  flex_dialer_dial_async (dialer, "+13125550188", "Written With Flex", NULL, store_result, &result);
   FLEX_TEST_WAIT_FOR (result != NULL, 10000);
   task_sid = flex_dialer_dial_finish (dialer, result, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (task_sid, "WT"));
-  g_assert_cmpuint (flex_emulator_count_requests (fixture->emulator, "POST", "/v1/wschannels"),
-                    >=, 3);
+  g_assert_cmpuint (flex_emulator_count_requests (fixture->emulator, "POST", "/v1/wschannels"), >=,
+                    3);
 
   /* Not one request carried an account credential. */
   g_assert_cmpuint (flex_emulator_count_account_credentials (fixture->emulator), ==, 0);

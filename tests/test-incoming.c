@@ -416,9 +416,11 @@ test_wschannels_requests (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&payload, json_node_unref);
 
   g_assert_cmpuint (wschannels (fixture, token, activities, "GET", NULL, &payload), ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                        json_node_get_object (payload), "activities")),
+  /* Lists as EventBridge gives them: contents, and after_sid for more. */
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (payload), "contents")),
                     ==, 4);
+  g_assert_true (json_object_get_null_member (json_node_get_object (payload), "after_sid"));
   g_clear_pointer (&payload, json_node_unref);
 
   g_assert_cmpuint (wschannels (fixture, token, url, "POST", params, NULL), ==, 200);

@@ -82,7 +82,9 @@ test_keyring_schema (void)
   g_assert_cmpstr (schema->attributes[2].name, ==, FLEX_SECRET_ATTR_SERVICE_SID);
   g_assert_cmpstr (schema->attributes[3].name, ==, FLEX_SECRET_ATTR_WORKER_SID);
   g_assert_cmpstr (schema->attributes[4].name, ==, FLEX_SECRET_ATTR_WORKER_NAME);
-  g_assert_null (schema->attributes[5].name);
+  /* Signed in with Flex: the SSO profile that refreshes the token. */
+  g_assert_cmpstr (schema->attributes[5].name, ==, FLEX_SECRET_ATTR_SSO_PROFILE);
+  g_assert_null (schema->attributes[6].name);
 }
 
 static void

@@ -272,8 +272,8 @@ on_retrieved (GObject *object, GAsyncResult *result, gpointer user_data)
   account->secret = g_strdup (value != NULL ? secret_value_get_text (value) : NULL);
 
   if (account->account_sid == NULL ||
-      (account->username == NULL && account->sso_profile_sid == NULL) ||
-      account->secret == NULL || account->worker_sid == NULL)
+      (account->username == NULL && account->sso_profile_sid == NULL) || account->secret == NULL ||
+      account->worker_sid == NULL)
     {
       g_task_return_new_error (task, FLEX_CREDENTIALS_ERROR, FLEX_CREDENTIALS_ERROR_INCOMPLETE,
                                _ ("The account kept in the keyring is incomplete: sign in again"));

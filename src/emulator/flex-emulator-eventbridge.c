@@ -564,10 +564,10 @@ as_contents (JsonBuilder *builder, JsonNode *answer)
 {
   JsonObject *page = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   JsonNode *meta = page != NULL ? json_object_get_member (page, "meta") : NULL;
-  const char *key = meta != NULL && JSON_NODE_HOLDS_OBJECT (meta)
-                        ? json_object_get_string_member_with_default (json_node_get_object (meta),
-                                                                      "key", NULL)
-                        : NULL;
+  const char *key =
+      meta != NULL && JSON_NODE_HOLDS_OBJECT (meta)
+          ? json_object_get_string_member_with_default (json_node_get_object (meta), "key", NULL)
+          : NULL;
   JsonNode *list = key != NULL ? json_object_get_member (page, key) : NULL;
   JsonNode *next = NULL;
   JsonArray *items;

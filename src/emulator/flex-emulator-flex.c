@@ -127,10 +127,12 @@ static void
 handle_public_configuration (FlexEmulatorContext *context)
 {
   FlexEmulator *self = context->emulator;
-  const char *domain = context->query != NULL ? g_hash_table_lookup (context->query, "RuntimeDomain") : NULL;
-  const char *account = context->query != NULL ? g_hash_table_lookup (context->query, "AccountSid") : NULL;
-  const char *ours =
-      json_object_get_string_member_with_default (self->flex->configuration, "runtime_domain", NULL);
+  const char *domain =
+      context->query != NULL ? g_hash_table_lookup (context->query, "RuntimeDomain") : NULL;
+  const char *account =
+      context->query != NULL ? g_hash_table_lookup (context->query, "AccountSid") : NULL;
+  const char *ours = json_object_get_string_member_with_default (self->flex->configuration,
+                                                                 "runtime_domain", NULL);
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);

@@ -574,13 +574,14 @@ handle_request (SoupServer *server,
           json_builder_set_member_name (builder, "account_credentials");
           json_builder_add_int_value (builder, self->n_account_credentials);
           json_builder_set_member_name (builder, "wschannels_requests");
-          json_builder_add_int_value (builder,
-                                      flex_emulator_count_requests (self, "POST", "/v1/wschannels"));
+          json_builder_add_int_value (
+              builder, flex_emulator_count_requests (self, "POST", "/v1/wschannels"));
           json_builder_set_member_name (builder, "twilsock_connections");
-          json_builder_add_int_value (builder, flex_emulator_twilsock_get_stats (self)->connections);
-          json_builder_set_member_name (builder, "flex_token_requests");
           json_builder_add_int_value (builder,
-                                      flex_emulator_count_requests (self, "POST", "/v1/Flex/OAuth"));
+                                      flex_emulator_twilsock_get_stats (self)->connections);
+          json_builder_set_member_name (builder, "flex_token_requests");
+          json_builder_add_int_value (
+              builder, flex_emulator_count_requests (self, "POST", "/v1/Flex/OAuth"));
           json_builder_end_object (builder);
           _flex_emulator_reply (&context, 200, json_builder_get_root (builder), NULL);
         }

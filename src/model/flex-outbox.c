@@ -41,7 +41,7 @@ struct _FlexOutbox
   char *account_sid;
   GPtrArray *entries; /* FlexOutboxEntry, in the order they were made */
   gboolean replaying;
-  GStrv maps; /* the session's maps; NULL: any (not yet told) */
+  GStrv maps;             /* the session's maps; NULL: any (not yet told) */
   FlexSyncStream *stream; /* signed in with Flex: edits go over the socket */
 };
 

@@ -381,7 +381,8 @@ refresh_directories (FlexSession *self)
   /* Signed in with Flex, the maps are read over the socket only: nothing
    * to check while it is down (the feeds read them when it is up). */
   if (flex_twilio_client_get_uses_token (self->client) &&
-      (self->socket == NULL || flex_twilsock_get_state (self->socket) != FLEX_TWILSOCK_STATE_CONNECTED))
+      (self->socket == NULL ||
+       flex_twilsock_get_state (self->socket) != FLEX_TWILSOCK_STATE_CONNECTED))
     return;
   for (guint i = 0; i < G_N_ELEMENTS (directories); i++)
     if (!flex_directory_get_live (directories[i]))

@@ -152,7 +152,8 @@ on_code (GObject *object, GAsyncResult *result, gpointer user_data)
   SignIn *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
-  g_autofree char *code = flex_sso_loopback_wait_finish (FLEX_SSO_LOOPBACK (object), result, &error);
+  g_autofree char *code =
+      flex_sso_loopback_wait_finish (FLEX_SSO_LOOPBACK (object), result, &error);
 
   if (code == NULL)
     {
@@ -194,10 +195,9 @@ on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   data->pkce = flex_sso_pkce_new ();
-  authorize_url =
-      flex_sso_authorize_url (data->services_url,
-                              flex_sso_loopback_get_redirect_url (data->loopback), data->profile,
-                              data->pkce);
+  authorize_url = flex_sso_authorize_url (data->services_url,
+                                          flex_sso_loopback_get_redirect_url (data->loopback),
+                                          data->profile, data->pkce);
   flex_sso_loopback_wait_async (data->loopback, data->pkce->state, data->timeout_s,
                                 g_task_get_cancellable (task), on_code, g_object_ref (task));
   data->open (authorize_url, data->open_data);

@@ -47,7 +47,6 @@ void flex_sso_sign_in_async (const char *address,
                              GCancellable *cancellable,
                              GAsyncReadyCallback callback,
                              gpointer user_data);
-FlexAccount *
-flex_sso_sign_in_finish (GAsyncResult *result, FlexSsoTokens **tokens, GError **error);
+FlexAccount *flex_sso_sign_in_finish (GAsyncResult *result, FlexSsoTokens **tokens, GError **error);
 
 G_END_DECLS

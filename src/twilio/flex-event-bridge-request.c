@@ -62,11 +62,8 @@ flex_event_bridge_rest_url_from_environment (void)
 /* The TaskRouter path after `/v1/`, its query parameters and the list's
  * name ("Activities" → "activities"). */
 static gboolean
-split_url (const char *taskrouter_url,
-           char **path,
-           GHashTable **query,
-           char **list_name,
-           GError **error)
+split_url (
+    const char *taskrouter_url, char **path, GHashTable **query, char **list_name, GError **error)
 {
   g_autoptr (GUri) uri = g_uri_parse (taskrouter_url, G_URI_FLAGS_ENCODED, NULL);
   const char *full = uri != NULL ? g_uri_get_path (uri) : NULL;
@@ -225,7 +222,8 @@ flex_event_bridge_unwrap_answer (JsonNode *answer, const char *taskrouter_url, G
   json_builder_set_member_name (builder, "key");
   json_builder_add_string_value (builder, list_name);
   json_builder_set_member_name (builder, "next_page_url");
-  if (after_sid != NULL && *after_sid != '\0' && json_array_get_length (json_node_get_array (contents)) > 0)
+  if (after_sid != NULL && *after_sid != '\0' &&
+      json_array_get_length (json_node_get_array (contents)) > 0)
     {
       g_autoptr (GUri) uri = g_uri_parse (taskrouter_url, G_URI_FLAGS_ENCODED, NULL);
       g_autoptr (GUri) next = NULL;

@@ -162,6 +162,7 @@ refresh (FlexSsoSession *self)
 {
   if (self->refreshing || self->ended)
     return;
+  g_debug ("Refreshing the Flex token");
   self->refreshing = TRUE;
   flex_sso_refresh_async (self->base_url, self->sso_profile_sid, self->tokens->refresh_token,
                           self->cancellable, on_refreshed, g_object_ref (self));
@@ -211,11 +212,27 @@ sso_get_token_finish (FlexTokenSource *source,
   return token;
 }
 
+/* A server no longer knows the token (a restarted session, say): refresh
+ * now — a refusal of the refresh too ends the sign-in. */
+static void
+sso_token_refused (FlexTokenSource *source, const char *token)
+{
+  FlexSsoSession *self = FLEX_SSO_SESSION (source);
+
+  if (self->ended || g_strcmp0 (token, self->tokens->access_token) != 0)
+    return;
+  g_debug ("The Flex token was refused: refreshing now");
+  self->tokens->expires_at_us = 0;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  refresh (self);
+}
+
 static void
 token_source_iface_init (FlexTokenSourceInterface *iface)
 {
   iface->get_token_async = sso_get_token_async;
   iface->get_token_finish = sso_get_token_finish;
+  iface->token_refused = sso_token_refused;
 }
 
 /* GObject */

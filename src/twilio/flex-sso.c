@@ -341,7 +341,8 @@ on_public_configuration (GObject *object, GAsyncResult *result, gpointer user_da
       return;
     }
   list = flex_json_array_member (json_node_get_object (root), "configurations");
-  first = list != NULL && json_array_get_length (list) > 0 ? json_array_get_element (list, 0) : NULL;
+  first =
+      list != NULL && json_array_get_length (list) > 0 ? json_array_get_element (list, 0) : NULL;
   account = first != NULL && JSON_NODE_HOLDS_OBJECT (first)
                 ? flex_json_string_member (json_node_get_object (first), "account_sid")
                 : NULL;
@@ -434,8 +435,8 @@ flex_sso_find_account_async (const char *flex_url,
       g_object_unref (task);
       return;
     }
-  request_json ("GET", url, NULL, flex_sso_find_account_async, cancellable,
-                on_public_configuration, task);
+  request_json ("GET", url, NULL, flex_sso_find_account_async, cancellable, on_public_configuration,
+                task);
 }
 
 /**
@@ -523,8 +524,7 @@ flex_sso_fetch_identity_async (const char *flex_url,
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *account = g_uri_escape_string (account_sid, NULL, FALSE);
-  g_autofree char *url =
-      g_strdup_printf ("%s/v1/Accounts/%s/Tokens/Info", flex_url, account);
+  g_autofree char *url = g_strdup_printf ("%s/v1/Accounts/%s/Tokens/Info", flex_url, account);
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *form = g_strconcat ("Token=", escaped, NULL);
   g_autofree char *pair = g_strconcat ("token:", token, NULL);

@@ -162,8 +162,8 @@ on_listed (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) items = NULL;
   guint n_skipped = 0;
 
-  items = flex_sync_stream_list_items_finish (FLEX_SYNC_STREAM (object), result, &n_skipped,
-                                              &error);
+  items =
+      flex_sync_stream_list_items_finish (FLEX_SYNC_STREAM (object), result, &n_skipped, &error);
   if (items == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -286,8 +286,8 @@ send_item_op (GTask *task, const FlexSyncMapInfo *info)
   else if (g_str_equal (op->method, "GET"))
     flex_sync_stream_get_item_async (self->stream, info, op->key, cancellable, on_item_done, task);
   else
-    flex_sync_stream_put_item_async (self->stream, info, op->key, op->data, op->ttl_s,
-                                     op->if_match, cancellable, on_item_done, task);
+    flex_sync_stream_put_item_async (self->stream, info, op->key, op->data, op->ttl_s, op->if_match,
+                                     cancellable, on_item_done, task);
 }
 
 void

@@ -53,6 +53,26 @@ flex_token_source_get_token_finish (FlexTokenSource *self,
   return FLEX_TOKEN_SOURCE_GET_IFACE (self)->get_token_finish (self, result, expires_at_us, error);
 }
 
+/**
+ * flex_token_source_token_refused:
+ * @token: the token a server refused
+ *
+ * Says that a server refused @token although it has not expired: the next
+ * one asked for is a new one (a Flex sign-in refreshes at once). Sources
+ * that mint their tokens themselves ignore it.
+ */
+void
+flex_token_source_token_refused (FlexTokenSource *self, const char *token)
+{
+  FlexTokenSourceInterface *iface;
+
+  g_return_if_fail (FLEX_IS_TOKEN_SOURCE (self));
+
+  iface = FLEX_TOKEN_SOURCE_GET_IFACE (self);
+  if (iface->token_refused != NULL && token != NULL)
+    iface->token_refused (self, token);
+}
+
 /* FlexApiKeyTokenSource */
 
 struct _FlexApiKeyTokenSource

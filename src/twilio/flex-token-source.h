@@ -19,6 +19,8 @@ G_DECLARE_INTERFACE (FlexTokenSource, flex_token_source, FLEX, TOKEN_SOURCE, GOb
  * FlexTokenSourceInterface:
  * @get_token_async: start getting a fresh access token
  * @get_token_finish: the token and when it expires (µs since the epoch)
+ * @token_refused: (optional): a server refused @token before its time (it
+ *   no longer knows it): get another
  *
  * Where the push transport gets its access tokens: minted locally from an API
  * key today, a Flex single sign-on token later. The transport only asks.
@@ -35,6 +37,7 @@ struct _FlexTokenSourceInterface
                              GAsyncResult *result,
                              gint64 *expires_at_us,
                              GError **error);
+  void (*token_refused) (FlexTokenSource *self, const char *token);
 };
 
 void flex_token_source_get_token_async (FlexTokenSource *self,
@@ -45,6 +48,8 @@ char *flex_token_source_get_token_finish (FlexTokenSource *self,
                                           GAsyncResult *result,
                                           gint64 *expires_at_us,
                                           GError **error);
+
+void flex_token_source_token_refused (FlexTokenSource *self, const char *token);
 
 #define FLEX_TYPE_API_KEY_TOKEN_SOURCE (flex_api_key_token_source_get_type ())
 

@@ -99,6 +99,7 @@ typedef struct
   /* With a Flex token: its Authorization, or the TaskRouter request sent
    * through EventBridge (then url is EventBridge's, rest_url TaskRouter's). */
   char *authorization;
+  char *token; /* the Flex token it carries, to say when it is refused */
   const char *api_version;
   char *rest_url;
   char **form;
@@ -146,6 +147,11 @@ request_free (Request *request)
     {
       explicit_bzero (request->authorization, strlen (request->authorization));
       g_free (request->authorization);
+    }
+  if (request->token != NULL)
+    {
+      explicit_bzero (request->token, strlen (request->token));
+      g_free (request->token);
     }
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request->if_match);
@@ -744,6 +750,11 @@ handle_answer (GTask *task, GBytes *bytes)
 
   if (status < 200 || status >= 300)
     {
+      FlexTwilioClient *self = g_task_get_source_object (task);
+
+      /* The agent's token refused before its time: a new one next. */
+      if (status == 401 && self->tokens != NULL)
+        flex_token_source_token_refused (self->tokens, request->token);
       return_http_error (task, status, soup_message_get_reason_phrase (message), bytes);
       return;
     }
@@ -972,6 +983,7 @@ on_token (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  request->token = g_strdup (token);
   if (request->rest_url == NULL)
     {
       request->authorization = basic_authorization ("token", token);

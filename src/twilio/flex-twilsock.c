@@ -549,6 +549,7 @@ handle_init_reply (FlexTwilsock *self, JsonObject *header, JsonNode *payload)
   if (code == 401 || code == 403)
     {
       /* An expired token: mint a fresh one and try once more at once. */
+      flex_token_source_token_refused (self->tokens, self->token);
       if (error_code == 20104 && !self->token_retried)
         {
           self->token_retried = TRUE;

@@ -39,6 +39,7 @@ struct _FlexSetupWindow
   AdwEntryRow *address_row;
   GtkWidget *flex_buttons;
   GtkWidget *waiting_box;
+  GtkWidget *cancel_button;
   GtkSpinner *flex_spinner;
   AdwEntryRow *account_row;
   AdwEntryRow *key_row;
@@ -77,10 +78,16 @@ set_waiting (FlexSetupWindow *self, gboolean waiting)
 {
   set_busy (self, waiting);
   gtk_spinner_set_spinning (self->flex_spinner, waiting);
-  gtk_widget_set_visible (self->flex_buttons, !waiting);
-  gtk_widget_set_visible (self->waiting_box, waiting);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->address_row), !waiting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.cancel", waiting);
+  gtk_widget_set_visible (self->waiting_box, waiting);
+  /* Focus to Cancel first (Enter or Space cancels): an entry made
+   * insensitive while focused keeps blinking without focus in GTK 4.8. */
+  if (waiting)
+    gtk_widget_grab_focus (self->cancel_button);
+  gtk_widget_set_visible (self->flex_buttons, !waiting);
+  gtk_editable_set_editable (GTK_EDITABLE (self->address_row), !waiting);
+  if (!waiting && gtk_widget_get_mapped (GTK_WIDGET (self->address_row)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
 }
 
 void
@@ -408,6 +415,7 @@ flex_setup_window_class_init (FlexSetupWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, address_row);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, flex_buttons);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, waiting_box);
+  gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, flex_spinner);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, key_row);
@@ -434,7 +442,6 @@ flex_setup_window_init (FlexSetupWindow *self)
   g_signal_connect_swapped (self->address_row, "entry-activated",
                             G_CALLBACK (flex_setup_window_sign_in_with_flex), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.cancel", FALSE);
-  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->address_row));
 }
 
 FlexSetupWindow *

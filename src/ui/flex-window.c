@@ -752,6 +752,8 @@ flex_window_set_signed_out (FlexWindow *self, gboolean signed_out, gboolean wait
 {
   g_return_if_fail (FLEX_IS_WINDOW (self));
 
+  /* Not only unrevealed but hidden: a screen reader must not read it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_revealer), signed_out);
   gtk_revealer_set_reveal_child (self->sign_in_revealer, signed_out);
   gtk_label_set_label (self->sign_in_label,
                        waiting ? _ ("Continue in your browser to sign in to Flex again…")
