@@ -721,9 +721,10 @@ def flex_sign_in():
     check('the Flex token is refreshed before it expires: the refresh token rotates in the '
           'keyring, the live connection stays',
           bool(rotated) and len(kept_items()) == 1 and
-          after['twilsock_connections'] == connections and shows('Live'),
+          after['twilsock_connections'] == connections and
+          after['twilsock_token_updates'] >= 1 and shows('Live'),
           f'rotated: {rotated}, items: {len(kept_items())}, connections {connections} → '
-          f'{after["twilsock_connections"]}')
+          f'{after["twilsock_connections"]}, token updates {after["twilsock_token_updates"]}')
     check('no request of the Flex session carried an account credential',
           after['account_credentials'] == 0, json.dumps(after))
     app.quit()

@@ -169,7 +169,7 @@ install_packages (void)
 }
 
 static Node *
-start_node (FlexEmulator *emulator, const char *script_name, const char *maps)
+start_node (FlexEmulator *emulator, const char *script_name, const char *maps, gboolean sign_in)
 {
   const char *source = g_getenv ("FLEX_INTEROP_SOURCE");
   g_autofree char *modules = install_packages ();
@@ -187,6 +187,8 @@ start_node (FlexEmulator *emulator, const char *script_name, const char *maps)
   g_subprocess_launcher_setenv (launcher, "FLEX_KEY_SECRET", KEY_SECRET, TRUE);
   if (maps != NULL)
     g_subprocess_launcher_setenv (launcher, "FLEX_MAPS", maps, TRUE);
+  if (sign_in)
+    g_subprocess_launcher_setenv (launcher, "FLEX_SIGN_IN", "1", TRUE);
   node->node = g_subprocess_launcher_spawn (launcher, &error, "node", script, NULL);
   g_assert_no_error (error);
   node->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (node->node));
@@ -247,9 +249,12 @@ on_done (GObject *object, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* @data: non-NULL: the official client signs in as an agent with Flex
+ * (its Flex token, opaque) instead of a JWT minted with the key. */
 static void
-test_interop_official_client (void)
+test_interop_official_client (gconstpointer test_data)
 {
+  gboolean sign_in = test_data != NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (FlexEmulator) emulator = flex_emulator_new ();
   g_autoptr (FlexTwilioClient) client = NULL;
@@ -274,8 +279,17 @@ test_interop_official_client (void)
   flex_emulator_listen (emulator, 0, &error);
   g_assert_no_error (error);
   flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
+  flex_emulator_set_account_sid (emulator, ACCOUNT);
   put (emulator, PERSONAL, "k-amy", "Amy Agent");
   put (emulator, SHARED, "k-line", "Support Line");
+  if (sign_in)
+    {
+      /* The agent who signs in on the emulator's Authorize page. */
+      g_autofree char *worker = flex_emulator_add_worker (
+          emulator, "Interop Agent", "{\"email\":\"interop@example.com\"}", TRUE);
+
+      g_assert_nonnull (worker);
+    }
 
   client = flex_twilio_client_new (KEY_SID, KEY_SECRET);
   flex_twilio_client_set_base_url (client, FLEX_TWILIO_API_SYNC,
@@ -302,7 +316,13 @@ test_interop_official_client (void)
                       10000);
 
   /* The official client opens the plugin's maps and reads what is there. */
-  node = start_node (emulator, "sync-interop.js", PERSONAL "," SHARED);
+  node = start_node (emulator, "sync-interop.js", PERSONAL "," SHARED, sign_in);
+  if (sign_in)
+    {
+      g_autoptr (JsonObject) signed_in = expect (node, "signedIn", NULL);
+
+      g_assert_true (json_object_get_boolean_member (signed_in, "opaque"));
+    }
   opened = expect (node, "opened", NULL);
   g_assert_cmpstr (json_object_get_string_member (opened, "map"), ==, PERSONAL);
   items = json_object_get_array_member (opened, "items");
@@ -388,7 +408,7 @@ test_interop_rest_sdk (void)
   flex_emulator_set_auth (emulator, KEY_SID, KEY_SECRET);
   flex_emulator_set_account_sid (emulator, ACCOUNT);
 
-  node = start_node (emulator, "rest-interop.js", NULL);
+  node = start_node (emulator, "rest-interop.js", NULL, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       g_autoptr (JsonObject) said = NULL;
@@ -419,7 +439,9 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/interop/twilio-sync-4.0.1", test_interop_official_client);
+  g_test_add_data_func ("/interop/twilio-sync-4.0.1", NULL, test_interop_official_client);
+  g_test_add_data_func ("/interop/twilio-sync-4.0.1-flex-token", "flex",
+                        test_interop_official_client);
   g_test_add_func ("/interop/twilio-5-rest", test_interop_rest_sdk);
   return g_test_run ();
 }

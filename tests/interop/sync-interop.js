@@ -4,13 +4,17 @@
 //
 // Environment: FLEX_PORT, FLEX_ACCOUNT_SID, FLEX_KEY_SID, FLEX_KEY_SECRET,
 // FLEX_MAPS (comma-separated unique names). The token is minted by the official
-// `twilio` package (AccessToken + SyncGrant), as a Flex back end would.
+// `twilio` package (AccessToken + SyncGrant), as a Flex back end would — or, with
+// FLEX_SIGN_IN=1, it is an agent's Flex token, got as the Flex UI gets it: the
+// identity provider's config, the Authorize page and its form (PKCE S256, state,
+// nonce), the code exchange at OAuth/Tokens (issue 19).
 //
 // Output: one JSON object a line on stdout ("opened", "itemAdded", "itemUpdated",
 // "itemRemoved", "done", "error"). Input: one JSON command a line on stdin
 // ({"cmd":"set"|"remove"|"quit", "map", "key", "data"}).
 'use strict';
 
+const crypto = require('crypto');
 const readline = require('readline');
 const twilio = require('twilio');
 const { SyncClient } = require('twilio-sync');
@@ -40,13 +44,52 @@ async function readAll(map) {
   return items;
 }
 
+// An agent's Flex token, from the emulator's sign-in endpoints (FLEX-SESSION.md §1).
+async function flexToken(base, account) {
+  const config = await (await fetch(
+    `${base}/v1/Flex/Authentication/Config?AccountSid=${account}&AppType=SinglePageApp`)).json();
+  const profile = config.config_list.find((entry) => entry.active).connection_name;
+  const verifier = crypto.randomBytes(96).toString('base64url');
+  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+  const state = crypto.randomBytes(24).toString('base64url');
+  const nonce = crypto.randomBytes(24).toString('base64url');
+  const authorize = `${base}/v1/Flex/Authorize?redirectUrl=${encodeURIComponent('http://localhost:9/')}`
+    + `&nonce=${nonce}&codeChallenge=${challenge}&state=${state}&ssoProfileSid=${profile}`;
+  const page = await (await fetch(authorize)).text();
+  const user = /name="user" value="([^"]+)"/.exec(page)[1];
+  const submitted = await fetch(authorize, {
+    method: 'POST', redirect: 'manual', body: `user=${user}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const back = new URL(submitted.headers.get('location'));
+  if (back.searchParams.get('state') !== state) {
+    throw new Error('the sign-in came back with another state');
+  }
+  const answer = await (await fetch(`${base}/v1/Flex/OAuth/Tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'AuthorizationCode', code: back.searchParams.get('code'),
+      code_verifier: verifier, nonce, sso_profile_sid: profile, app_type: 'SinglePageApp',
+    }),
+  })).json();
+  return answer.access_token;
+}
+
 async function main() {
   const port = env('FLEX_PORT');
-  const token = new twilio.jwt.AccessToken(env('FLEX_ACCOUNT_SID'), env('FLEX_KEY_SID'),
-    env('FLEX_KEY_SECRET'), { identity: 'interop@example.com', ttl: 3600 });
-  token.addGrant(new twilio.jwt.AccessToken.SyncGrant({ serviceSid: 'default' }));
+  let jwt;
+  if (process.env.FLEX_SIGN_IN) {
+    jwt = await flexToken(`http://127.0.0.1:${port}`, env('FLEX_ACCOUNT_SID'));
+    say({ event: 'signedIn', opaque: !jwt.includes('.') });
+  } else {
+    const token = new twilio.jwt.AccessToken(env('FLEX_ACCOUNT_SID'), env('FLEX_KEY_SID'),
+      env('FLEX_KEY_SECRET'), { identity: 'interop@example.com', ttl: 3600 });
+    token.addGrant(new twilio.jwt.AccessToken.SyncGrant({ serviceSid: 'default' }));
+    jwt = token.toJwt();
+  }
 
-  const client = new SyncClient(token.toJwt(), {
+  const client = new SyncClient(jwt, {
     twilsock: { uri: `ws://127.0.0.1:${port}/v3/wsconnect` },
     cdsUri: 'https://cds.us1.twilio.com',
   });
