@@ -215,6 +215,86 @@ add_through_faults (FlexDirectory *personal, guint scenario)
   g_assert_cmpuint (count_on_server (prefix), ==, 4);
 }
 
+/* "Sign in with Flex": what the agent typed is checked, an address with no
+ * Flex says so, the wait for the browser ends with Cancel (a person who
+ * closed the tab), and the identity provider's ?error= is said. The
+ * browser is tests/stand-in-browser.py, the desktop's http handler here. */
+static char *browser_log;
+
+static guint
+browser_visits (const char *what)
+{
+  g_autofree char *text = NULL;
+  guint found = 0;
+
+  if (!g_file_get_contents (browser_log, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, what)) != NULL; p++)
+    found++;
+  return found;
+}
+
+static void
+wait_not_busy (FlexSetupWindow *setup)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (flex_setup_window_get_busy (setup) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (flex_setup_window_get_busy (setup));
+}
+
+static void
+test_flex_sign_in_checks (void)
+{
+  FlexSetupWindow *setup;
+  gint64 deadline;
+
+  g_application_activate (G_APPLICATION (the_app));
+  setup = FLEX_SETUP_WINDOW (wait_active_window (FLEX_TYPE_SETUP_WINDOW));
+
+  flex_setup_window_fill_flex (setup, "  ");
+  flex_setup_window_sign_in_with_flex (setup);
+  g_assert_false (flex_setup_window_get_busy (setup));
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "Flex address"));
+
+  flex_setup_window_fill_flex (setup, "no-such-flex.twil.io");
+  flex_setup_window_sign_in_with_flex (setup);
+  wait_not_busy (setup);
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "No Flex answers"));
+  g_assert_cmpuint (browser_visits ("\"opened\""), ==, 0);
+
+  /* The browser opened, the tab closed: the window waits until Cancel. */
+  g_setenv ("FLEX_E2E_BROWSER_ACTION", "close", TRUE);
+  flex_setup_window_fill_flex (setup, "flex-sandbox.twil.io");
+  flex_setup_window_sign_in_with_flex (setup);
+  g_assert_true (flex_setup_window_get_busy (setup));
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (browser_visits ("\"closed\"") < 1 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (browser_visits ("\"closed\""), ==, 1);
+  g_assert_true (flex_setup_window_get_busy (setup));
+  gtk_widget_activate_action (GTK_WIDGET (setup), "setup.cancel", NULL);
+  wait_not_busy (setup);
+  g_assert_null (flex_setup_window_get_error (setup));
+  g_assert_cmpuint (keyring_accounts (), ==, 0);
+
+  /* The identity provider said no: in the window's words. */
+  g_setenv ("FLEX_E2E_BROWSER_ACTION", "deny", TRUE);
+  flex_setup_window_sign_in_with_flex (setup);
+  wait_not_busy (setup);
+  g_assert_nonnull (strstr (flex_setup_window_get_error (setup), "access_denied"));
+  g_assert_cmpuint (keyring_accounts (), ==, 0);
+  g_unsetenv ("FLEX_E2E_BROWSER_ACTION");
+
+  flex_setup_window_show_error (setup, NULL);
+  gtk_window_destroy (GTK_WINDOW (setup));
+  drain ();
+}
+
 static void
 test_sign_in_and_out (void)
 {
@@ -361,6 +441,34 @@ main (int argc, char *argv[])
   gboolean no_keyring = g_strcmp0 (g_getenv ("FLEX_TEST_NO_KEYRING"), "1") == 0;
   int ret;
 
+  /* The stand-in browser as the desktop's http handler (before GLib reads
+   * the XDG directories). */
+  {
+    g_autofree char *root = g_dir_make_tmp ("flex-setup-xdg-XXXXXX", NULL);
+    g_autofree char *data = g_build_filename (root, "data", NULL);
+    g_autofree char *apps = g_build_filename (data, "applications", NULL);
+    g_autofree char *config = g_build_filename (root, "config", NULL);
+    g_autofree char *desktop = g_build_filename (apps, "flex-test-browser.desktop", NULL);
+    g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
+    g_autofree char *script =
+        g_build_filename (g_getenv ("G_TEST_SRCDIR"), "stand-in-browser.py", NULL);
+    g_autofree char *entry = g_strdup_printf (
+        "[Desktop Entry]\nType=Application\nName=Stand-in Browser\nExec=/usr/bin/python3 %s "
+        "%%u\nMimeType=x-scheme-handler/http;\nNoDisplay=true\n",
+        script);
+
+    g_mkdir_with_parents (apps, 0700);
+    g_mkdir_with_parents (config, 0700);
+    g_file_set_contents (desktop, entry, -1, NULL);
+    g_file_set_contents (
+        mimeapps, "[Default Applications]\nx-scheme-handler/http=flex-test-browser.desktop\n", -1,
+        NULL);
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+    browser_log = g_build_filename (root, "browser.log", NULL);
+    g_setenv ("FLEX_E2E_BROWSER_LOG", browser_log, TRUE);
+  }
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -383,6 +491,7 @@ main (int argc, char *argv[])
   g_setenv ("FLEX_TWILIO_SYNC_URL", flex_emulator_get_base_url (emulator), TRUE);
   g_setenv ("FLEX_TWILIO_TASKROUTER_URL", flex_emulator_get_base_url (emulator), TRUE);
   g_setenv ("FLEX_TWILIO_FLEX_URL", flex_emulator_get_base_url (emulator), TRUE);
+  g_setenv ("FLEX_TWILIO_SERVICES_URL", flex_emulator_get_base_url (emulator), TRUE);
 
   the_app = flex_application_new ();
   g_application_set_flags (G_APPLICATION (the_app),
@@ -393,7 +502,10 @@ main (int argc, char *argv[])
   if (no_keyring)
     g_test_add_func ("/setup/no-keyring", test_no_keyring);
   else
-    g_test_add_func ("/setup/sign-in-and-out", test_sign_in_and_out);
+    {
+      g_test_add_func ("/setup/flex-sign-in-checks", test_flex_sign_in_checks);
+      g_test_add_func ("/setup/sign-in-and-out", test_sign_in_and_out);
+    }
 
   ret = g_test_run ();
   g_clear_object (&the_app);
