@@ -579,6 +579,8 @@ handle_request (SoupServer *server,
           json_builder_set_member_name (builder, "twilsock_connections");
           json_builder_add_int_value (builder,
                                       flex_emulator_twilsock_get_stats (self)->connections);
+          json_builder_set_member_name (builder, "twilsock_token_updates");
+          json_builder_add_int_value (builder, flex_emulator_twilsock_get_stats (self)->updates);
           json_builder_set_member_name (builder, "flex_token_requests");
           json_builder_add_int_value (
               builder, flex_emulator_count_requests (self, "POST", "/v1/Flex/OAuth"));
