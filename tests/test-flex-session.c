@@ -385,6 +385,68 @@ test_sign_in_again_keeps_outbox (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (flex_emulator_count_account_credentials (fixture->emulator), ==, 0);
 }
 
+/* The token expires while Twilio cannot be reached: not the end of the
+ * sign-in (a refresh that failed for the network is tried again), edits
+ * wait, and once Twilio is back the token is refreshed, the lists are live
+ * again and the edit is sent. */
+static void
+test_token_expires_offline (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexSsoTokens) tokens = NULL;
+  g_autoptr (FlexAccount) account = NULL;
+  g_autoptr (FlexSsoSession) sso = NULL;
+  g_autoptr (FlexFeatureConfig) config = flex_feature_config_new ();
+  g_autoptr (FlexSession) session = NULL;
+  g_autoptr (FlexContact) contact = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *personal_map = g_strconcat ("Contacts_", fixture->worker, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *first_token = NULL;
+  int expired = 0;
+
+  flex_emulator_set_flex_token_lifetimes (fixture->emulator, 4, 3600);
+  account = sign_in (fixture, &tokens);
+  first_token = g_strdup (tokens->access_token);
+  sso = flex_sso_session_new (flex_emulator_get_base_url (fixture->emulator),
+                              account->sso_profile_sid, g_steal_pointer (&tokens));
+  flex_sso_session_set_timing (sso, 2, 0);
+  g_signal_connect (sso, "expired", G_CALLBACK (on_expired), &expired);
+  session = flex_session (fixture, account, sso, config);
+  flex_session_load_async (session, NULL, store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  g_clear_object (&result);
+  FLEX_TEST_WAIT_FOR (all_live (session), 15000);
+
+  /* Twilio out of reach: every request dropped, every socket refused. */
+  flex_emulator_set_drop_rate (fixture->emulator, 1.0);
+  flex_emulator_twilsock_set_refuse (fixture->emulator, TRUE);
+  flex_emulator_twilsock_drop (fixture->emulator);
+  FLEX_TEST_WAIT_FOR (!flex_directory_get_live (flex_session_get_personal (session)), 15000);
+  /* Past the token's expiry (4 s), refreshes failing all along. */
+  flex_test_spin (6000);
+  g_assert_cmpint (expired, ==, 0);
+  g_assert_false (flex_sso_session_get_ended (sso));
+  before = flex_emulator_get_map_revision (fixture->emulator, personal_map);
+  contact = flex_contact_new (NULL, "Kept While Offline", "+13125550144", NULL);
+  flex_directory_add_contact_async (flex_session_get_personal (session), contact, NULL,
+                                    store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  g_clear_object (&result);
+  g_assert_cmpuint (flex_outbox_get_n_entries (flex_session_get_outbox (session)), ==, 1);
+
+  /* Back: a new token (the refresh token still good), live, sent. */
+  flex_emulator_set_drop_rate (fixture->emulator, 0);
+  flex_emulator_twilsock_set_refuse (fixture->emulator, FALSE);
+  FLEX_TEST_WAIT_FOR (all_live (session), 40000);
+  FLEX_TEST_WAIT_FOR (flex_outbox_get_n_entries (flex_session_get_outbox (session)) == 0, 20000);
+  g_assert_cmpstr (flex_sso_session_get_tokens (sso)->access_token, !=, first_token);
+  g_assert_cmpint (expired, ==, 0);
+  after = flex_emulator_get_map_revision (fixture->emulator, personal_map);
+  g_assert_cmpstr (after, !=, before);
+  g_assert_cmpuint (flex_emulator_count_account_credentials (fixture->emulator), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -393,6 +455,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/flex-session/sign-in-and-work", test_sign_in_and_work);
   ADD ("/flex-session/sign-in-again-keeps-outbox", test_sign_in_again_keeps_outbox);
+  ADD ("/flex-session/token-expires-offline", test_token_expires_offline);
 #undef ADD
 
   return g_test_run ();

@@ -119,7 +119,8 @@ on_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
   if (tokens == NULL)
     {
-      int code = flex_twilio_error_get_twilio_code (error);
+      /* A transport failure (no connection) has no Twilio code. */
+      int code = error->domain == FLEX_TWILIO_ERROR ? flex_twilio_error_get_twilio_code (error) : 0;
 
       if (g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_UNAUTHORIZED) ||
           code == 20104 || code == 20003)

@@ -259,7 +259,7 @@ on_item_done (GObject *object, GAsyncResult *result, gpointer user_data)
         return;
       /* An add of a key that exists: 409 over REST, 412 (54208) here. */
       if (g_str_equal (op->method, "PUT") && g_strcmp0 (op->if_match, "-1") == 0 &&
-          flex_twilio_error_get_twilio_code (error) == 54208)
+          error->domain == FLEX_TWILIO_ERROR && flex_twilio_error_get_twilio_code (error) == 54208)
         {
           g_autoptr (GError) conflict = NULL;
 

@@ -443,6 +443,17 @@ send_update (FlexTwilsock *self)
   send_frame (self, header, NULL);
 }
 
+/* A token source that could not answer for now (offline, say) is asked
+ * again later; one that says the sign-in is over (a Flex sign-in refused)
+ * is not asked before the long pause. */
+static gboolean
+token_error_is_final (const GError *error)
+{
+  return g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_UNAUTHORIZED) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_FORBIDDEN) ||
+         g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_INVALID);
+}
+
 static void
 on_refreshed_token (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -461,7 +472,11 @@ on_refreshed_token (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (token == NULL)
     {
-      set_failed (self, error->message);
+      if (token_error_is_final (error))
+        set_failed (self, error->message);
+      else if (self->state == FLEX_TWILSOCK_STATE_CONNECTED)
+        /* The connection lasts while its token does: ask again. */
+        schedule_token_refresh (self);
       return;
     }
 
@@ -896,7 +911,10 @@ on_connect_token (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (token == NULL)
     {
-      set_failed (self, error->message);
+      if (token_error_is_final (error))
+        set_failed (self, error->message);
+      else
+        schedule_reconnect (self, error->message, -1);
       return;
     }
   wipe_token (self->token);
