@@ -213,6 +213,10 @@ _flex_application_sign_in_again_action (GSimpleAction *action,
   g_debug ("Signing in to Flex again");
   self->sign_in_again = g_cancellable_new ();
   set_signed_out (self, TRUE, TRUE);
-  flex_sso_sign_in_async (self->account->account_sid, open_browser, self, 0, 0, self->sign_in_again,
-                          on_signed_in_again, g_object_ref (self));
+  flex_sso_sign_in_async (self->account->account_sid,
+                          flex_sso_login_is_console (self->account->sso_profile_sid, NULL, NULL)
+                              ? FLEX_SSO_SIGN_IN_CONSOLE
+                              : FLEX_SSO_SIGN_IN_DEFAULT,
+                          open_browser, self, 0, 0, self->sign_in_again, on_signed_in_again,
+                          g_object_ref (self));
 }

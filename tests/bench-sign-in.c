@@ -108,8 +108,8 @@ sign_in_once (FlexEmulator *emulator,
   gint64 opened = 0;
   double ms;
 
-  flex_sso_sign_in_async ("flex-sandbox.twil.io", open_browser, &opened, 0, 30, NULL, store_result,
-                          &result);
+  flex_sso_sign_in_async ("flex-sandbox.twil.io", FLEX_SSO_SIGN_IN_DEFAULT, open_browser, &opened,
+                          0, 30, NULL, store_result, &result);
   FLEX_TEST_WAIT_FOR (result != NULL, 30000);
   account = flex_sso_sign_in_finish (result, &tokens, &error);
   g_assert_no_error (error);

@@ -37,6 +37,8 @@ typedef struct
   SoupSession *browser;
   char *user; /* whom the stand-in browser signs in */
   guint n_opened;
+  char *last_url; /* the Authorize URL last opened */
+  FlexSsoSignInFlags flags;
 } Fixture;
 
 /* The stand-in browser: GET the Authorize page, submit its form, follow
@@ -114,6 +116,8 @@ open_browser (const char *authorize_url, gpointer user_data)
   Browse *browse = g_new0 (Browse, 1);
 
   fixture->n_opened++;
+  g_free (fixture->last_url);
+  fixture->last_url = g_strdup (authorize_url);
   browse->fixture = fixture;
   browse->authorize_url = g_strdup (authorize_url);
   browse->message = soup_message_new ("GET", authorize_url);
@@ -134,8 +138,8 @@ sign_in (Fixture *fixture, FlexSsoTokens **tokens)
   g_autoptr (GError) error = NULL;
   FlexAccount *account;
 
-  flex_sso_sign_in_async ("flex-sandbox.twil.io", open_browser, fixture, 0, 30, NULL, store_result,
-                          &result);
+  flex_sso_sign_in_async ("flex-sandbox.twil.io", fixture->flags, open_browser, fixture, 0, 30,
+                          NULL, store_result, &result);
   FLEX_TEST_WAIT_FOR (result != NULL, 20000);
   account = flex_sso_sign_in_finish (result, tokens, &error);
   g_assert_no_error (error);
@@ -179,6 +183,7 @@ fixture_teardown (Fixture *fixture, gconstpointer data)
   g_free (fixture->dir);
   g_free (fixture->worker);
   g_free (fixture->user);
+  g_free (fixture->last_url);
 }
 
 /* The session the app builds for a Flex sign-in. */
@@ -447,6 +452,70 @@ test_token_expires_offline (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (flex_emulator_count_account_credentials (fixture->emulator), ==, 0);
 }
 
+/* The Twilio Console login: what an account without single sign-on gets,
+ * and what an agent may choose. Its tokens open the same session and
+ * refresh the same way. */
+static void
+on_refreshed (FlexSsoSession *sso, guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_console_login (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlexSsoTokens) tokens = NULL;
+  g_autoptr (FlexAccount) account = NULL;
+  g_autoptr (FlexAccount) chosen = NULL;
+  g_autoptr (FlexSsoSession) sso = NULL;
+  g_autoptr (FlexFeatureConfig) config = flex_feature_config_new ();
+  g_autoptr (FlexSession) session = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *login_account = NULL;
+  g_autofree char *instance = NULL;
+  guint refreshes = 0;
+
+  /* No identity provider: the Console login, without asking. */
+  flex_emulator_set_sso (fixture->emulator, FALSE);
+  flex_emulator_set_flex_token_lifetimes (fixture->emulator, 4, 3600);
+  account = sign_in (fixture, &tokens);
+  g_assert_nonnull (strstr (fixture->last_url, "isConsoleLogin=true"));
+  g_assert_null (strstr (fixture->last_url, "ssoProfileSid"));
+  g_assert_true (flex_sso_login_is_console (account->sso_profile_sid, &login_account, &instance));
+  g_assert_cmpstr (login_account, ==, flex_emulator_get_account_sid (fixture->emulator));
+  g_assert_true (g_str_has_prefix (instance, "GO"));
+  g_assert_true (flex_account_is_flex (account));
+  g_assert_cmpstr (account->worker_sid, ==, fixture->worker);
+
+  sso = flex_sso_session_new (flex_emulator_get_base_url (fixture->emulator),
+                              account->sso_profile_sid, g_steal_pointer (&tokens));
+  flex_sso_session_set_timing (sso, 2, 0);
+  g_signal_connect (sso, "tokens-changed", G_CALLBACK (on_refreshed), &refreshes);
+  session = flex_session (fixture, account, sso, config);
+  flex_session_load_async (session, NULL, store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  g_clear_object (&result);
+  FLEX_TEST_WAIT_FOR (all_live (session), 15000);
+  FLEX_TEST_WAIT_FOR (refreshes >= 1, 10000);
+  g_assert_false (flex_sso_session_get_ended (sso));
+  g_assert_true (all_live (session));
+
+  /* With single sign-on too, the agent may choose the Console login. */
+  flex_emulator_set_sso (fixture->emulator, TRUE);
+  fixture->flags = FLEX_SSO_SIGN_IN_CONSOLE;
+  chosen = sign_in (fixture, &tokens);
+  g_assert_nonnull (strstr (fixture->last_url, "isConsoleLogin=true"));
+  g_assert_true (flex_sso_login_is_console (chosen->sso_profile_sid, NULL, NULL));
+  fixture->flags = FLEX_SSO_SIGN_IN_DEFAULT;
+  g_clear_pointer (&tokens, flex_sso_tokens_free);
+  g_clear_pointer (&chosen, flex_account_free);
+  chosen = sign_in (fixture, &tokens);
+  g_assert_nonnull (strstr (fixture->last_url, "ssoProfileSid=JQ"));
+  g_assert_cmpstr (chosen->sso_profile_sid, ==,
+                   flex_emulator_get_sso_profile_sid (fixture->emulator));
+  g_assert_cmpuint (flex_emulator_count_account_credentials (fixture->emulator), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -456,6 +525,7 @@ main (int argc, char *argv[])
   ADD ("/flex-session/sign-in-and-work", test_sign_in_and_work);
   ADD ("/flex-session/sign-in-again-keeps-outbox", test_sign_in_again_keeps_outbox);
   ADD ("/flex-session/token-expires-offline", test_token_expires_offline);
+  ADD ("/flex-session/console-login", test_console_login);
 #undef ADD
 
   return g_test_run ();

@@ -34,7 +34,9 @@
  * service, reads and writes over CDS), the Flex configuration (`token:`
  * Basic auth) and EventBridge (its socket and `wschannels` requests, for the
  * token's own worker), nothing else. Configuration/Public is in
- * flex-emulator-flex.c. Not served: Console login.
+ * flex-emulator-flex.c. The Twilio Console login (isConsoleLogin=true with
+ * the account and its Flex instance) signs in the same users; an account
+ * without single sign-on (flex_emulator_set_sso (FALSE)) has only it.
  */
 
 #define CODE_TTL_S      120
@@ -48,6 +50,7 @@ typedef struct
   char *nonce;     /* code: the nonce to be given back */
   gint64 expires_us;
   gint64 session_start_us; /* when the sign-in was: the session's maximum counts from it */
+  gboolean console;        /* signed in with the Twilio Console login, not the IdP */
 } Grant;
 
 struct _FlexEmulatorAuth
@@ -60,6 +63,7 @@ struct _FlexEmulatorAuth
   GHashTable *refresh; /* refresh token → Grant */
   guint token_ttl_s;
   guint session_max_s;
+  gboolean no_sso; /* the account has no identity provider: Console login only */
 };
 
 static void
@@ -80,6 +84,7 @@ grant_copy (const Grant *grant)
   copy->worker_sid = g_strdup (grant->worker_sid);
   copy->identity = g_strdup (grant->identity);
   copy->session_start_us = grant->session_start_us;
+  copy->console = grant->console;
   return copy;
 }
 
@@ -162,7 +167,7 @@ handle_config (FlexEmulatorContext *context)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "config_list");
   json_builder_begin_array (builder);
-  if (account == NULL || g_str_equal (account, self->account_sid))
+  if (!auth->no_sso && (account == NULL || g_str_equal (account, self->account_sid)))
     {
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "account_sid");
@@ -196,6 +201,22 @@ redirect_allowed (const char *url)
          (g_str_equal (host, "localhost") || g_str_equal (host, "127.0.0.1"));
 }
 
+/* Whom an Authorize URL signs in with: the account's identity provider
+ * (ssoProfileSid), or the Twilio Console login (isConsoleLogin=true with the
+ * account and its Flex instance). FALSE when it names neither rightly. */
+static gboolean
+authorize_login (FlexEmulatorContext *context, gboolean *console)
+{
+  FlexEmulator *self = context->emulator;
+
+  *console = g_strcmp0 (query_param (context, "isConsoleLogin"), "true") == 0;
+  if (*console)
+    return g_strcmp0 (query_param (context, "accountSid"), self->account_sid) == 0 &&
+           g_strcmp0 (query_param (context, "instanceSid"), self->auth->instance_sid) == 0;
+  return !self->auth->no_sso &&
+         g_strcmp0 (query_param (context, "ssoProfileSid"), self->auth->sso_profile_sid) == 0;
+}
+
 /* GET /v1/Flex/Authorize: the sign-in page, a form naming the demo users.
  * (Its answer is HTML: _flex_emulator_reply_html().) */
 static void
@@ -206,21 +227,24 @@ handle_authorize (FlexEmulatorContext *context)
   const char *state = query_param (context, "state");
   const char *nonce = query_param (context, "nonce");
   const char *challenge = query_param (context, "codeChallenge");
-  const char *profile = query_param (context, "ssoProfileSid");
   g_autoptr (GString) html = g_string_new (NULL);
   g_autoptr (GPtrArray) workers = _flex_emulator_taskrouter_worker_sids (self);
+  gboolean console = FALSE;
 
   if (!redirect_allowed (redirect) || state == NULL || nonce == NULL || challenge == NULL ||
-      g_strcmp0 (profile, self->auth->sso_profile_sid) != 0)
+      !authorize_login (context, &console))
     {
       _flex_emulator_error (context, 400, 20001,
                             "Authorize needs a loopback redirectUrl, state, nonce, codeChallenge "
-                            "and the account's ssoProfileSid");
+                            "and the account's ssoProfileSid (or isConsoleLogin=true, accountSid "
+                            "and instanceSid)");
       return;
     }
-  g_string_append (html, "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-                         "<title>Sign in to Flex (emulator)</title></head><body>"
-                         "<h1>Sign in to Flex</h1><form method=\"post\">");
+  g_string_append_printf (html,
+                          "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+                          "<title>Sign in to Flex (emulator)</title></head><body>"
+                          "<h1>Sign in to Flex%s</h1><form method=\"post\">",
+                          console ? " with your Twilio Console login" : "");
   for (guint i = 0; i < workers->len; i++)
     {
       const char *sid = g_ptr_array_index (workers, i);
@@ -251,9 +275,11 @@ handle_authorize_submit (FlexEmulatorContext *context)
   g_autofree char *escaped_state = NULL;
   g_autofree char *location = NULL;
 
+  gboolean console = FALSE;
+
   if (!redirect_allowed (redirect) || state == NULL || query_param (context, "nonce") == NULL ||
       query_param (context, "codeChallenge") == NULL || user == NULL ||
-      !_flex_emulator_taskrouter_has_worker (self, user))
+      !authorize_login (context, &console) || !_flex_emulator_taskrouter_has_worker (self, user))
     {
       _flex_emulator_error (context, 400, 20001, "Not a sign-in this emulator started");
       return;
@@ -265,6 +291,7 @@ handle_authorize_submit (FlexEmulatorContext *context)
   grant->nonce = g_strdup (query_param (context, "nonce"));
   grant->expires_us = flex_emulator_now_us (self) + (gint64) CODE_TTL_S * G_USEC_PER_SEC;
   grant->session_start_us = flex_emulator_now_us (self);
+  grant->console = console;
   code = random_token ("code_");
   g_hash_table_insert (self->auth->codes, g_strdup (code), grant);
   escaped_code = g_uri_escape_string (code, NULL, FALSE);
@@ -325,6 +352,21 @@ issue_tokens (FlexEmulator *self, const Grant *grant)
   return json_builder_get_root (builder);
 }
 
+/* An OAuth/Tokens request names the sign-in's login: its SSO profile, or
+ * is_console_login with the account and its Flex instance. */
+static gboolean
+tokens_login_matches (FlexEmulator *self, JsonObject *request, const Grant *grant)
+{
+  if (grant->console)
+    return json_object_get_boolean_member_with_default (request, "is_console_login", FALSE) &&
+           g_strcmp0 (json_object_get_string_member_with_default (request, "account_sid", NULL),
+                      self->account_sid) == 0 &&
+           g_strcmp0 (json_object_get_string_member_with_default (request, "instance_sid", NULL),
+                      self->auth->instance_sid) == 0;
+  return g_strcmp0 (json_object_get_string_member_with_default (request, "sso_profile_sid", NULL),
+                    self->auth->sso_profile_sid) == 0;
+}
+
 /* POST /v1/Flex/OAuth/Tokens, a JSON body (read by the caller). */
 void
 _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContext *context)
@@ -354,8 +396,7 @@ _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContex
 
       if (grant == NULL || grant->expires_us <= now_us || challenge == NULL ||
           g_strcmp0 (challenge, grant->challenge) != 0 || g_strcmp0 (nonce, grant->nonce) != 0 ||
-          g_strcmp0 (json_object_get_string_member_with_default (request, "sso_profile_sid", NULL),
-                     auth->sso_profile_sid) != 0)
+          !tokens_login_matches (self, request, grant))
         {
           /* Single use: a wrong try spends it too. */
           if (code != NULL)
@@ -373,7 +414,7 @@ _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContex
           json_object_get_string_member_with_default (request, "refresh_token", NULL);
       Grant *grant = token != NULL ? g_hash_table_lookup (auth->refresh, token) : NULL;
 
-      if (grant == NULL)
+      if (grant == NULL || !tokens_login_matches (self, request, grant))
         {
           _flex_emulator_error (context, 401, 20003, "Invalid refresh token");
           return;
@@ -471,6 +512,25 @@ _flex_emulator_auth_add_routes (FlexEmulator *self)
 }
 
 /* Public: for tests and the command line */
+
+/**
+ * flex_emulator_set_sso:
+ * @enabled: whether the account has an identity provider (an SSO profile);
+ *   without, Authentication/Config lists none and only the Twilio Console
+ *   login signs in
+ */
+void
+flex_emulator_set_sso (FlexEmulator *self, gboolean enabled)
+{
+  g_return_if_fail (FLEX_IS_EMULATOR (self));
+  self->auth->no_sso = !enabled;
+}
+
+const char *
+_flex_emulator_auth_instance_sid (FlexEmulator *self)
+{
+  return self->auth->instance_sid;
+}
 
 const char *
 flex_emulator_get_sso_profile_sid (FlexEmulator *self)

@@ -146,6 +146,8 @@ handle_public_configuration (FlexEmulatorContext *context)
       json_builder_add_string_value (builder, flex_emulator_get_account_sid (self));
       json_builder_set_member_name (builder, "runtime_domain");
       json_builder_add_string_value (builder, ours);
+      json_builder_set_member_name (builder, "flex_instance_sid");
+      json_builder_add_string_value (builder, _flex_emulator_auth_instance_sid (self));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

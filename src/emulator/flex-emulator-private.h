@@ -164,6 +164,7 @@ void _flex_emulator_auth_free (FlexEmulatorAuth *auth);
 void _flex_emulator_auth_add_routes (FlexEmulator *self);
 void _flex_emulator_auth_tokens (FlexEmulator *self, GBytes *body, FlexEmulatorContext *context);
 const char *_flex_emulator_auth_worker (FlexEmulator *self, const char *token, gint64 *expires_us);
+const char *_flex_emulator_auth_instance_sid (FlexEmulator *self);
 
 /* flex-emulator-eventbridge.c: TaskRouter's EventBridge and reservations */
 typedef struct _FlexEmulatorEventBridge FlexEmulatorEventBridge;

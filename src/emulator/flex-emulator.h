@@ -117,6 +117,7 @@ void flex_emulator_set_reservation_timeout (FlexEmulator *self, guint seconds);
 void flex_emulator_set_eventbridge_heartbeat (FlexEmulator *self, guint milliseconds);
 void flex_emulator_eventbridge_drop (FlexEmulator *self);
 const char *flex_emulator_get_sso_profile_sid (FlexEmulator *self);
+void flex_emulator_set_sso (FlexEmulator *self, gboolean enabled);
 void flex_emulator_set_flex_token_lifetimes (FlexEmulator *self, guint token_s, guint session_s);
 guint flex_emulator_eventbridge_count (FlexEmulator *self, guint *connections);
 gboolean

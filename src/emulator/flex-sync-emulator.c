@@ -61,6 +61,7 @@ main (int argc, char *argv[])
   gboolean no_push = FALSE;
   gboolean demo = FALSE;
   int flex_token_s = 3600;
+  gboolean no_sso = FALSE;
   int flex_session_s = 12 * 3600;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: pick a free one)", "N" },
@@ -92,6 +93,8 @@ main (int argc, char *argv[])
       "Flex tokens of a single sign-on last this long (3600)", "SECONDS" },
     { "flex-session-lifetime", 0, 0, G_OPTION_ARG_INT, &flex_session_s,
       "A Flex sign-in is refreshed for this long at most (43200)", "SECONDS" },
+    { "no-sso", 0, 0, G_OPTION_ARG_NONE, &no_sso,
+      "The account has no single sign-on: agents sign in with their Twilio Console login", NULL },
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &no_push,
       "Close every Twilsock connection at once (clients fall back to polling)", NULL },
     { NULL }
@@ -170,6 +173,7 @@ main (int argc, char *argv[])
   flex_emulator_set_answer_after (emulator, (guint) answer_after_s);
   flex_emulator_set_reservation_timeout (emulator, (guint) reservation_timeout_s);
   flex_emulator_set_flex_token_lifetimes (emulator, (guint) flex_token_s, (guint) flex_session_s);
+  flex_emulator_set_sso (emulator, !no_sso);
 
   if (!flex_emulator_listen (emulator, (guint) port, &error))
     {

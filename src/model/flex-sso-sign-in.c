@@ -21,7 +21,8 @@
  * knows to a signed-in account, with no account credential anywhere:
  *
  *   the Flex address or Account SID → the account (Configuration/Public)
- *   → its identity provider (Authentication/Config: the SSO profile)
+ *   → its identity provider (Authentication/Config: the SSO profile), or
+ *     the Twilio Console login when it has none or the agent chose it
  *   → PKCE, state and nonce; a loopback listener on 127.0.0.1
  *   → the system browser on the Authorize URL (the caller opens it)
  *   → the code on the loopback redirect (state checked, ?error= said,
@@ -45,8 +46,10 @@ typedef struct
   guint timeout_s;
   guint port;
 
+  gboolean console; /* the agent chose their Twilio Console login */
   char *account_sid;
-  char *profile;
+  char *instance_sid;
+  char *profile; /* the login: an SSO profile, or a Console login */
   FlexSsoPkce *pkce;
   FlexSsoLoopback *loopback;
   FlexSsoTokens *tokens;
@@ -60,6 +63,7 @@ sign_in_free (SignIn *data)
   g_free (data->services_url);
   g_free (data->address);
   g_free (data->account_sid);
+  g_free (data->instance_sid);
   g_free (data->profile);
   g_clear_pointer (&data->pkce, flex_sso_pkce_free);
   g_clear_object (&data->loopback);
@@ -170,15 +174,21 @@ on_code (GObject *object, GAsyncResult *result, gpointer user_data)
                                 on_tokens, g_steal_pointer (&task));
 }
 
+static void open_authorize (GTask *task);
+
 static void
 on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autofree char *authorize_url = NULL;
 
   data->profile = flex_sso_fetch_profile_finish (result, &error);
+  if (data->profile == NULL &&
+      g_error_matches (error, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND) &&
+      data->instance_sid != NULL)
+    /* No identity provider: the Twilio Console login, as Flex offers. */
+    data->profile = flex_sso_console_login (data->account_sid, data->instance_sid);
   if (data->profile == NULL)
     {
       fail (task, FLEX_SSO_SIGN_IN_ERROR_NO_SSO,
@@ -187,11 +197,23 @@ on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
             error);
       return;
     }
+  open_authorize (g_steal_pointer (&task));
+}
+
+/* The loopback listener, then the browser on the Authorize page. */
+static void
+open_authorize (GTask *task)
+{
+  SignIn *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *authorize_url = NULL;
+
   data->loopback = flex_sso_loopback_new (data->port, &error);
   if (data->loopback == NULL)
     {
       fail (task, FLEX_SSO_SIGN_IN_ERROR_LOOPBACK,
             _ ("Could not listen for the browser's answer on this computer"), error);
+      g_object_unref (task);
       return;
     }
   data->pkce = flex_sso_pkce_new ();
@@ -199,7 +221,7 @@ on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
                                           flex_sso_loopback_get_redirect_url (data->loopback),
                                           data->profile, data->pkce);
   flex_sso_loopback_wait_async (data->loopback, data->pkce->state, data->timeout_s,
-                                g_task_get_cancellable (task), on_code, g_object_ref (task));
+                                g_task_get_cancellable (task), on_code, task);
   data->open (authorize_url, data->open_data);
 }
 
@@ -211,7 +233,7 @@ on_account (GObject *object, GAsyncResult *result, gpointer user_data)
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
 
-  data->account_sid = flex_sso_find_account_finish (result, &error);
+  data->account_sid = flex_sso_find_account_finish (result, &data->instance_sid, &error);
   if (data->account_sid == NULL)
     {
       fail (task,
@@ -228,6 +250,19 @@ on_account (GObject *object, GAsyncResult *result, gpointer user_data)
             error);
       return;
     }
+  if (data->console)
+    {
+      if (data->instance_sid == NULL)
+        {
+          fail (task, FLEX_SSO_SIGN_IN_ERROR_NOT_FLEX,
+                _ ("Flex did not name its instance: sign in with single sign-on or an API key"),
+                NULL);
+          return;
+        }
+      data->profile = flex_sso_console_login (data->account_sid, data->instance_sid);
+      open_authorize (g_steal_pointer (&task));
+      return;
+    }
   flex_sso_fetch_profile_async (data->services_url, data->account_sid, cancellable, on_profile,
                                 g_steal_pointer (&task));
 }
@@ -235,6 +270,8 @@ on_account (GObject *object, GAsyncResult *result, gpointer user_data)
 /**
  * flex_sso_sign_in_async:
  * @address: the agent's Flex address (`example.twil.io`) or Account SID
+ * @flags: %FLEX_SSO_SIGN_IN_CONSOLE: with the Twilio Console login, not the
+ *   identity provider (which an account without one gets anyway)
  * @open: shows the Authorize URL in the system browser
  * @port: the loopback port, or 0 for any free one
  * @timeout_s: how long to wait for the browser, or 0 for five minutes
@@ -244,6 +281,7 @@ on_account (GObject *object, GAsyncResult *result, gpointer user_data)
  */
 void
 flex_sso_sign_in_async (const char *address,
+                        FlexSsoSignInFlags flags,
                         FlexSsoOpenFunc open,
                         gpointer open_data,
                         guint port,
@@ -263,6 +301,7 @@ flex_sso_sign_in_async (const char *address,
   data->flex_url = flex_twilio_base_url_from_environment (FLEX_TWILIO_API_FLEX);
   data->services_url = flex_sso_base_url_from_environment ();
   data->address = g_strdup (address != NULL ? address : "");
+  data->console = (flags & FLEX_SSO_SIGN_IN_CONSOLE) != 0;
   data->open = open;
   data->open_data = open_data;
   data->port = port;

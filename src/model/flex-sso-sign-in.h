@@ -39,7 +39,18 @@ GQuark flex_sso_sign_in_error_quark (void);
 
 typedef void (*FlexSsoOpenFunc) (const char *authorize_url, gpointer user_data);
 
+/**
+ * FlexSsoSignInFlags:
+ * @FLEX_SSO_SIGN_IN_CONSOLE: sign in with the Twilio Console user
+ */
+typedef enum
+{
+  FLEX_SSO_SIGN_IN_DEFAULT = 0,
+  FLEX_SSO_SIGN_IN_CONSOLE = 1 << 0,
+} FlexSsoSignInFlags;
+
 void flex_sso_sign_in_async (const char *address,
+                             FlexSsoSignInFlags flags,
                              FlexSsoOpenFunc open,
                              gpointer open_data,
                              guint port,

@@ -124,9 +124,77 @@ flex_sso_base_url_from_environment (void)
   return g_strdup (url != NULL && *url != '\0' ? url : FLEX_SSO_DEFAULT_URL);
 }
 
+/* The login: an SSO profile SID (`JQ…`), or a Console login written
+ * `console:AC…:GO…` (the account and its Flex instance), as the keyring
+ * keeps it. */
+#define CONSOLE_PREFIX "console:"
+
+/**
+ * flex_sso_console_login:
+ * @instance_sid: the account's Flex instance (`GO…`)
+ *
+ * Returns: (transfer full): the login that signs in with the Twilio Console
+ *   user instead of an identity provider
+ */
+char *
+flex_sso_console_login (const char *account_sid, const char *instance_sid)
+{
+  g_return_val_if_fail (account_sid != NULL && instance_sid != NULL, NULL);
+  return g_strconcat (CONSOLE_PREFIX, account_sid, ":", instance_sid, NULL);
+}
+
+/**
+ * flex_sso_login_is_console:
+ * @account_sid: (out) (optional) (transfer full): the Console login's account
+ * @instance_sid: (out) (optional) (transfer full): its Flex instance
+ *
+ * Returns: whether @login is a Console login (else an SSO profile SID)
+ */
+gboolean
+flex_sso_login_is_console (const char *login, char **account_sid, char **instance_sid)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (login == NULL || !g_str_has_prefix (login, CONSOLE_PREFIX))
+    return FALSE;
+  parts = g_strsplit (login + strlen (CONSOLE_PREFIX), ":", 3);
+  if (g_strv_length (parts) != 2 || !flex_sso_is_account_sid (parts[0]) ||
+      !g_str_has_prefix (parts[1], "GO") || strlen (parts[1]) != 34)
+    return FALSE;
+  if (account_sid != NULL)
+    *account_sid = g_strdup (parts[0]);
+  if (instance_sid != NULL)
+    *instance_sid = g_strdup (parts[1]);
+  return TRUE;
+}
+
+/* The login's members of an OAuth/Tokens request. */
+static void
+add_login (JsonBuilder *builder, const char *login)
+{
+  g_autofree char *account = NULL;
+  g_autofree char *instance = NULL;
+
+  json_builder_set_member_name (builder, "sso_profile_sid");
+  if (flex_sso_login_is_console (login, &account, &instance))
+    {
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "is_console_login");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "account_sid");
+      json_builder_add_string_value (builder, account);
+      json_builder_set_member_name (builder, "instance_sid");
+      json_builder_add_string_value (builder, instance);
+    }
+  else
+    json_builder_add_string_value (builder, login);
+}
+
 /**
  * flex_sso_authorize_url:
  * @redirect_url: where the browser comes back (`http://localhost:PORT/`)
+ * @sso_profile_sid: the login: an SSO profile, or a Console login
+ *   (flex_sso_console_login())
  *
  * Returns: (transfer full): the Authorize URL for the system browser
  */
@@ -138,7 +206,14 @@ flex_sso_authorize_url (const char *base_url,
 {
   g_autofree char *redirect = g_uri_escape_string (redirect_url, NULL, FALSE);
   g_autofree char *profile = g_uri_escape_string (sso_profile_sid, NULL, FALSE);
+  g_autofree char *account = NULL;
+  g_autofree char *instance = NULL;
 
+  if (flex_sso_login_is_console (sso_profile_sid, &account, &instance))
+    return g_strdup_printf ("%s/v1/Flex/Authorize?redirectUrl=%s&nonce=%s&codeChallenge=%s"
+                            "&state=%s&isConsoleLogin=true&accountSid=%s&instanceSid=%s",
+                            base_url, redirect, pkce->nonce, pkce->challenge, pkce->state, account,
+                            instance);
   return g_strdup_printf ("%s/v1/Flex/Authorize?redirectUrl=%s&nonce=%s&codeChallenge=%s"
                           "&state=%s&ssoProfileSid=%s",
                           base_url, redirect, pkce->nonce, pkce->challenge, pkce->state, profile);
@@ -352,6 +427,14 @@ on_public_configuration (GObject *object, GAsyncResult *result, gpointer user_da
                                "No Flex answers at that address");
       return;
     }
+  {
+    const char *instance =
+        flex_json_string_member (json_node_get_object (first), "flex_instance_sid");
+
+    /* Its Flex instance, for a Console login. */
+    if (instance != NULL && g_str_has_prefix (instance, "GO") && strlen (instance) == 34)
+      g_task_set_task_data (task, g_strdup (instance), g_free);
+  }
   g_task_return_pointer (task, g_strdup (account), g_free);
 }
 
@@ -441,13 +524,19 @@ flex_sso_find_account_async (const char *flex_url,
 
 /**
  * flex_sso_find_account_finish:
+ * @instance_sid: (out) (optional) (transfer full) (nullable): the account's
+ *   Flex instance (`GO…`), when Flex says it
  *
  * Returns: (transfer full) (nullable): the Account SID
  */
 char *
-flex_sso_find_account_finish (GAsyncResult *result, GError **error)
+flex_sso_find_account_finish (GAsyncResult *result, char **instance_sid, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  char *account = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (instance_sid != NULL)
+    *instance_sid = account != NULL ? g_strdup (g_task_get_task_data (G_TASK (result))) : NULL;
+  return account;
 }
 
 /* Who signed in */
@@ -713,8 +802,7 @@ flex_sso_exchange_code_async (const char *base_url,
   json_builder_add_string_value (builder, pkce->verifier);
   json_builder_set_member_name (builder, "nonce");
   json_builder_add_string_value (builder, pkce->nonce);
-  json_builder_set_member_name (builder, "sso_profile_sid");
-  json_builder_add_string_value (builder, sso_profile_sid);
+  add_login (builder, sso_profile_sid);
   json_builder_set_member_name (builder, "app_type");
   json_builder_add_string_value (builder, "SinglePageApp");
   json_builder_end_object (builder);
@@ -743,8 +831,8 @@ flex_sso_refresh_async (const char *base_url,
   json_builder_add_string_value (builder, "RefreshToken");
   json_builder_set_member_name (builder, "refresh_token");
   json_builder_add_string_value (builder, refresh_token);
-  json_builder_set_member_name (builder, "sso_profile_sid");
-  json_builder_add_string_value (builder, sso_profile_sid);
+  /* A Console login's refresh names it as its exchange did (verify live). */
+  add_login (builder, sso_profile_sid);
   json_builder_end_object (builder);
   post_tokens (base_url, builder, flex_sso_refresh_async, cancellable, callback, user_data);
 }

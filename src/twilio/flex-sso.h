@@ -109,7 +109,9 @@ void flex_sso_find_account_async (const char *flex_url,
                                   GCancellable *cancellable,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data);
-char *flex_sso_find_account_finish (GAsyncResult *result, GError **error);
+char *flex_sso_find_account_finish (GAsyncResult *result, char **instance_sid, GError **error);
+char *flex_sso_console_login (const char *account_sid, const char *instance_sid);
+gboolean flex_sso_login_is_console (const char *login, char **account_sid, char **instance_sid);
 void flex_sso_fetch_identity_async (const char *flex_url,
                                     const char *account_sid,
                                     const char *token,

@@ -68,6 +68,7 @@ set_busy (FlexSetupWindow *self, gboolean busy)
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.sign-in", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.sign-in-flex", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.sign-in-console", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.show-api-key", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.show-flex", !busy);
 }
@@ -282,18 +283,12 @@ open_browser (const char *authorize_url, gpointer user_data)
                      g_object_ref (self));
 }
 
-/**
- * flex_setup_window_sign_in_with_flex:
- *
- * Signs in with Flex from the Flex address typed: the browser opens, the
- * window waits for it (Cancel ends the wait).
- */
-void
-flex_setup_window_sign_in_with_flex (FlexSetupWindow *self)
+/* Signs in with Flex from the Flex address typed: the browser opens, the
+ * window waits for it (Cancel ends the wait). */
+static void
+sign_in_with_flex (FlexSetupWindow *self, FlexSsoSignInFlags flags)
 {
   g_autofree char *address = NULL;
-
-  g_return_if_fail (FLEX_IS_SETUP_WINDOW (self));
 
   if (self->busy)
     return;
@@ -309,8 +304,28 @@ flex_setup_window_sign_in_with_flex (FlexSetupWindow *self)
   set_waiting (self, TRUE);
   g_clear_object (&self->flex_cancellable);
   self->flex_cancellable = g_cancellable_new ();
-  flex_sso_sign_in_async (address, open_browser, self, 0, 0, self->flex_cancellable,
+  flex_sso_sign_in_async (address, flags, open_browser, self, 0, 0, self->flex_cancellable,
                           on_flex_signed_in, g_object_ref (self));
+}
+
+void
+flex_setup_window_sign_in_with_flex (FlexSetupWindow *self)
+{
+  g_return_if_fail (FLEX_IS_SETUP_WINDOW (self));
+  sign_in_with_flex (self, FLEX_SSO_SIGN_IN_DEFAULT);
+}
+
+/**
+ * flex_setup_window_sign_in_with_console:
+ *
+ * Like flex_setup_window_sign_in_with_flex(), with the agent's Twilio
+ * Console login instead of the identity provider.
+ */
+void
+flex_setup_window_sign_in_with_console (FlexSetupWindow *self)
+{
+  g_return_if_fail (FLEX_IS_SETUP_WINDOW (self));
+  sign_in_with_flex (self, FLEX_SSO_SIGN_IN_CONSOLE);
 }
 
 /**
@@ -342,7 +357,10 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 sign_in_flex_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  flex_setup_window_sign_in_with_flex (FLEX_SETUP_WINDOW (widget));
+  if (g_str_equal (action_name, "setup.sign-in-console"))
+    flex_setup_window_sign_in_with_console (FLEX_SETUP_WINDOW (widget));
+  else
+    flex_setup_window_sign_in_with_flex (FLEX_SETUP_WINDOW (widget));
 }
 
 static void
@@ -426,6 +444,8 @@ flex_setup_window_class_init (FlexSetupWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlexSetupWindow, spinner);
   gtk_widget_class_install_action (widget_class, "setup.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "setup.sign-in-flex", NULL, sign_in_flex_action);
+  gtk_widget_class_install_action (widget_class, "setup.sign-in-console", NULL,
+                                   sign_in_flex_action);
   gtk_widget_class_install_action (widget_class, "setup.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "setup.show-api-key", NULL, show_page_action);
   gtk_widget_class_install_action (widget_class, "setup.show-flex", NULL, show_page_action);

@@ -30,6 +30,7 @@ void flex_setup_window_fill (FlexSetupWindow *self,
 void flex_setup_window_sign_in (FlexSetupWindow *self);
 void flex_setup_window_fill_flex (FlexSetupWindow *self, const char *address);
 void flex_setup_window_sign_in_with_flex (FlexSetupWindow *self);
+void flex_setup_window_sign_in_with_console (FlexSetupWindow *self);
 FlexSsoTokens *flex_setup_window_take_tokens (FlexSetupWindow *self);
 gboolean flex_setup_window_get_busy (FlexSetupWindow *self);
 
