@@ -736,9 +736,20 @@ def flex_sign_in():
           bool(again) and len(browser_visits()) == 1 and stats(emulator)['account_credentials'] == 0,
           f'lists live: {again}, browser visits: {len(browser_visits())}\n' + app.output()[-2000:])
 
-    # The server forgets the sign-in: the refresh is refused (20003).
+    # Started with Twilio out of reach: the kept lists, and the sign-in is
+    # not taken for ended (a refresh that cannot be sent is no refusal).
+    app.quit()
     port = emulator.port
     emulator.stop()
+    app = App(f'http://127.0.0.1:{port}', 'flex-offline', browser_env)
+    rows = wait_for(lambda: shows('Amelia Watson'), 15)
+    ended_offline = wait_for(lambda: shows('Your Flex sign-in has ended'), 8, step=0.5)
+    check('started offline, a Flex sign-in shows the kept lists and is not ended',
+          bool(rows) and not ended_offline and not shows(TURNED_OFF) and app.alive(),
+          f'rows: {rows}, ended: {ended_offline}\n' + app.output()[-2000:])
+
+    # Twilio is back but has forgotten the sign-in: the refresh is refused
+    # (20003).
     emulator = Emulator('--flex-token-lifetime', '230', port=port)
     banner = wait_for(lambda: shows('Your Flex sign-in has ended'), 60, step=0.5)
     kept_rows = shows('Amelia Watson')

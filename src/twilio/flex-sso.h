@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "flex-sso-loopback.h"
+
 G_BEGIN_DECLS
 
 /* Twilio's sign-in service (FLEX-SESSION.md §1); FLEX_TWILIO_SERVICES_URL
@@ -119,19 +121,5 @@ void flex_sso_fetch_identity_async (const char *flex_url,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data);
 FlexSsoIdentity *flex_sso_fetch_identity_finish (GAsyncResult *result, GError **error);
-
-#define FLEX_TYPE_SSO_LOOPBACK (flex_sso_loopback_get_type ())
-
-G_DECLARE_FINAL_TYPE (FlexSsoLoopback, flex_sso_loopback, FLEX, SSO_LOOPBACK, GObject)
-
-FlexSsoLoopback *flex_sso_loopback_new (guint port, GError **error);
-const char *flex_sso_loopback_get_redirect_url (FlexSsoLoopback *self);
-void flex_sso_loopback_wait_async (FlexSsoLoopback *self,
-                                   const char *state,
-                                   guint timeout_s,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data);
-char *flex_sso_loopback_wait_finish (FlexSsoLoopback *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

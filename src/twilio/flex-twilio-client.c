@@ -14,6 +14,8 @@
 
 #include "flex-twilio-client.h"
 
+#include "flex-twilio-client-private.h"
+
 #include "flex-event-bridge.h"
 #include "flex-json.h"
 
@@ -50,26 +52,6 @@
  * server trickles (a byte every 5 s held one for 150 s). */
 #define ATTEMPT_DEADLINE_FACTOR 2
 
-struct _FlexTwilioClient
-{
-  GObject parent_instance;
-
-  SoupSession *session;
-  char *username;
-  char *authorization;
-  char *base_urls[FLEX_TWILIO_N_APIS];
-  /* Signed in with Flex: where tokens come from, and EventBridge's base. */
-  FlexTokenSource *tokens;
-  char *event_bridge_url;
-
-  guint n_requests;
-
-  guint timeout_s;
-  guint max_retries;
-  guint base_delay_ms;
-  guint max_total_ms;
-};
-
 enum
 {
   SIGNAL_RETRY,
@@ -89,36 +71,6 @@ static const struct
   [FLEX_TWILIO_API_TASKROUTER] = { "FLEX_TWILIO_TASKROUTER_URL", "https://taskrouter.twilio.com" },
   [FLEX_TWILIO_API_FLEX] = { "FLEX_TWILIO_FLEX_URL", "https://flex-api.twilio.com" },
 };
-
-typedef struct
-{
-  char *method;
-  char *url;
-  GBytes *body;
-  const char *content_type;
-  /* With a Flex token: its Authorization, or the TaskRouter request sent
-   * through EventBridge (then url is EventBridge's, rest_url TaskRouter's). */
-  char *authorization;
-  char *token; /* the Flex token it carries, to say when it is refused */
-  const char *api_version;
-  char *rest_url;
-  char **form;
-  char *if_match;
-  gboolean idempotent;
-  gboolean fail_fast;
-  guint attempt;
-  gint64 deadline_us;
-  SoupMessage *message;
-  /* The attempt under way: its own cancellable (the caller's cancels it
-   * too), its deadline, and what was read so far. */
-  GCancellable *attempt_cancellable;
-  gulong caller_cancel_id;
-  GSource *deadline_source;
-  gboolean deadline_hit;
-  GByteArray *body_read;
-} Request;
-
-static void send_attempt (GTask *task);
 
 static void
 end_attempt (Request *request, GCancellable *caller)
@@ -302,17 +254,9 @@ flex_twilio_client_init (FlexTwilioClient *self)
       "timeout", self->timeout_s, "idle-timeout", 60, NULL);
 }
 
-/**
- * flex_twilio_client_new:
- * @username: an API key SID (`SK…`) or an Account SID (`AC…`)
- * @password: the API key secret or the Auth Token
- *
- * Base URLs come from the environment variables FLEX_TWILIO_SYNC_URL,
- * FLEX_TWILIO_TASKROUTER_URL and FLEX_TWILIO_FLEX_URL when they are set and
- * acceptable, else the Twilio defaults.
- */
-static char *
-basic_authorization (const char *username, const char *password)
+/* `Basic base64(username:password)`, the pair wiped after. */
+char *
+_flex_twilio_client_basic_authorization (const char *username, const char *password)
 {
   g_autofree char *pair = g_strconcat (username, ":", password, NULL);
   g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
@@ -323,8 +267,15 @@ basic_authorization (const char *username, const char *password)
   return header;
 }
 
-static void set_base_urls_from_environment (FlexTwilioClient *self);
-
+/**
+ * flex_twilio_client_new:
+ * @username: an API key SID (`SK…`) or an Account SID (`AC…`)
+ * @password: the API key secret or the Auth Token
+ *
+ * Base URLs come from the environment variables FLEX_TWILIO_SYNC_URL,
+ * FLEX_TWILIO_TASKROUTER_URL and FLEX_TWILIO_FLEX_URL when they are set and
+ * acceptable, else the Twilio defaults.
+ */
 FlexTwilioClient *
 flex_twilio_client_new (const char *username, const char *password)
 {
@@ -335,45 +286,10 @@ flex_twilio_client_new (const char *username, const char *password)
 
   self = g_object_new (FLEX_TYPE_TWILIO_CLIENT, NULL);
   self->username = g_strdup (username);
-  self->authorization = basic_authorization (username, password);
-  set_base_urls_from_environment (self);
+  self->authorization = _flex_twilio_client_basic_authorization (username, password);
+  _flex_twilio_client_set_base_urls_from_environment (self);
 
   return self;
-}
-
-/**
- * flex_twilio_client_new_for_token:
- * @tokens: the agent's Flex tokens (a #FlexSsoSession)
- *
- * A client that holds no account credential: see the class documentation.
- * EventBridge's base comes from flex_event_bridge_rest_url_from_environment().
- */
-FlexTwilioClient *
-flex_twilio_client_new_for_token (FlexTokenSource *tokens)
-{
-  FlexTwilioClient *self;
-
-  g_return_val_if_fail (FLEX_IS_TOKEN_SOURCE (tokens), NULL);
-
-  self = g_object_new (FLEX_TYPE_TWILIO_CLIENT, NULL);
-  self->tokens = g_object_ref (tokens);
-  self->event_bridge_url = flex_event_bridge_rest_url_from_environment ();
-  set_base_urls_from_environment (self);
-
-  return self;
-}
-
-/**
- * flex_twilio_client_get_uses_token:
- *
- * Returns: whether this client speaks with the agent's Flex token (no
- *   account credential)
- */
-gboolean
-flex_twilio_client_get_uses_token (FlexTwilioClient *self)
-{
-  g_return_val_if_fail (FLEX_IS_TWILIO_CLIENT (self), FALSE);
-  return self->tokens != NULL;
 }
 
 /**
@@ -402,8 +318,8 @@ flex_twilio_base_url_from_environment (FlexTwilioApi api)
   return g_strdup (default_urls[api].url);
 }
 
-static void
-set_base_urls_from_environment (FlexTwilioClient *self)
+void
+_flex_twilio_client_set_base_urls_from_environment (FlexTwilioClient *self)
 {
   for (guint i = 0; i < FLEX_TWILIO_N_APIS; i++)
     {
@@ -588,7 +504,7 @@ on_retry_timeout (gpointer user_data)
   GTask *task = user_data;
 
   if (!g_task_return_error_if_cancelled (task))
-    send_attempt (task);
+    _flex_twilio_client_send_attempt (task);
 
   return G_SOURCE_REMOVE;
 }
@@ -887,8 +803,8 @@ on_attempt_deadline (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-send_attempt (GTask *task)
+void
+_flex_twilio_client_send_attempt (GTask *task)
 {
   FlexTwilioClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
@@ -965,49 +881,6 @@ api_of_url (FlexTwilioClient *self, const char *url)
   return FLEX_TWILIO_API_FLEX;
 }
 
-/* The agent's Flex token is here: `token:` Basic auth for the Flex API, or
- * the TaskRouter request wrapped for EventBridge (the token in its body). */
-static void
-on_token (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FlexTwilioClient *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
-  GBytes *body;
-
-  token = flex_token_source_get_token_finish (FLEX_TOKEN_SOURCE (object), result, NULL, &error);
-  if (token == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  request->token = g_strdup (token);
-  if (request->rest_url == NULL)
-    {
-      request->authorization = basic_authorization ("token", token);
-      explicit_bzero (token, strlen (token));
-      send_attempt (task);
-      return;
-    }
-  body = flex_event_bridge_wrap_request (request->rest_url, request->method,
-                                         (const char *const *) request->form, token,
-                                         &request->api_version, &error);
-  explicit_bzero (token, strlen (token));
-  if (body == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&request->body, g_bytes_unref);
-  request->body = body;
-  request->content_type = "application/json";
-  g_free (request->url);
-  request->url = g_strconcat (self->event_bridge_url, "/v1/wschannels", NULL);
-  send_attempt (task);
-}
-
 /**
  * flex_twilio_client_request_async:
  * @method: `GET`, `POST` or `DELETE`
@@ -1057,15 +930,6 @@ flex_twilio_client_request_full_async (FlexTwilioClient *self,
                                url);
       return;
     }
-  if (self->tokens != NULL && api == FLEX_TWILIO_API_SYNC)
-    {
-      /* Sync's REST API takes account credentials only. */
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_FORBIDDEN,
-                               "Signed in with Flex, Sync is reached over the live-update "
-                               "connection, not REST");
-      return;
-    }
-
   request = g_new0 (Request, 1);
   request->method = g_strdup (method);
   request->url = g_strdup (url);
@@ -1081,17 +945,10 @@ flex_twilio_client_request_full_async (FlexTwilioClient *self,
 
   if (self->tokens != NULL)
     {
-      /* The token first; TaskRouter's request is made at its arrival. */
-      if (api == FLEX_TWILIO_API_TASKROUTER)
-        {
-          request->rest_url = g_strdup (url);
-          request->form = g_strdupv ((char **) form);
-        }
-      flex_token_source_get_token_async (self->tokens, cancellable, on_token,
-                                         g_steal_pointer (&task));
+      _flex_twilio_client_start_with_token (self, g_steal_pointer (&task), api, url, form);
       return;
     }
-  send_attempt (task);
+  _flex_twilio_client_send_attempt (task);
 }
 
 void
