@@ -216,6 +216,20 @@ all_live (FlexSession *session)
          flex_directory_get_live (flex_session_get_shared (session));
 }
 
+/* Loads @session and waits until its three lists are live. */
+static void
+load_live (FlexSession *session)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  flex_session_load_async (session, NULL, store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  g_assert_true (flex_session_load_finish (session, result, &error));
+  g_assert_no_error (error);
+  FLEX_TEST_WAIT_FOR (all_live (session), 15000);
+}
+
 static void
 test_sign_in_and_work (Fixture *fixture, gconstpointer data)
 {
@@ -356,10 +370,7 @@ test_sign_in_again_keeps_outbox (Fixture *fixture, gconstpointer data)
   g_signal_connect (sso, "expired", G_CALLBACK (on_expired), &expired);
   session = flex_session (fixture, account, sso, config);
   outbox = flex_session_get_outbox (session);
-  flex_session_load_async (session, NULL, store_result, &result);
-  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
-  g_clear_object (&result);
-  FLEX_TEST_WAIT_FOR (all_live (session), 15000);
+  load_live (session);
 
   /* Past the maximum: the token expires, the socket is closed (410), and
    * the refresh is refused. */
@@ -418,10 +429,7 @@ test_token_expires_offline (Fixture *fixture, gconstpointer data)
   flex_sso_session_set_timing (sso, 2, 0);
   g_signal_connect (sso, "expired", G_CALLBACK (on_expired), &expired);
   session = flex_session (fixture, account, sso, config);
-  flex_session_load_async (session, NULL, store_result, &result);
-  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
-  g_clear_object (&result);
-  FLEX_TEST_WAIT_FOR (all_live (session), 15000);
+  load_live (session);
 
   /* Twilio out of reach: every request dropped, every socket refused. */
   flex_emulator_set_drop_rate (fixture->emulator, 1.0);
@@ -492,10 +500,7 @@ test_console_login (Fixture *fixture, gconstpointer data)
   flex_sso_session_set_timing (sso, 2, 0);
   g_signal_connect (sso, "tokens-changed", G_CALLBACK (on_refreshed), &refreshes);
   session = flex_session (fixture, account, sso, config);
-  flex_session_load_async (session, NULL, store_result, &result);
-  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
-  g_clear_object (&result);
-  FLEX_TEST_WAIT_FOR (all_live (session), 15000);
+  load_live (session);
   FLEX_TEST_WAIT_FOR (refreshes >= 1, 10000);
   g_assert_false (flex_sso_session_get_ended (sso));
   g_assert_true (all_live (session));
