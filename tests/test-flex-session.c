@@ -17,6 +17,7 @@
 #include "flex-session.h"
 #include "flex-sso-session.h"
 #include "flex-sso-sign-in.h"
+#include "flex-test-state.h"
 #include "flex-test-util.h"
 
 /*
@@ -327,6 +328,25 @@ test_sign_in_and_work (Fixture *fixture, gconstpointer data)
   g_assert_true (g_str_has_prefix (task_sid, "WT"));
   g_assert_cmpuint (flex_emulator_count_requests (fixture->emulator, "POST", "/v1/wschannels"), >=,
                     3);
+
+  /* Clear History: the Recents map deleted over the socket too. */
+  g_clear_object (&result);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flex_session_get_recents (session))), >,
+                    0);
+  flex_directory_clear_async (flex_session_get_recents (session), NULL, store_result, &result);
+  FLEX_TEST_WAIT_FOR (result != NULL, 10000);
+  g_assert_true (flex_directory_clear_finish (flex_session_get_recents (session), result, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *recents_map = g_strconcat ("Contacts_Recent_", fixture->worker, NULL);
+    g_autoptr (JsonNode) state = flex_emulator_dump_json (fixture->emulator);
+    JsonArray *items = flex_test_state_map_items (state, recents_map);
+
+    /* Gone from the server (or, opened again by the live feed, empty). */
+    g_assert_true (items == NULL || json_array_get_length (items) == 0);
+  }
+  FLEX_TEST_WAIT_FOR (
+      g_list_model_get_n_items (G_LIST_MODEL (flex_session_get_recents (session))) == 0, 10000);
 
   /* Not one request carried an account credential. */
   g_assert_cmpuint (flex_emulator_count_account_credentials (fixture->emulator), ==, 0);
