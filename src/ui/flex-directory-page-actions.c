@@ -16,6 +16,7 @@
 #include "flex-contact-dialog.h"
 #include "flex-directory-page-private.h"
 #include "flex-transfer.h"
+#include "flex-window.h"
 
 static void on_write_done (GObject *object, GAsyncResult *result, gpointer user_data);
 
@@ -259,6 +260,21 @@ show_conflict (FlexDirectoryPage *self, FlexContact *base, FlexContact *mine, Fl
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* An edit that waits: until Twilio is back, or — a Flex sign-in ended —
+ * until the agent signs in again. */
+static const char *
+waiting_toast (FlexDirectoryPage *self, gboolean deleted)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean signed_out = FLEX_IS_WINDOW (root) && flex_window_get_signed_out (FLEX_WINDOW (root));
+
+  if (signed_out)
+    return deleted ? _ ("Deleted — will be sent when you sign in to Flex again")
+                   : _ ("Saved here — will be sent when you sign in to Flex again");
+  return deleted ? _ ("Deleted — will be sent when Twilio is back")
+                 : _ ("Saved here — will be sent when Twilio is back");
+}
+
 static void
 on_write_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -274,8 +290,7 @@ on_write_done (GObject *object, GAsyncResult *result, gpointer user_data)
       /* A saved edit shows in its row; one that waits says so. */
       if (saved != NULL &&
           flex_directory_get_unsent (FLEX_DIRECTORY (object), flex_contact_get_key (saved)))
-        _flex_directory_page_toast (context->page,
-                                    _ ("Saved here — will be sent when Twilio is back"));
+        _flex_directory_page_toast (context->page, waiting_toast (context->page, FALSE));
       /* A new contact is shown, wherever it sorts. */
       if (saved != NULL && context->is_new)
         _flex_directory_page_reveal (context->page, flex_contact_get_key (saved));
@@ -357,7 +372,7 @@ on_delete_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   none = flex_directory_write_finish (FLEX_DIRECTORY (object), result, &current, &error);
   if (error == NULL && flex_directory_get_unsent (FLEX_DIRECTORY (object), key))
-    _flex_directory_page_toast (self, _ ("Deleted — will be sent when Twilio is back"));
+    _flex_directory_page_toast (self, waiting_toast (self, TRUE));
   else if (g_error_matches (error, FLEX_MODEL_ERROR, FLEX_MODEL_ERROR_CONFLICT))
     _flex_directory_page_toast (
         self, current != NULL ? _ ("Someone else changed this contact meanwhile, so it was "
