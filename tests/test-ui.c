@@ -1321,6 +1321,66 @@ test_offline_call_says_so (Fixture *fixture, gconstpointer data)
                    "you are back online");
 }
 
+/* The Flex sign-in ended: the banner shows over the lists, and an edit made
+ * then waits in the outbox, its toast saying it is sent at the next
+ * sign-in (not "when Twilio is back"). */
+static void
+test_signed_out_edit_waits (Fixture *fixture, gconstpointer data)
+{
+  FlexDirectoryPage *personal = page (fixture->window, "personal");
+  FlexTwilioClient *client = flex_session_get_client (fixture->session);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autofree char *dir = g_dir_make_tmp ("flex-ui-signed-out-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "outbox.json", NULL);
+  g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, "AC00000000000000000000000000000000");
+  g_autoptr (GError) error = NULL;
+  FlexContactDialog *editor = NULL;
+  GtkWidget *banner = (GtkWidget *) gtk_widget_get_template_child (
+      GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "sign_in_revealer");
+
+  g_assert_false (gtk_widget_get_visible (banner));
+  flex_window_set_signed_out (fixture->window, TRUE, FALSE);
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_true (flex_window_get_signed_out (fixture->window));
+
+  g_assert_true (flex_outbox_load (outbox, NULL));
+  flex_session_set_outbox (fixture->session, outbox);
+  flex_twilio_client_set_retry_policy (client, 0, 1, 10);
+  for (guint api = 0; api < FLEX_TWILIO_N_APIS; api++)
+    flex_twilio_client_set_base_url (client, api, "http://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
+  drain ();
+  gtk_widget_activate_action (GTK_WIDGET (personal), "page.add", NULL);
+  drain ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FLEX_IS_CONTACT_DIALOG (window))
+        editor = FLEX_CONTACT_DIALOG (window);
+    }
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row")),
+                         "Signed Out Sam");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "phone_row")),
+                         "+13125550166");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "dialog.save", NULL);
+  FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_window_get_last_toast (fixture->window),
+                                 "Saved here — will be sent when you sign in to Flex again") == 0,
+                      10000);
+  g_assert_cmpuint (flex_outbox_get_n_entries (outbox), ==, 1);
+  maybe_screenshot (GTK_WIDGET (fixture->window), "signed-out");
+
+  flex_window_set_signed_out (fixture->window, FALSE, FALSE);
+  g_assert_false (gtk_widget_get_visible (banner));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Waits for a message dialog to show (fails after 10 s). */
 static AdwMessageDialog *
 wait_message_dialog (void)
@@ -2578,6 +2638,7 @@ main (int argc, char *argv[])
   ADD ("/ui/row-buttons-named", test_row_buttons_named);
   ADD ("/ui/row-keyboard-and-menu", test_row_keyboard_and_menu);
   ADD ("/ui/added-contact-revealed", test_added_contact_revealed);
+  ADD ("/ui/signed-out-edit-waits", test_signed_out_edit_waits);
   ADD ("/ui/status-change", test_status_change);
   ADD ("/ui/recents-names-looked-up", test_recents_names_looked_up);
   ADD ("/ui/lock-status-preference", test_lock_status_preference);
