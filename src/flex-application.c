@@ -259,6 +259,19 @@ flex_application_preferences_action (GSimpleAction *action, GVariant *parameter,
     flex_preferences_window_set_account (
         prefs, self->account != NULL ? self->account->account_sid : NULL,
         self->account != NULL ? self->account->worker_identity : NULL, FALSE);
+  if (!self->sandboxed && self->account != NULL)
+    {
+      const FlexAccount *account = self->account;
+      const char *method =
+          !flex_account_is_flex (account)
+              ? (g_str_has_prefix (account->username, "SK") ? _ ("A Twilio API key")
+                                                            : _ ("The account's Auth Token"))
+          : flex_sso_login_is_console (account->sso_profile_sid, NULL, NULL)
+              ? _ ("Your Twilio Console login, in your browser")
+              : _ ("Flex single sign-on, in your browser");
+
+      flex_preferences_window_set_sign_in_method (prefs, method, flex_account_is_flex (account));
+    }
   {
     FlexSession *session = flex_application_get_session (self);
 

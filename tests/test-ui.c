@@ -2306,6 +2306,13 @@ test_lock_status_preference (Fixture *fixture, gconstpointer data)
 
   g_object_ref_sink (prefs);
   flex_preferences_window_set_account (prefs, "AC00000000000000000000000000000000", "Alex", TRUE);
+  /* How the agent signed in, said in the Account group. */
+  g_assert_false (gtk_widget_get_visible (flex_preferences_window_get_method_row (prefs)));
+  flex_preferences_window_set_sign_in_method (prefs, "Flex single sign-on, in your browser", TRUE);
+  g_assert_cmpstr (
+      adw_action_row_get_subtitle (ADW_ACTION_ROW (flex_preferences_window_get_method_row (prefs))),
+      ==, "Flex single sign-on, in your browser");
+  g_assert_true (gtk_widget_get_visible (flex_preferences_window_get_method_row (prefs)));
   flex_preferences_window_set_session (prefs, fixture->session);
   row = flex_preferences_window_get_lock_row (prefs);
   g_assert_nonnull (row);

@@ -32,6 +32,8 @@ struct _FlexPreferencesWindow
 
   GtkWidget *worker_row;
   GtkWidget *sign_out_button;
+  GtkWidget *sign_out_row;
+  GtkWidget *method_row;
   GtkWidget *refresh_spin;
   AdwPreferencesGroup *updates_group;
   GtkWidget *live_row;
@@ -288,6 +290,13 @@ flex_preferences_window_set_account (FlexPreferencesWindow *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), account_sid != NULL ? account_sid : "—");
   adw_preferences_group_add (group, row);
 
+  /* How the agent signed in: shown by flex_preferences_window_set_sign_in_method(). */
+  self->method_row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->method_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _ ("Signed In With"));
+  gtk_widget_set_visible (self->method_row, FALSE);
+  adw_preferences_group_add (group, self->method_row);
+
   if (account_sid != NULL && !sandboxed)
     {
       row = adw_action_row_new ();
@@ -308,6 +317,7 @@ flex_preferences_window_set_account (FlexPreferencesWindow *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sign_out);
       adw_preferences_group_add (group, row);
       self->sign_out_button = sign_out;
+      self->sign_out_row = row;
     }
 
   adw_preferences_page_add (page, group);
@@ -513,4 +523,35 @@ flex_preferences_window_get_lock_row (FlexPreferencesWindow *self)
 {
   g_return_val_if_fail (FLEX_IS_PREFERENCES_WINDOW (self), NULL);
   return self->lock_row;
+}
+
+/**
+ * flex_preferences_window_set_sign_in_method:
+ * @method: how the agent signed in, in words ("Flex single sign-on", …)
+ * @flex: signed in with Flex (no credential to keep: Sign Out forgets the
+ *   sign-in, and the next one is in the browser)
+ *
+ * Call after flex_preferences_window_set_account().
+ */
+void
+flex_preferences_window_set_sign_in_method (FlexPreferencesWindow *self,
+                                            const char *method,
+                                            gboolean flex)
+{
+  g_return_if_fail (FLEX_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (self->method_row != NULL && method != NULL);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->method_row), method);
+  gtk_widget_set_visible (self->method_row, TRUE);
+  if (flex && self->sign_out_row != NULL)
+    adw_action_row_set_subtitle (
+        ADW_ACTION_ROW (self->sign_out_row),
+        _ ("Forgets your Flex sign-in on this computer; you sign in again in your browser"));
+}
+
+GtkWidget *
+flex_preferences_window_get_method_row (FlexPreferencesWindow *self)
+{
+  g_return_val_if_fail (FLEX_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->method_row;
 }

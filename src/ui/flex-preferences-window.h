@@ -32,4 +32,9 @@ void flex_preferences_window_set_session (FlexPreferencesWindow *self, FlexSessi
 AdwComboRow *flex_preferences_window_get_lock_row (FlexPreferencesWindow *self);
 void flex_preferences_window_set_config (FlexPreferencesWindow *self, FlexFeatureConfig *config);
 
+void flex_preferences_window_set_sign_in_method (FlexPreferencesWindow *self,
+                                                 const char *method,
+                                                 gboolean flex);
+GtkWidget *flex_preferences_window_get_method_row (FlexPreferencesWindow *self);
+
 G_END_DECLS
