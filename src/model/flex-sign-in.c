@@ -46,17 +46,6 @@ sign_in_free (SignIn *data)
   g_free (data);
 }
 
-static gboolean
-is_sid (const char *value, const char *prefix)
-{
-  if (value == NULL || strlen (value) != 34 || !g_str_has_prefix (value, prefix))
-    return FALSE;
-  for (guint i = 2; i < 34; i++)
-    if (!g_ascii_isxdigit (value[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* A Twilio error in words that say what to fix. */
 static GError *
 explain (const GError *error, const char *what)
@@ -296,10 +285,10 @@ on_configuration_fetched (GObject *object, GAsyncResult *result, gpointer user_d
 static GError *
 check_input (const FlexAccount *candidate)
 {
-  if (!is_sid (candidate->account_sid, "AC"))
+  if (!flex_twilio_is_sid (candidate->account_sid, "AC"))
     return g_error_new_literal (FLEX_SIGN_IN_ERROR, FLEX_SIGN_IN_ERROR_INVALID_INPUT,
                                 _ ("The Account SID starts with AC and has 34 characters"));
-  if (!is_sid (candidate->username, "SK") &&
+  if (!flex_twilio_is_sid (candidate->username, "SK") &&
       g_strcmp0 (candidate->username, candidate->account_sid) != 0)
     return g_error_new_literal (FLEX_SIGN_IN_ERROR, FLEX_SIGN_IN_ERROR_INVALID_INPUT,
                                 _ ("The API key SID starts with SK and has 34 characters (or "

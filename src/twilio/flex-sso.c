@@ -158,8 +158,8 @@ flex_sso_login_is_console (const char *login, char **account_sid, char **instanc
   if (login == NULL || !g_str_has_prefix (login, CONSOLE_PREFIX))
     return FALSE;
   parts = g_strsplit (login + strlen (CONSOLE_PREFIX), ":", 3);
-  if (g_strv_length (parts) != 2 || !flex_sso_is_account_sid (parts[0]) ||
-      !g_str_has_prefix (parts[1], "GO") || strlen (parts[1]) != 34)
+  if (g_strv_length (parts) != 2 || !flex_twilio_is_sid (parts[0], "AC") ||
+      !flex_twilio_is_sid (parts[1], "GO"))
     return FALSE;
   if (account_sid != NULL)
     *account_sid = g_strdup (parts[0]);
@@ -421,7 +421,7 @@ on_public_configuration (GObject *object, GAsyncResult *result, gpointer user_da
   account = first != NULL && JSON_NODE_HOLDS_OBJECT (first)
                 ? flex_json_string_member (json_node_get_object (first), "account_sid")
                 : NULL;
-  if (account == NULL || !flex_sso_is_account_sid (account))
+  if (account == NULL || !flex_twilio_is_sid (account, "AC"))
     {
       g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_NOT_FOUND,
                                "No Flex answers at that address");
@@ -432,21 +432,10 @@ on_public_configuration (GObject *object, GAsyncResult *result, gpointer user_da
         flex_json_string_member (json_node_get_object (first), "flex_instance_sid");
 
     /* Its Flex instance, for a Console login. */
-    if (instance != NULL && g_str_has_prefix (instance, "GO") && strlen (instance) == 34)
+    if (flex_twilio_is_sid (instance, "GO"))
       g_task_set_task_data (task, g_strdup (instance), g_free);
   }
   g_task_return_pointer (task, g_strdup (account), g_free);
-}
-
-gboolean
-flex_sso_is_account_sid (const char *text)
-{
-  if (text == NULL || strlen (text) != 34 || !g_str_has_prefix (text, "AC"))
-    return FALSE;
-  for (guint i = 2; i < 34; i++)
-    if (!g_ascii_isxdigit (text[i]))
-      return FALSE;
-  return TRUE;
 }
 
 /**
@@ -501,7 +490,7 @@ flex_sso_find_account_async (const char *flex_url,
   g_autofree char *url = NULL;
 
   g_task_set_source_tag (task, flex_sso_find_account_async);
-  if (flex_sso_is_account_sid (trimmed))
+  if (flex_twilio_is_sid (trimmed, "AC"))
     {
       escaped = g_uri_escape_string (trimmed, NULL, FALSE);
       url = g_strdup_printf ("%s/v1/Configuration/Public?AccountSid=%s", flex_url, escaped);
@@ -570,8 +559,7 @@ on_token_info (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   info = json_node_get_object (root);
   worker = flex_json_string_member (info, "worker_sid");
-  if (worker == NULL || !g_str_has_prefix (worker, "WK") || strlen (worker) != 34 ||
-      flex_json_string_member (info, "identity") == NULL)
+  if (!flex_twilio_is_sid (worker, "WK") || flex_json_string_member (info, "identity") == NULL)
     {
       g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
                                "Flex did not say who signed in (no worker)");
@@ -667,7 +655,7 @@ on_profile (GObject *object, GAsyncResult *result, gpointer user_data)
               ? json_object_get_string_member_with_default (config, "connection_name", NULL)
               : NULL;
 
-      if (profile != NULL && g_str_has_prefix (profile, "JQ") && strlen (profile) == 34 &&
+      if (flex_twilio_is_sid (profile, "JQ") &&
           json_object_get_boolean_member_with_default (config, "active", FALSE))
         {
           g_task_return_pointer (task, g_strdup (profile), g_free);

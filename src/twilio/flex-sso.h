@@ -104,7 +104,6 @@ typedef struct
 void flex_sso_identity_free (FlexSsoIdentity *identity);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlexSsoIdentity, flex_sso_identity_free)
 
-gboolean flex_sso_is_account_sid (const char *text);
 char *flex_sso_runtime_domain (const char *address);
 void flex_sso_find_account_async (const char *flex_url,
                                   const char *address,

@@ -165,6 +165,24 @@ flex_twilio_check_url (const char *url, GError **error)
   return FALSE;
 }
 
+/**
+ * flex_twilio_is_sid:
+ * @prefix: the two letters of its kind (`AC`, `SK`, `WK`, `GO`, `JQ`, …)
+ *
+ * Returns: whether @value is a Twilio SID of that kind: the prefix and 32
+ *   hexadecimal digits
+ */
+gboolean
+flex_twilio_is_sid (const char *value, const char *prefix)
+{
+  if (value == NULL || strlen (value) != 34 || !g_str_has_prefix (value, prefix))
+    return FALSE;
+  for (guint i = 2; i < 34; i++)
+    if (!g_ascii_isxdigit (value[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static int
 effective_port (GUri *uri)
 {

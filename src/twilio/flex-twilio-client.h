@@ -57,6 +57,7 @@ char *flex_twilio_client_build_url (FlexTwilioClient *self,
 guint flex_twilio_client_get_n_requests (FlexTwilioClient *self);
 gboolean flex_twilio_url_same_origin (const char *url, const char *base);
 gboolean flex_twilio_check_url (const char *url, GError **error);
+gboolean flex_twilio_is_sid (const char *value, const char *prefix);
 
 /**
  * FlexTwilioRequestFlags:
