@@ -291,30 +291,48 @@ flex_activity_free (FlexActivity *activity)
 
 #define MAX_ACTIVITIES 200
 
+/* A list's answer: its @member array (borrowed from *@node), or %NULL once
+ * @task is ended with the request's error or with @missing. */
+static JsonNode *
+listed (GObject *client,
+        GAsyncResult *result,
+        GTask *task,
+        const char *member,
+        const char *missing,
+        JsonNode **node)
+{
+  g_autoptr (GError) error = NULL;
+  JsonNode *list;
+
+  *node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (client), result, &error);
+  if (*node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+  list = JSON_NODE_HOLDS_OBJECT (*node)
+             ? json_object_get_member (json_node_get_object (*node), member)
+             : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED, "%s", missing);
+      return NULL;
+    }
+  return list;
+}
+
 static void
 on_activities_listed (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) activities = NULL;
   JsonNode *list;
 
-  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  if (node == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  list = JSON_NODE_HOLDS_OBJECT (node)
-             ? json_object_get_member (json_node_get_object (node), "activities")
-             : NULL;
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
-    {
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                               "TaskRouter answered without the workspace's activities");
-      return;
-    }
+  list = listed (object, result, task, "activities",
+                 "TaskRouter answered without the workspace's activities", &node);
+  if (list == NULL)
+    return;
   activities = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_activity_free);
   for (guint i = 0;
        i < json_array_get_length (json_node_get_array (list)) && activities->len < MAX_ACTIVITIES;
@@ -660,25 +678,13 @@ on_workers_listed (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) workers = NULL;
   JsonNode *list;
 
-  node = flex_twilio_client_request_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-  if (node == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  list = JSON_NODE_HOLDS_OBJECT (node)
-             ? json_object_get_member (json_node_get_object (node), "workers")
-             : NULL;
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
-    {
-      g_task_return_new_error (task, FLEX_TWILIO_ERROR, FLEX_TWILIO_ERROR_MALFORMED,
-                               "TaskRouter listed workers without a “workers” array");
-      return;
-    }
+  list = listed (object, result, task, "workers",
+                 "TaskRouter listed workers without a “workers” array", &node);
+  if (list == NULL)
+    return;
 
   workers = g_ptr_array_new_with_free_func ((GDestroyNotify) flex_worker_free);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
