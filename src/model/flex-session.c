@@ -450,20 +450,23 @@ check_workspace (FlexSession *self, GTask *task)
   return FALSE;
 }
 
+/* The worker as TaskRouter answered a read again or a change of activity
+ * (flex_session_set_activity_async()): applied. */
 static void
-on_worker_refreshed (GObject *object, GAsyncResult *result, gpointer user_data)
+on_worker_answered (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   FlexSession *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
   FlexWorker *worker;
 
-  self->refreshing_worker = FALSE;
+  if (g_task_get_source_tag (task) == flex_session_refresh_worker_async)
+    self->refreshing_worker = FALSE;
   worker = flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
   if (worker == NULL)
     {
       /* Keep what we knew: a failed check is not news about the worker. */
-      g_debug ("Could not read worker %s again: %s", self->worker_sid, error->message);
+      g_debug ("No answer about worker %s: %s", self->worker_sid, error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -494,7 +497,7 @@ flex_session_refresh_worker_async (FlexSession *self,
     return;
   self->refreshing_worker = TRUE;
   flex_task_router_fetch_worker_async (self->client, self->configuration->workspace_sid,
-                                       self->worker_sid, cancellable, on_worker_refreshed,
+                                       self->worker_sid, cancellable, on_worker_answered,
                                        g_steal_pointer (&task));
 }
 
@@ -1106,24 +1109,6 @@ flex_session_list_activities_finish (FlexSession *self, GAsyncResult *result, GE
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-on_activity_set (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FlexSession *self = g_task_get_source_object (task);
-  g_autoptr (GError) error = NULL;
-  FlexWorker *worker =
-      flex_task_router_fetch_worker_finish (FLEX_TWILIO_CLIENT (object), result, &error);
-
-  if (worker == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  apply_worker (self, worker);
-  g_task_return_boolean (task, TRUE);
-}
-
 /**
  * flex_session_set_activity_async:
  *
@@ -1149,7 +1134,7 @@ flex_session_set_activity_async (FlexSession *self,
     return;
   flex_task_router_update_worker_activity_async (self->client, self->configuration->workspace_sid,
                                                  self->worker_sid, activity_sid, cancellable,
-                                                 on_activity_set, g_steal_pointer (&task));
+                                                 on_worker_answered, g_steal_pointer (&task));
 }
 
 gboolean
