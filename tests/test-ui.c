@@ -1321,6 +1321,33 @@ test_offline_call_says_so (Fixture *fixture, gconstpointer data)
                    "you are back online");
 }
 
+/* Adds a contact as a person does: the page's Add, the dialog filled in,
+ * Save. */
+static void
+add_through_dialog (FlexDirectoryPage *page, const char *name, const char *number)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  FlexContactDialog *editor = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.add", NULL);
+  drain ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FLEX_IS_CONTACT_DIALOG (window))
+        editor = FLEX_CONTACT_DIALOG (window);
+    }
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row")),
+                         name);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "phone_row")),
+                         number);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "dialog.save", NULL);
+}
+
 /* The Flex sign-in ended: the banner shows over the lists, and an edit made
  * then waits in the outbox, its toast saying it is sent at the next
  * sign-in (not "when Twilio is back"). */
@@ -1329,12 +1356,10 @@ test_signed_out_edit_waits (Fixture *fixture, gconstpointer data)
 {
   FlexDirectoryPage *personal = page (fixture->window, "personal");
   FlexTwilioClient *client = flex_session_get_client (fixture->session);
-  GListModel *toplevels = gtk_window_get_toplevels ();
   g_autofree char *dir = g_dir_make_tmp ("flex-ui-signed-out-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "outbox.json", NULL);
   g_autoptr (FlexOutbox) outbox = flex_outbox_new (path, "AC00000000000000000000000000000000");
   g_autoptr (GError) error = NULL;
-  FlexContactDialog *editor = NULL;
   GtkWidget *banner = (GtkWidget *) gtk_widget_get_template_child (
       GTK_WIDGET (fixture->window), FLEX_TYPE_WINDOW, "sign_in_revealer");
 
@@ -1352,23 +1377,7 @@ test_signed_out_edit_waits (Fixture *fixture, gconstpointer data)
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "personal");
   drain ();
-  gtk_widget_activate_action (GTK_WIDGET (personal), "page.add", NULL);
-  drain ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (FLEX_IS_CONTACT_DIALOG (window))
-        editor = FLEX_CONTACT_DIALOG (window);
-    }
-  g_assert_nonnull (editor);
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
-                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row")),
-                         "Signed Out Sam");
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
-                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "phone_row")),
-                         "+13125550166");
-  gtk_widget_activate_action (GTK_WIDGET (editor), "dialog.save", NULL);
+  add_through_dialog (personal, "Signed Out Sam", "+13125550166");
   FLEX_TEST_WAIT_FOR (g_strcmp0 (flex_window_get_last_toast (fixture->window),
                                  "Saved here — will be sent when you sign in to Flex again") == 0,
                       10000);
@@ -2096,8 +2105,6 @@ test_added_contact_revealed (Fixture *fixture, gconstpointer data)
   FlexDirectoryPage *shared = page (fixture->window, "shared");
   GtkColumnView *view = column_view (shared);
   GtkAdjustment *scroll = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  FlexContactDialog *editor = NULL;
   GtkWidget *cell = NULL;
   GtkWidget *focus = NULL;
   graphene_rect_t bounds;
@@ -2108,23 +2115,7 @@ test_added_contact_revealed (Fixture *fixture, gconstpointer data)
                       5000);
   g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0);
 
-  gtk_widget_activate_action (GTK_WIDGET (shared), "page.add", NULL);
-  drain ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (FLEX_IS_CONTACT_DIALOG (window))
-        editor = FLEX_CONTACT_DIALOG (window);
-    }
-  g_assert_nonnull (editor);
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
-                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "name_row")),
-                         "Zulu Night Desk");
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (
-                             GTK_WIDGET (editor), FLEX_TYPE_CONTACT_DIALOG, "phone_row")),
-                         "+13125559999");
-  gtk_widget_activate_action (GTK_WIDGET (editor), "dialog.save", NULL);
+  add_through_dialog (shared, "Zulu Night Desk", "+13125559999");
 
   /* Scrolled down to it, and the focus on its row. */
   FLEX_TEST_WAIT_FOR ((cell = find_inscription (GTK_WIDGET (view), "Zulu Night Desk")) != NULL &&
