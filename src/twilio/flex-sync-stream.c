@@ -606,6 +606,25 @@ on_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
     g_task_return_boolean (task, TRUE);
 }
 
+/* One CDS request of an item or a map: @done ends the task. */
+static void
+send_request (FlexSyncStream *self,
+              gpointer source_tag,
+              const char *method,
+              const char *url,
+              const char *if_match,
+              GAsyncReadyCallback done,
+              GCancellable *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  flex_twilsock_send_upstream_async (self->socket, method, url, if_match, NULL, cancellable, done,
+                                     task);
+}
+
 void
 flex_sync_stream_delete_item_async (FlexSyncStream *self,
                                     const FlexSyncMapInfo *info,
@@ -616,16 +635,13 @@ flex_sync_stream_delete_item_async (FlexSyncStream *self,
                                     gpointer user_data)
 {
   g_autofree char *url = NULL;
-  GTask *task;
 
   g_return_if_fail (FLEX_IS_SYNC_STREAM (self));
   g_return_if_fail (info != NULL && key != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_sync_stream_delete_item_async);
   url = item_url (info, key);
-  flex_twilsock_send_upstream_async (self->socket, "DELETE", url, if_match, NULL, cancellable,
-                                     on_deleted, task);
+  send_request (self, flex_sync_stream_delete_item_async, "DELETE", url, if_match, on_deleted,
+                cancellable, callback, user_data);
 }
 
 gboolean
@@ -665,16 +681,13 @@ flex_sync_stream_get_item_async (FlexSyncStream *self,
                                  gpointer user_data)
 {
   g_autofree char *url = NULL;
-  GTask *task;
 
   g_return_if_fail (FLEX_IS_SYNC_STREAM (self));
   g_return_if_fail (info != NULL && key != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_sync_stream_get_item_async);
   url = item_url (info, key);
-  flex_twilsock_send_upstream_async (self->socket, "GET", url, NULL, NULL, cancellable,
-                                     on_item_fetched, task);
+  send_request (self, flex_sync_stream_get_item_async, "GET", url, NULL, on_item_fetched,
+                cancellable, callback, user_data);
 }
 
 /**
@@ -705,18 +718,15 @@ flex_sync_stream_delete_map_async (FlexSyncStream *self,
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
-  GTask *task;
 
   g_return_if_fail (FLEX_IS_SYNC_STREAM (self));
   g_return_if_fail (info != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, flex_sync_stream_delete_item_async);
   name = g_uri_escape_string (info->sid, NULL, FALSE);
   path = g_strconcat ("/v3/Maps/", name, NULL);
   url = join_url (self->cds_url, path);
-  flex_twilsock_send_upstream_async (self->socket, "DELETE", url, NULL, NULL, cancellable,
-                                     on_deleted, task);
+  send_request (self, flex_sync_stream_delete_item_async, "DELETE", url, NULL, on_deleted,
+                cancellable, callback, user_data);
 }
 
 /* Subscriptions */
